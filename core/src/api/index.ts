@@ -1,0 +1,37 @@
+/**
+ * @toolhost/core — the public plugin API. This is the only module a plugin imports.
+ */
+export { z } from 'zod';
+export type { CallToolResult, ContentBlock, ToolResult } from './content';
+export { text, toolResult } from './content';
+export type { MaybePromise, RequestContext, ToolContext } from './context';
+export { isToolError, ToolError } from './errors';
+export type { Logger } from './logger';
+export type { AnyPlugin, ConfigSchema, Plugin, PluginDefinition, SetupContext } from './plugin';
+export { definePlugin, PLUGIN_ID } from './plugin';
+export type { Credentials, Principal } from './principal';
+export { ANONYMOUS } from './principal';
+export type { AnyPrompt, Prompt, PromptDefinition, PromptMessage, PromptReturn } from './prompt';
+export { definePrompt } from './prompt';
+export type {
+  AnyResource,
+  Resource,
+  ResourceContent,
+  ResourceDefinition,
+  ResourceRead,
+  ResourceReturn,
+} from './resource';
+export { defineResource } from './resource';
+export type { ResolvedServices, ServiceRef, ServiceRefMap } from './service';
+export { createServiceRef } from './service';
+export type {
+  AnyTool,
+  InputSchema,
+  OutputSchema,
+  Tool,
+  ToolAnnotations,
+  ToolDefinition,
+  ToolReturn,
+} from './tool';
+export { defineTool, TOOL_NAME } from './tool';
+export { KERNEL_VERSION } from './version';

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import { PLUGIN_BRAND } from './brand';
+import type { MaybePromise } from './context';
+import type { Logger } from './logger';
+import type { AnyPrompt } from './prompt';
+import type { AnyResource } from './resource';
+import type { ResolvedServices, ServiceRefMap } from './service';
+import type { AnyTool } from './tool';
+
+/** Plugin ids: lower-case, digits and dashes, as in `plugins/<id>/` and `@toolhost/plugin-<id>`. */
+export const PLUGIN_ID = /^[a-z][a-z0-9-]{0,63}$/;
+
+export type ConfigSchema = z.ZodType<Record<string, unknown>>;
+
+export interface SetupContext<C, R extends ServiceRefMap | undefined> {
+  /** The manifest's `config` for this plugin, parsed by the plugin's schema (defaults applied). */
+  readonly config: C;
+  /** The services listed in `requires`, provided by plugins set up earlier. */
+  readonly services: ResolvedServices<R>;
+  readonly logger: Logger;
+  /** The process environment as the kernel saw it (tests inject their own). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted when setup overruns its timeout; pass it to any I/O setup does. */
+  readonly signal: AbortSignal;
+  /** Register clean-up to run at shutdown (reverse plugin order). */
+  onShutdown(hook: () => MaybePromise<void>): void;
+}
+
+export interface PluginDefinition<
+  C extends ConfigSchema | undefined,
+  R extends ServiceRefMap | undefined,
+  P extends ServiceRefMap | undefined,
+> {
+  id: string;
+  version: string;
+  title?: string;
+  description?: string;
+  /** The @toolhost/core versions this plugin works with, as a semver range (e.g. `^0.1.0`). */
+  kernel: string;
+  /** Schema of the manifest entry's `config`. Without one, any config is refused. */
+  config?: C;
+  /** Services this plugin needs from others; they are set up first. */
+  requires?: R;
+  /** Services this plugin offers; `setup` must return them. */
+  provides?: P;
+  /** Runs once per process, before any request. The only place for start-up I/O. */
+  setup?(
+    ctx: SetupContext<C extends ConfigSchema ? z.output<C> : Record<string, never>, R>,
+  ): MaybePromise<P extends ServiceRefMap ? ResolvedServices<P> : undefined>;
+  /** How long setup may take (default: the kernel's `setupTimeoutMs`). */
+  setupTimeoutMs?: number;
+  tools?: readonly AnyTool[];
+  resources?: readonly AnyResource[];
+  prompts?: readonly AnyPrompt[];
+}
+
+export type Plugin<
+  C extends ConfigSchema | undefined = ConfigSchema | undefined,
+  R extends ServiceRefMap | undefined = ServiceRefMap | undefined,
+  P extends ServiceRefMap | undefined = ServiceRefMap | undefined,
+> = Readonly<PluginDefinition<C, R, P>> & { readonly [PLUGIN_BRAND]: true };
+
+// biome-ignore lint/suspicious/noExplicitAny: the kernel handles plugins of every config and service shape.
+export type AnyPlugin = Plugin<any, any, any>;
+
+/**
+ * Declare a plugin. The result is frozen and branded; the kernel refuses anything
+ * else. Validation that needs the whole manifest (unique ids, kernel range, config)
+ * happens when the kernel loads it, with errors naming the manifest entry.
+ */
+export function definePlugin<
+  C extends ConfigSchema | undefined = undefined,
+  R extends ServiceRefMap | undefined = undefined,
+  P extends ServiceRefMap | undefined = undefined,
+>(definition: PluginDefinition<C, R, P>): Plugin<C, R, P> {
+  if (!PLUGIN_ID.test(definition.id)) {
+    throw new TypeError(
+      `definePlugin: invalid plugin id ${JSON.stringify(definition.id)} (lower-case letters, digits, dashes)`,
+    );
+  }
+  return Object.freeze({
+    ...definition,
+    tools: Object.freeze([...(definition.tools ?? [])]),
+    resources: Object.freeze([...(definition.resources ?? [])]),
+    prompts: Object.freeze([...(definition.prompts ?? [])]),
+    [PLUGIN_BRAND]: true as const,
+  });
+}

@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import { TOOL_BRAND } from './brand';
+import type { ContentBlock, ToolResult } from './content';
+import type { MaybePromise, ToolContext } from './context';
+import type { ServiceRefMap } from './service';
+
+/** MCP tool names: 1–128 characters from [A-Za-z0-9_.-] (2025-11-25 guidance). */
+export const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+export interface ToolAnnotations {
+  /** The tool does not modify its environment (→ `readOnlyHint`). */
+  readOnly?: boolean;
+  /** The tool may perform destructive updates (→ `destructiveHint`). */
+  destructive?: boolean;
+  /** Calling it again with the same arguments has no additional effect (→ `idempotentHint`). */
+  idempotent?: boolean;
+  /** The tool talks to an open world of external entities, e.g. the Hub (→ `openWorldHint`). */
+  openWorld?: boolean;
+}
+
+export type InputSchema = z.ZodObject;
+export type OutputSchema = z.ZodObject;
+
+/** What a handler may return: structured data when the tool has an output schema, content otherwise. */
+export type ToolReturn<O extends OutputSchema | undefined> =
+  | (O extends OutputSchema ? z.input<O> : string | ContentBlock[])
+  | ToolResult;
+
+export interface ToolDefinition<
+  I extends InputSchema,
+  O extends OutputSchema | undefined,
+  S extends ServiceRefMap | undefined,
+> {
+  /** Unique across all loaded plugins; what the model calls. */
+  name: string;
+  title?: string;
+  /** Tell the model what the tool does and when to use it. */
+  description: string;
+  input: I;
+  /** When set, the handler returns data of this shape, sent as `structuredContent`. */
+  output?: O;
+  /** Markdown shown to the model (and people) for structured output. Defaults to the JSON. */
+  render?: O extends OutputSchema ? (output: z.output<O>) => string : never;
+  annotations?: ToolAnnotations;
+  /** Quota units one call costs (default 1). */
+  cost?: number;
+  /** Per-call timeout in milliseconds (default: the kernel's `toolTimeoutMs`). */
+  timeoutMs?: number;
+  /** Services the handler uses; each must be required or provided by the plugin. */
+  services?: S;
+  handler(input: z.output<I>, ctx: ToolContext<S>): MaybePromise<ToolReturn<O>>;
+}
+
+export type Tool<
+  I extends InputSchema = InputSchema,
+  O extends OutputSchema | undefined = OutputSchema | undefined,
+  S extends ServiceRefMap | undefined = ServiceRefMap | undefined,
+> = Readonly<ToolDefinition<I, O, S>> & { readonly [TOOL_BRAND]: true };
+
+/** Any tool, whatever its schemas and services: the element type of `definePlugin({ tools })`. */
+// biome-ignore lint/suspicious/noExplicitAny: handler parameter types vary per tool; the kernel validates input at run time.
+export type AnyTool = Tool<any, any, any>;
+
+export function defineTool<
+  I extends InputSchema,
+  O extends OutputSchema | undefined = undefined,
+  S extends ServiceRefMap | undefined = undefined,
+>(definition: ToolDefinition<I, O, S>): Tool<I, O, S> {
+  if (!TOOL_NAME.test(definition.name)) {
+    throw new TypeError(
+      `defineTool: invalid tool name ${JSON.stringify(definition.name)} (1–128 of A-Z a-z 0-9 _ . -)`,
+    );
+  }
+  if (definition.cost !== undefined && !(Number.isInteger(definition.cost) && definition.cost >= 0)) {
+    throw new TypeError(`defineTool(${definition.name}): cost must be a non-negative integer`);
+  }
+  return Object.freeze({ ...definition, [TOOL_BRAND]: true as const });
+}

@@ -1,0 +1,160 @@
+import type {
+  Prompt as McpPrompt,
+  Resource as McpResource,
+  ResourceTemplateType as McpResourceTemplate,
+  Tool as McpTool,
+} from '@modelcontextprotocol/server';
+import { UriTemplate } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { AnyPrompt } from '../api/prompt';
+import type { AnyResource } from '../api/resource';
+import type { AnyTool, ToolAnnotations } from '../api/tool';
+import type { LoadedPlugin } from './host';
+
+/** A tool ready to serve: its MCP descriptor was built once, at load time. */
+export interface CompiledTool {
+  readonly name: string;
+  readonly plugin: LoadedPlugin;
+  readonly def: AnyTool;
+  /** The `tools/list` entry, JSON Schemas included. Never rebuilt per request. */
+  readonly descriptor: McpTool;
+  readonly cost: number;
+  readonly timeoutMs: number;
+  /** Rough size of the descriptor in model tokens (JSON length / 4): what listing it costs a context window. */
+  readonly tokens: number;
+}
+
+export interface CompiledResource {
+  readonly key: string;
+  readonly plugin: LoadedPlugin;
+  readonly def: AnyResource;
+  readonly template?: UriTemplate;
+  readonly descriptor: McpResource | McpResourceTemplate;
+}
+
+export interface CompiledPrompt {
+  readonly name: string;
+  readonly plugin: LoadedPlugin;
+  readonly def: AnyPrompt;
+  readonly descriptor: McpPrompt;
+}
+
+export interface CatalogOptions {
+  /** Timeout for tools that do not set their own (default 30 s). */
+  toolTimeoutMs?: number;
+}
+
+/** JSON Schema (2020-12, the MCP default dialect) of a zod object; `$schema` is left out to save tokens. */
+export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as Record<
+    string,
+    unknown
+  >;
+  return { type: 'object', ...json };
+}
+
+function mcpAnnotations(title: string | undefined, a: ToolAnnotations | undefined): McpTool['annotations'] {
+  if (!a && !title) return undefined;
+  const hints: NonNullable<McpTool['annotations']> = {};
+  if (title !== undefined) hints.title = title;
+  if (a?.readOnly !== undefined) hints.readOnlyHint = a.readOnly;
+  if (a?.destructive !== undefined) hints.destructiveHint = a.destructive;
+  if (a?.idempotent !== undefined) hints.idempotentHint = a.idempotent;
+  if (a?.openWorld !== undefined) hints.openWorldHint = a.openWorld;
+  return hints;
+}
+
+function compileTool(def: AnyTool, plugin: LoadedPlugin, options: CatalogOptions): CompiledTool {
+  const descriptor: McpTool = {
+    name: def.name,
+    ...(def.title !== undefined && { title: def.title }),
+    description: def.description,
+    inputSchema: toJsonSchema(def.input, 'input') as McpTool['inputSchema'],
+    ...(def.output !== undefined && {
+      outputSchema: toJsonSchema(def.output, 'output') as McpTool['outputSchema'],
+    }),
+  };
+  const annotations = mcpAnnotations(def.title, def.annotations);
+  if (annotations) descriptor.annotations = annotations;
+  return Object.freeze({
+    name: def.name,
+    plugin,
+    def,
+    descriptor,
+    cost: def.cost ?? 1,
+    timeoutMs: def.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
+    tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
+  });
+}
+
+function compileResource(def: AnyResource, plugin: LoadedPlugin): CompiledResource {
+  const common = {
+    name: def.name,
+    ...(def.title !== undefined && { title: def.title }),
+    ...(def.description !== undefined && { description: def.description }),
+    ...(def.mimeType !== undefined && { mimeType: def.mimeType }),
+  };
+  if (def.uriTemplate) {
+    return {
+      key: def.uriTemplate,
+      plugin,
+      def,
+      template: new UriTemplate(def.uriTemplate),
+      descriptor: { uriTemplate: def.uriTemplate, ...common },
+    };
+  }
+  return { key: def.uri!, plugin, def, descriptor: { uri: def.uri!, ...common } };
+}
+
+function compilePrompt(def: AnyPrompt, plugin: LoadedPlugin): CompiledPrompt {
+  const shape = (def.args?.shape ?? {}) as Record<string, z.ZodType>;
+  const args = Object.entries(shape).map(([name, schema]) => ({
+    name,
+    ...(schema.description !== undefined && { description: schema.description }),
+    required: !schema.safeParse(undefined).success,
+  }));
+  return {
+    name: def.name,
+    plugin,
+    def,
+    descriptor: {
+      name: def.name,
+      ...(def.title !== undefined && { title: def.title }),
+      ...(def.description !== undefined && { description: def.description }),
+      ...(args.length > 0 && { arguments: args }),
+    },
+  };
+}
+
+/**
+ * Everything the loaded plugins offer, compiled once: descriptors, JSON Schemas and
+ * token estimates are computed here, before any request, and shared by every
+ * ToolSet and both protocol paths.
+ */
+export class Catalog {
+  readonly tools = new Map<string, CompiledTool>();
+  readonly resources = new Map<string, CompiledResource>();
+  readonly prompts = new Map<string, CompiledPrompt>();
+
+  constructor(plugins: readonly LoadedPlugin[], options: CatalogOptions = {}) {
+    for (const plugin of plugins) {
+      for (const tool of plugin.plugin.tools ?? [])
+        this.tools.set(tool.name, compileTool(tool, plugin, options));
+      for (const resource of plugin.plugin.resources ?? []) {
+        const compiled = compileResource(resource, plugin);
+        this.resources.set(compiled.key, compiled);
+      }
+      for (const prompt of plugin.plugin.prompts ?? [])
+        this.prompts.set(prompt.name, compilePrompt(prompt, plugin));
+    }
+  }
+
+  /** The plugin ids that have anything to offer, in load order. */
+  pluginIds(): string[] {
+    const ids = new Set<string>();
+    for (const item of [...this.tools.values(), ...this.resources.values(), ...this.prompts.values()]) {
+      ids.add(item.plugin.id);
+    }
+    return [...ids];
+  }
+}

@@ -1,0 +1,182 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { hasBrand, TOOL_RESULT_BRAND } from '../api/brand';
+import type { ContentBlock, ToolResult } from '../api/content';
+import type { ToolContext } from '../api/context';
+import { isToolError } from '../api/errors';
+import type { Logger } from '../api/logger';
+import type { Credentials, Principal } from '../api/principal';
+import type { ServiceRef } from '../api/service';
+import type { CompiledTool } from './catalog';
+import { createChildScope } from './container';
+import { CancelledError, TimeoutError, withTimeout } from './timeout';
+
+/** Everything about the caller that a tool call needs; built by the transport layer. */
+export interface CallInfo {
+  readonly principal: Principal;
+  readonly credentials: Credentials;
+  readonly requestId: string;
+  /** Aborts when the client cancels or disconnects. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  /** Sends `notifications/progress`; absent when the client gave no progress token. */
+  readonly progress?: (progress: number, total?: number, message?: string) => Promise<void>;
+}
+
+export type CallOutcome = 'ok' | 'tool_error' | 'invalid_input' | 'internal_error' | 'timeout' | 'cancelled';
+
+export interface ToolCallEvent {
+  readonly tool: CompiledTool;
+  readonly principal: Principal;
+  readonly requestId: string;
+  readonly outcome: CallOutcome;
+  readonly durationMs: number;
+}
+
+export interface CallGateOptions {
+  /** Observer for every finished call (metrics, logs). Must not throw. */
+  onCall?: (event: ToolCallEvent) => void;
+}
+
+const NO_PROGRESS = async () => {};
+
+/** A bad return value from a handler: a plugin bug, reported as an internal error. */
+class InvalidToolReturn extends Error {}
+
+function errorResult(message: string, meta?: Readonly<Record<string, unknown>>): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true, ...(meta && { _meta: { ...meta } }) };
+}
+
+function formatInputIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** Map what a handler returned to an MCP result. */
+function toCallResult(tool: CompiledTool, value: unknown): CallToolResult {
+  if (hasBrand(value, TOOL_RESULT_BRAND)) {
+    const { content, structuredContent, isError, _meta } = value as ToolResult;
+    return {
+      content,
+      ...(structuredContent !== undefined && { structuredContent }),
+      ...(isError !== undefined && { isError }),
+      ...(_meta !== undefined && { _meta }),
+    };
+  }
+  const { def } = tool;
+  if (def.output) {
+    const parsed = def.output.safeParse(value);
+    if (!parsed.success) {
+      throw new InvalidToolReturn(
+        `output does not match the tool's output schema: ${formatInputIssues(parsed.error.issues)}`,
+      );
+    }
+    const data = parsed.data as Record<string, unknown>;
+    const text = def.render ? def.render(data) : JSON.stringify(data, null, 2);
+    return { content: [{ type: 'text', text }], structuredContent: data };
+  }
+  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
+  if (Array.isArray(value)) return { content: value as ContentBlock[] };
+  throw new InvalidToolReturn(
+    'a tool without an output schema must return a string, content blocks or toolResult()',
+  );
+}
+
+/**
+ * The call gate: validates input, runs the handler in a request scope with a
+ * timeout and abort signal, and turns every outcome into a tool result. A
+ * `ToolError` becomes an `isError` result with its message; anything else is
+ * logged with plugin, tool and request id, and the caller gets a generic message
+ * that leaks no internals.
+ */
+export class CallGate {
+  constructor(private readonly options: CallGateOptions = {}) {}
+
+  async call(tool: CompiledTool, args: unknown, info: CallInfo): Promise<CallToolResult> {
+    const started = performance.now();
+    const { result, outcome } = await this.run(tool, args, info);
+    this.options.onCall?.({
+      tool,
+      principal: info.principal,
+      requestId: info.requestId,
+      outcome,
+      durationMs: performance.now() - started,
+    });
+    return result;
+  }
+
+  private async run(
+    tool: CompiledTool,
+    args: unknown,
+    info: CallInfo,
+  ): Promise<{ result: CallToolResult; outcome: CallOutcome }> {
+    const input = tool.def.input.safeParse(args ?? {});
+    if (!input.success) {
+      return {
+        outcome: 'invalid_input',
+        result: errorResult(
+          `Input validation error: Invalid arguments for tool ${tool.name}: ${formatInputIssues(input.error.issues)}`,
+        ),
+      };
+    }
+    const logger = info.logger.child({ plugin: tool.plugin.id, tool: tool.name });
+    const scope = createChildScope(tool.plugin.scope!, {
+      principal: info.principal,
+      credentials: info.credentials,
+      requestId: info.requestId,
+      logger,
+    });
+    try {
+      const value = await withTimeout(tool.timeoutMs, info.signal, (signal) => {
+        const services = Object.fromEntries(
+          Object.entries(tool.def.services ?? {}).map(([key, ref]) => [
+            key,
+            scope.resolve((ref as ServiceRef<unknown>).id),
+          ]),
+        );
+        const ctx: ToolContext<never> = {
+          services: services as never,
+          principal: info.principal,
+          credentials: info.credentials,
+          signal,
+          requestId: info.requestId,
+          logger,
+          progress: info.progress ?? NO_PROGRESS,
+        };
+        return tool.def.handler(input.data, ctx);
+      });
+      return { outcome: 'ok', result: toCallResult(tool, value) };
+    } catch (error) {
+      if (isToolError(error)) {
+        return {
+          outcome: 'tool_error',
+          result: errorResult(error.message, (error as { meta?: Record<string, unknown> }).meta),
+        };
+      }
+      if (error instanceof TimeoutError) {
+        return {
+          outcome: 'timeout',
+          result: errorResult(
+            `Tool ${tool.name} timed out after ${formatSeconds(error.timeoutMs)}. Try again, or ask for less.`,
+          ),
+        };
+      }
+      if (error instanceof CancelledError) {
+        return { outcome: 'cancelled', result: errorResult(`The call to ${tool.name} was cancelled.`) };
+      }
+      logger.error({ err: error, requestId: info.requestId }, 'tool handler failed');
+      return {
+        outcome: 'internal_error',
+        result: errorResult(
+          `Tool ${tool.name} failed with an internal error. The server log has the details under request id ${info.requestId}.`,
+        ),
+      };
+    } finally {
+      void scope.dispose();
+    }
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

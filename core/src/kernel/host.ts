@@ -1,0 +1,285 @@
+import semver from 'semver';
+import { hasBrand, PROMPT_BRAND, RESOURCE_BRAND, TOOL_BRAND } from '../api/brand';
+import type { MaybePromise } from '../api/context';
+import type { Logger } from '../api/logger';
+import { type AnyPlugin, PLUGIN_ID } from '../api/plugin';
+import type { ServiceRef } from '../api/service';
+import { TOOL_NAME } from '../api/tool';
+import { KERNEL_VERSION } from '../api/version';
+import { createChildScope, createRootScope, registerValues, type Scope } from './container';
+import { errorMessage, PluginLoadError } from './errors';
+import { entryLabel, importPlugin, type PluginEntry } from './loader';
+import { TimeoutError, withTimeout } from './timeout';
+
+/** A plugin the host has validated (and, after `start`, set up). */
+export interface LoadedPlugin {
+  readonly index: number;
+  /** `plugins[1] (@toolhost/plugin-models)`: how errors name it. */
+  readonly label: string;
+  readonly plugin: AnyPlugin;
+  readonly id: string;
+  /** The entry's config after the plugin's schema parsed it (defaults applied). */
+  readonly config: Record<string, unknown>;
+  /** The plugin's child scope; `undefined` until `start`. */
+  scope?: Scope;
+  readonly logger: Logger;
+}
+
+export interface PluginHostOptions {
+  /** Folder that relative `use:` paths are resolved against (the manifest's folder). */
+  baseDir: string;
+  logger: Logger;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Default per-plugin setup timeout (default 10 s). */
+  setupTimeoutMs?: number;
+  /** Per-plugin shutdown timeout (default 5 s). */
+  shutdownTimeoutMs?: number;
+}
+
+/** Zod issues as `config.path.to.field: message; …`. */
+function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .map((issue) => `${['config', ...issue.path.map(String)].join('.')}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * The plugin host: loads the modules a manifest names, validates them as a set,
+ * orders them by the services they require, runs their `setup` with a timeout
+ * and shuts them down in reverse order.
+ */
+export class PluginHost {
+  readonly root: Scope;
+  private readonly shutdownHooks = new Map<string, Array<() => MaybePromise<void>>>();
+  private started = false;
+
+  private constructor(
+    /** In set-up order: every plugin comes after the plugins providing what it requires. */
+    readonly plugins: readonly LoadedPlugin[],
+    private readonly options: PluginHostOptions,
+  ) {
+    this.root = createRootScope({ logger: options.logger, env: options.env ?? process.env });
+  }
+
+  /** Import and validate every entry. Throws `PluginLoadError` naming the first bad entry. */
+  static async load(entries: readonly PluginEntry[], options: PluginHostOptions): Promise<PluginHost> {
+    const plugins = await Promise.all(
+      entries.map((entry, index) => importPlugin(entry, index, options.baseDir)),
+    );
+    const loaded = plugins.map((plugin, index) =>
+      validatePlugin(plugin, entries[index]!, index, options.logger),
+    );
+    checkUniqueIds(loaded);
+    checkUniqueNames(loaded);
+    return new PluginHost(orderByServices(loaded), options);
+  }
+
+  /** Build a host from plugin objects already in hand (tests, embedding). */
+  static fromPlugins(
+    plugins: readonly { plugin: AnyPlugin; config?: unknown }[],
+    options: PluginHostOptions,
+  ): PluginHost {
+    const loaded = plugins.map(({ plugin, config }, index) =>
+      validatePlugin(plugin, { use: plugin?.id ?? `#${index}`, config }, index, options.logger),
+    );
+    checkUniqueIds(loaded);
+    checkUniqueNames(loaded);
+    return new PluginHost(orderByServices(loaded), options);
+  }
+
+  /** Run every plugin's setup, in order. On failure, plugins already set up are shut down. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const env = this.options.env ?? process.env;
+    for (const loaded of this.plugins) {
+      const { plugin, label } = loaded;
+      loaded.scope = createChildScope(this.root, { config: loaded.config, pluginId: loaded.id });
+      const hooks: Array<() => MaybePromise<void>> = [];
+      this.shutdownHooks.set(loaded.id, hooks);
+      if (!plugin.setup) continue;
+      const services = Object.fromEntries(
+        Object.entries(plugin.requires ?? {}).map(([key, ref]) => [
+          key,
+          this.root.resolve((ref as ServiceRef<unknown>).id),
+        ]),
+      );
+      const timeoutMs = plugin.setupTimeoutMs ?? this.options.setupTimeoutMs ?? 10_000;
+      let provided: unknown;
+      try {
+        provided = await withTimeout(timeoutMs, undefined, (signal) =>
+          plugin.setup?.({
+            config: loaded.config,
+            services,
+            logger: loaded.logger,
+            env,
+            signal,
+            onShutdown: (hook: () => MaybePromise<void>) => hooks.push(hook),
+          }),
+        );
+      } catch (error) {
+        await this.stop();
+        const reason =
+          error instanceof TimeoutError
+            ? `setup did not finish within ${timeoutMs} ms`
+            : `setup failed: ${errorMessage(error)}`;
+        throw new PluginLoadError(reason, label, { cause: error });
+      }
+      for (const [key, ref] of Object.entries(plugin.provides ?? {})) {
+        const value = (provided as Record<string, unknown> | undefined)?.[key];
+        if (value === undefined) {
+          await this.stop();
+          throw new PluginLoadError(`declares that it provides '${key}' but setup did not return it`, label);
+        }
+        registerValues(this.root, { [(ref as ServiceRef<unknown>).id]: value });
+      }
+    }
+  }
+
+  /** Shut plugins down in reverse order. Failures are logged, never thrown: shutdown always completes. */
+  async stop(): Promise<void> {
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 5_000;
+    for (const loaded of [...this.plugins].reverse()) {
+      const hooks = this.shutdownHooks.get(loaded.id) ?? [];
+      this.shutdownHooks.delete(loaded.id);
+      for (const hook of hooks.reverse()) {
+        try {
+          await withTimeout(timeoutMs, undefined, () => hook());
+        } catch (error) {
+          loaded.logger.error({ err: error }, `shutdown hook of plugin ${loaded.id} failed`);
+        }
+      }
+      await loaded.scope?.dispose();
+    }
+    await this.root.dispose();
+  }
+}
+
+function validatePlugin(plugin: AnyPlugin, entry: PluginEntry, index: number, logger: Logger): LoadedPlugin {
+  const label = entryLabel(index, entry);
+  if (typeof plugin !== 'object' || plugin === null || !PLUGIN_ID.test(String(plugin.id))) {
+    throw new PluginLoadError('the plugin has no valid id', label);
+  }
+  const named = `plugins[${index}] (${plugin.id})`;
+  if (!semver.validRange(plugin.kernel)) {
+    throw new PluginLoadError(
+      `'kernel' must be a semver range such as ^${KERNEL_VERSION}, got ${JSON.stringify(plugin.kernel)}`,
+      named,
+    );
+  }
+  if (!semver.satisfies(KERNEL_VERSION, plugin.kernel, { includePrerelease: true })) {
+    throw new PluginLoadError(
+      `needs kernel ${plugin.kernel}, but this Toolhost kernel is ${KERNEL_VERSION}`,
+      named,
+    );
+  }
+  let config: Record<string, unknown> = {};
+  if (plugin.config) {
+    const parsed = plugin.config.safeParse(entry.config ?? {});
+    if (!parsed.success)
+      throw new PluginLoadError(`invalid config: ${formatIssues(parsed.error.issues)}`, named);
+    config = parsed.data;
+  } else if (entry.config !== undefined && Object.keys(entry.config as object).length > 0) {
+    throw new PluginLoadError('has no config options, but the manifest entry gives config', named);
+  }
+  const available = new Set(
+    [...Object.values(plugin.requires ?? {}), ...Object.values(plugin.provides ?? {})].map(
+      (ref) => (ref as ServiceRef<unknown>).id,
+    ),
+  );
+  for (const tool of plugin.tools ?? []) {
+    if (!hasBrand(tool, TOOL_BRAND)) throw new PluginLoadError('has a tool not made by defineTool', named);
+    if (!TOOL_NAME.test(tool.name))
+      throw new PluginLoadError(`has an invalid tool name ${JSON.stringify(tool.name)}`, named);
+    for (const ref of Object.values(tool.services ?? {})) {
+      const id = (ref as ServiceRef<unknown>).id;
+      if (!available.has(id)) {
+        throw new PluginLoadError(
+          `tool '${tool.name}' uses service '${id}', which the plugin neither requires nor provides`,
+          named,
+        );
+      }
+    }
+  }
+  for (const resource of plugin.resources ?? []) {
+    if (!hasBrand(resource, RESOURCE_BRAND))
+      throw new PluginLoadError('has a resource not made by defineResource', named);
+  }
+  for (const prompt of plugin.prompts ?? []) {
+    if (!hasBrand(prompt, PROMPT_BRAND))
+      throw new PluginLoadError('has a prompt not made by definePrompt', named);
+  }
+  return { index, label: named, plugin, id: plugin.id, config, logger: logger.child({ plugin: plugin.id }) };
+}
+
+function checkUniqueIds(plugins: readonly LoadedPlugin[]): void {
+  const seen = new Map<string, LoadedPlugin>();
+  for (const loaded of plugins) {
+    const first = seen.get(loaded.id);
+    if (first)
+      throw new PluginLoadError(`duplicate plugin id '${loaded.id}' (also ${first.label})`, loaded.label);
+    seen.set(loaded.id, loaded);
+  }
+}
+
+/** Tool names, prompt names and resource URIs are global: two plugins may not claim the same one. */
+function checkUniqueNames(plugins: readonly LoadedPlugin[]): void {
+  const kinds = [
+    ['tool', (p: AnyPlugin) => (p.tools ?? []).map((t) => t.name)],
+    ['prompt', (p: AnyPlugin) => (p.prompts ?? []).map((t) => t.name)],
+    ['resource', (p: AnyPlugin) => (p.resources ?? []).map((r) => r.uri ?? r.uriTemplate ?? '')],
+  ] as const;
+  for (const [kind, namesOf] of kinds) {
+    const owner = new Map<string, LoadedPlugin>();
+    for (const loaded of plugins) {
+      for (const name of namesOf(loaded.plugin)) {
+        const first = owner.get(name);
+        if (first === loaded) throw new PluginLoadError(`declares ${kind} '${name}' twice`, loaded.label);
+        if (first)
+          throw new PluginLoadError(
+            `${kind} '${name}' is declared by both ${first.label} and ${loaded.label}`,
+          );
+        owner.set(name, loaded);
+      }
+    }
+  }
+}
+
+/** Topological order by services: providers before the plugins that require them. */
+function orderByServices(plugins: readonly LoadedPlugin[]): LoadedPlugin[] {
+  const providerOf = new Map<string, LoadedPlugin>();
+  for (const loaded of plugins) {
+    for (const ref of Object.values(loaded.plugin.provides ?? {})) {
+      const id = (ref as ServiceRef<unknown>).id;
+      const other = providerOf.get(id);
+      if (other)
+        throw new PluginLoadError(`service '${id}' is provided by both ${other.label} and ${loaded.label}`);
+      providerOf.set(id, loaded);
+    }
+  }
+  const ordered: LoadedPlugin[] = [];
+  const state = new Map<LoadedPlugin, 'visiting' | 'done'>();
+  const visit = (loaded: LoadedPlugin, path: LoadedPlugin[]) => {
+    if (state.get(loaded) === 'done') return;
+    if (state.get(loaded) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(loaded)), loaded].map((p) => p.id).join(' → ');
+      throw new PluginLoadError(`plugins require each other in a cycle: ${cycle}`, loaded.label);
+    }
+    state.set(loaded, 'visiting');
+    for (const ref of Object.values(loaded.plugin.requires ?? {})) {
+      const id = (ref as ServiceRef<unknown>).id;
+      const provider = providerOf.get(id);
+      if (!provider) {
+        throw new PluginLoadError(
+          `requires service '${id}', which no plugin in the manifest provides`,
+          loaded.label,
+        );
+      }
+      if (provider !== loaded) visit(provider, [...path, loaded]);
+    }
+    state.set(loaded, 'done');
+    ordered.push(loaded);
+  };
+  for (const loaded of plugins) visit(loaded, []);
+  return ordered;
+}

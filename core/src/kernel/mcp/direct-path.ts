@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type InboundClassificationOutcome,
+  isSpecType,
+  LATEST_PROTOCOL_VERSION,
+  ProtocolError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/server';
+import type { McpOperations } from '../operations';
+import type { ToolSet } from '../toolset';
+import type { ServerIdentity } from './caller';
+import type { McpHttpRequest, McpHttpResponse } from './http-types';
+
+/**
+ * The direct path: answers the hot stateless methods (tools/list, tools/call,
+ * ping, initialize) without building an SDK server, transport, or web
+ * Request/Response. It takes only requests whose every detail it can answer
+ * exactly as the SDK path would; anything else (a progress token, an odd header,
+ * an unusual `_meta` key, extra params) returns `undefined` and goes to the SDK.
+ * `test/direct-path.differential.test.ts` sends the same traffic through both
+ * paths and requires byte-identical answers.
+ */
+
+/** The 2026-07-28 revision; the SDK keeps its list of modern versions internal. */
+export const MODERN_REVISION = '2026-07-28';
+const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+const ENVELOPE_KEYS = new Set([
+  'io.modelcontextprotocol/protocolVersion',
+  'io.modelcontextprotocol/clientInfo',
+  'io.modelcontextprotocol/clientCapabilities',
+  'io.modelcontextprotocol/logLevel',
+]);
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' });
+
+type Era = 'legacy' | 'modern';
+type RequestId = string | number;
+interface JsonRpcRequest {
+  id: RequestId;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** HTTP optional whitespace, stripped the way the SDK's classifier strips it. */
+const headerValue = (value: string | string[] | undefined): string | undefined =>
+  typeof value === 'string' ? value.replace(/^[ \t]+|[ \t]+$/g, '') : undefined;
+
+function onlyKeys(params: Record<string, unknown>, allowed: readonly string[]): boolean {
+  for (const key in params) if (!allowed.includes(key)) return false;
+  return true;
+}
+
+/** `_meta` the direct path can ignore: absent, or only the envelope keys (era) — never a progress token. */
+function plainMeta(meta: unknown, era: Era): boolean {
+  if (meta === undefined) return true;
+  if (!isPlainObject(meta)) return false;
+  for (const key in meta) if (era === 'legacy' || !ENVELOPE_KEYS.has(key)) return false;
+  return true;
+}
+
+function resultBody(result: string, id: RequestId): string {
+  return `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+}
+
+function errorBody(error: ProtocolError, id: RequestId): string {
+  // The SDK maps the resource-not-found domain code to Invalid Params on the wire, in both eras.
+  const code = error.code === -32002 ? -32602 : error.code;
+  const payload = { code, message: error.message, ...(error.data !== undefined && { data: error.data }) };
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"error":${JSON.stringify(payload)}}`;
+}
+
+export class DirectPath {
+  constructor(
+    private readonly ops: McpOperations,
+    private readonly identity: ServerIdentity,
+  ) {}
+
+  /** Serve the request, or return `undefined` when it must go to the SDK path. */
+  tryServe(
+    request: McpHttpRequest,
+    outcome: InboundClassificationOutcome,
+  ): Promise<McpHttpResponse> | McpHttpResponse | undefined {
+    if (request.method !== 'POST') return undefined;
+    if (outcome.kind === 'modern') return this.modern(request, outcome);
+    if (outcome.kind === 'legacy') return this.legacy(request, outcome.reason);
+    return undefined;
+  }
+
+  private modern(
+    request: McpHttpRequest,
+    outcome: Extract<InboundClassificationOutcome, { kind: 'modern' }>,
+  ) {
+    if (outcome.messageKind !== 'request' || outcome.classification.revision !== MODERN_REVISION)
+      return undefined;
+    const message = outcome.message as JsonRpcRequest;
+    const { headers } = request;
+    // The classifier checked these headers when present; the SDK also requires them to be present.
+    if (headerValue(headers['mcp-protocol-version']) !== MODERN_REVISION) return undefined;
+    if (headerValue(headers['mcp-method']) !== message.method) return undefined;
+    const params = message.params ?? {};
+    if (!plainMeta(params['_meta'], 'modern')) return undefined;
+    if (message.method === 'tools/call' && headerValue(headers['mcp-name']) !== params['name'])
+      return undefined;
+    return this.dispatch(message, params, request, 'modern');
+  }
+
+  private legacy(request: McpHttpRequest, reason: string) {
+    if (reason !== 'initialize' && reason !== 'no-claim' && reason !== 'notification') return undefined;
+    const accept = request.headers['accept'];
+    if (
+      typeof accept !== 'string' ||
+      !accept.includes('application/json') ||
+      !accept.includes('text/event-stream')
+    ) {
+      return undefined;
+    }
+    const body = request.body as JsonRpcRequest;
+    if (reason !== 'initialize') {
+      const version = request.headers['mcp-protocol-version'];
+      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version as string)) return undefined;
+    }
+    if (reason === 'notification') {
+      if (
+        body.method !== 'notifications/initialized' ||
+        (body.params !== undefined && !isPlainObject(body.params))
+      ) {
+        return undefined;
+      }
+      if (body.params && !(onlyKeys(body.params, ['_meta']) && plainMeta(body.params['_meta'], 'legacy')))
+        return undefined;
+      return { status: 202, headers: {}, body: null };
+    }
+    const params = body.params ?? {};
+    if (!plainMeta(params['_meta'], 'legacy')) return undefined;
+    if (body.method === 'initialize') return this.initialize(body);
+    return this.dispatch(body, params, request, 'legacy');
+  }
+
+  private initialize(body: JsonRpcRequest): McpHttpResponse | undefined {
+    // Initialize is rare next to calls; validate it with the SDK's own schema rather than by hand.
+    if (!isSpecType.InitializeRequest(body)) return undefined;
+    const requested = body.params!['protocolVersion'] as string;
+    const { serverInfo, capabilities, instructions } = this.identity;
+    const result = {
+      protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION,
+      capabilities,
+      serverInfo,
+      ...(instructions !== undefined && { instructions }),
+    };
+    return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(result), body.id) };
+  }
+
+  private dispatch(
+    message: JsonRpcRequest,
+    params: Record<string, unknown>,
+    request: McpHttpRequest,
+    era: Era,
+  ): Promise<McpHttpResponse> | McpHttpResponse | undefined {
+    switch (message.method) {
+      case 'tools/list': {
+        if (!onlyKeys(params, ['_meta', 'cursor'])) return undefined;
+        if (params['cursor'] !== undefined && typeof params['cursor'] !== 'string') return undefined;
+        return {
+          status: 200,
+          headers: JSON_HEADERS,
+          body: resultBody(this.toolList(request.caller.toolSet, era), message.id),
+        };
+      }
+      case 'tools/call': {
+        if (!onlyKeys(params, ['_meta', 'name', 'arguments'])) return undefined;
+        const name = params['name'];
+        const args = params['arguments'];
+        if (typeof name !== 'string' || (args !== undefined && !isPlainObject(args))) return undefined;
+        return this.callTool(message.id, name, args, request, era);
+      }
+      case 'ping':
+        // 2026-07-28 removed ping; the SDK answers it as an unknown method there.
+        if (era === 'modern' || !onlyKeys(params, ['_meta'])) return undefined;
+        return { status: 200, headers: JSON_HEADERS, body: resultBody('{}', message.id) };
+      default:
+        return undefined;
+    }
+  }
+
+  private async callTool(
+    id: RequestId,
+    name: string,
+    args: unknown,
+    request: McpHttpRequest,
+    era: Era,
+  ): Promise<McpHttpResponse> {
+    const { caller } = request;
+    try {
+      const result = await this.ops.callTool(caller.toolSet, name, args, {
+        principal: caller.principal,
+        credentials: caller.credentials,
+        requestId: caller.requestId ?? randomUUID(),
+        signal: request.signal,
+        logger: caller.logger,
+      });
+      const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;
+      return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(encoded), id) };
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return { status: 200, headers: JSON_HEADERS, body: errorBody(error, id) };
+    }
+  }
+
+  /** The serialized tools/list result for one ToolSet and era, built once and memoised on the ToolSet. */
+  private toolList(toolSet: ToolSet, era: Era): string {
+    const key = `direct:tools/list:${era}`;
+    let cached = toolSet.memo.get(key) as string | undefined;
+    if (cached === undefined) {
+      const result = this.ops.listTools(toolSet) as unknown as Record<string, unknown>;
+      cached = JSON.stringify(era === 'modern' ? this.encodeModern(result, true) : result);
+      toolSet.memo.set(key, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * The 2026-07-28 result encoding the SDK applies: `resultType`, then the cache
+   * fields on cacheable results, then the server identity in `_meta` (merged into a
+   * handler-provided `_meta`, which keeps its place in the object).
+   */
+  private encodeModern(result: Record<string, unknown>, cacheable: boolean): Record<string, unknown> {
+    const stamped: Record<string, unknown> = { ...result, resultType: 'complete' };
+    if (cacheable) {
+      stamped['ttlMs'] = 0;
+      stamped['cacheScope'] = 'private';
+    }
+    const meta = stamped['_meta'];
+    const { serverInfo } = this.identity;
+    if (meta === undefined) stamped['_meta'] = { [SERVER_INFO_META_KEY]: serverInfo };
+    else if (isPlainObject(meta) && meta[SERVER_INFO_META_KEY] === undefined) {
+      stamped['_meta'] = { ...meta, [SERVER_INFO_META_KEY]: serverInfo };
+    }
+    return stamped;
+  }
+}

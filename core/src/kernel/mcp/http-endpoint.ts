@@ -1,0 +1,185 @@
+import {
+  classifyInboundRequest,
+  createMcpHandler,
+  isJsonContentType,
+  legacyStatelessFallback,
+  type McpHttpHandler,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
+import type { McpOperations } from '../operations';
+import type { McpCaller, ServerIdentity } from './caller';
+import { DirectPath } from './direct-path';
+import type { McpHttpRequest, McpHttpResponse } from './http-types';
+import { createSdkServer } from './sdk-server';
+
+export interface McpHttpEndpointOptions {
+  /** Serve hot stateless methods without the SDK's per-request machinery (default true). */
+  directPath?: boolean;
+  /** Report out-of-band SDK errors (rejected requests, transport faults). */
+  onError?: (error: Error) => void;
+}
+
+const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
+
+function toWebRequest(request: McpHttpRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  const hasBody = request.method === 'POST';
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    signal: request.signal,
+    ...(hasBody && {
+      body: request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body)),
+    }),
+  });
+}
+
+/** A 2025-era request that asked for progress gets an SSE response so progress can reach it. */
+function wantsStream(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some(
+    (m) =>
+      (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta?.progressToken !==
+      undefined,
+  );
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+}
+
+/** Pass a stream through, running `done` once when it ends or the client cancels it. */
+function onStreamEnd(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let finished = false;
+  const finish = () => {
+    if (!finished) {
+      finished = true;
+      done();
+    }
+  };
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          finish();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      finish();
+      return reader.cancel(reason).catch(() => {});
+    },
+  });
+}
+
+/**
+ * The MCP endpoint, independent of the web framework. Every POST is classified
+ * once with the SDK's own classifier; the direct path answers what it can, the
+ * rest goes to the SDK: `createMcpHandler` for 2026-07-28 traffic, and a
+ * per-request stateless Streamable HTTP transport for 2025-era traffic (JSON
+ * responses, or SSE when the request carries a progress token).
+ */
+export class McpHttpEndpoint {
+  private readonly direct: DirectPath | undefined;
+  private readonly modern: McpHttpHandler;
+  private readonly legacyNonPost: (request: Request) => Promise<Response>;
+  /** The caller of each web Request handed to the SDK, for its server factory. */
+  private readonly callers = new WeakMap<Request, McpCaller>();
+
+  constructor(
+    private readonly ops: McpOperations,
+    private readonly identity: ServerIdentity,
+    options: McpHttpEndpointOptions = {},
+  ) {
+    this.direct = options.directPath === false ? undefined : new DirectPath(ops, identity);
+    const factory = ({ requestInfo }: { requestInfo?: Request }) => {
+      const caller = requestInfo && this.callers.get(requestInfo);
+      if (!caller) throw new Error('MCP request reached the SDK without a caller');
+      return createSdkServer(ops, identity, caller);
+    };
+    const onerror = (error: Error) => options.onError?.(error);
+    this.modern = createMcpHandler(factory, { legacy: 'reject', onerror });
+    this.legacyNonPost = legacyStatelessFallback(factory, onerror);
+  }
+
+  async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+    if (
+      request.method === 'POST' &&
+      request.body !== undefined &&
+      isJsonContentType(header(request.headers['content-type']))
+    ) {
+      const outcome = classifyInboundRequest({
+        httpMethod: 'POST',
+        protocolVersionHeader: header(request.headers['mcp-protocol-version']),
+        mcpMethodHeader: header(request.headers['mcp-method']),
+        mcpNameHeader: header(request.headers['mcp-name']),
+        body: request.body,
+      });
+      const direct = this.direct?.tryServe(request, outcome);
+      if (direct) return direct;
+      if (outcome.kind === 'legacy') return this.serveLegacyPost(request);
+      return this.serveModern(request);
+    }
+    if (request.method === 'POST' && request.rawBody !== undefined) return this.serveLegacyPost(request);
+    if (request.method !== 'POST') {
+      const web = toWebRequest(request);
+      this.callers.set(web, request.caller);
+      return { response: await this.legacyNonPost(web) };
+    }
+    return this.serveModern(request);
+  }
+
+  async close(): Promise<void> {
+    await this.modern.close();
+  }
+
+  private async serveModern(request: McpHttpRequest): Promise<McpHttpResponse> {
+    const web = toWebRequest(request);
+    this.callers.set(web, request.caller);
+    return {
+      response: await this.modern.fetch(
+        web,
+        request.body === undefined ? undefined : { parsedBody: request.body },
+      ),
+    };
+  }
+
+  private async serveLegacyPost(request: McpHttpRequest): Promise<McpHttpResponse> {
+    const server = createSdkServer(this.ops, this.identity, request.caller);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: !wantsStream(request.body),
+    });
+    await server.connect(transport);
+    const teardown = () => {
+      transport.close().catch(() => {});
+      server.close().catch(() => {});
+    };
+    request.signal.addEventListener('abort', teardown, { once: true });
+    const response = await transport.handleRequest(
+      toWebRequest(request),
+      request.body === undefined ? undefined : { parsedBody: request.body },
+    );
+    if (response.body === null || !isEventStream(response)) {
+      teardown();
+      return { response };
+    }
+    return {
+      response: new Response(onStreamEnd(response.body, teardown), {
+        status: response.status,
+        headers: response.headers,
+      }),
+    };
+  }
+}

@@ -1,0 +1,194 @@
+import {
+  type CallToolResult,
+  type CompleteResult,
+  type GetPromptResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  ResourceNotFoundError,
+} from '@modelcontextprotocol/server';
+import type { RequestContext } from '../api/context';
+import { isToolError } from '../api/errors';
+import type { ResourceContent } from '../api/resource';
+import type { ServiceRef } from '../api/service';
+import type { CompiledPrompt, CompiledResource } from './catalog';
+import { createChildScope } from './container';
+import type { CallGate, CallInfo } from './gate';
+import type { ToolSet } from './toolset';
+
+const MAX_COMPLETIONS = 100;
+
+/**
+ * The MCP operations, implemented once against a ToolSet. Both the SDK server and
+ * the direct path call these, so the two can only differ in framing, never in
+ * what a method answers.
+ */
+export class McpOperations {
+  constructor(private readonly gate: CallGate) {}
+
+  listTools(toolSet: ToolSet) {
+    return toolSet.listResult();
+  }
+
+  /** Throws the SDK's "Tool X not found" for anything outside the caller's ToolSet: no way around the selection. */
+  async callTool(toolSet: ToolSet, name: string, args: unknown, info: CallInfo): Promise<CallToolResult> {
+    const tool = toolSet.tools.get(name);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+    return this.gate.call(tool, args, info);
+  }
+
+  listResources(toolSet: ToolSet) {
+    return { resources: toolSet.resources.filter((r) => !r.template).map((r) => r.descriptor as never) };
+  }
+
+  listResourceTemplates(toolSet: ToolSet) {
+    return {
+      resourceTemplates: toolSet.resources.filter((r) => r.template).map((r) => r.descriptor as never),
+    };
+  }
+
+  async readResource(toolSet: ToolSet, uri: string, info: CallInfo): Promise<ReadResourceResult> {
+    const match = this.findResource(toolSet, uri);
+    if (!match) throw new ResourceNotFoundError(uri);
+    const { resource, params } = match;
+    const value = await this.invoke(
+      resource.plugin.scope!,
+      resource.def.services,
+      info,
+      `resource ${uri}`,
+      (ctx) => resource.def.read({ uri, params }, ctx),
+    );
+    const mimeType = resource.def.mimeType;
+    if (typeof value === 'string') return { contents: [{ uri, ...(mimeType && { mimeType }), text: value }] };
+    if (value instanceof Uint8Array) {
+      return {
+        contents: [{ uri, ...(mimeType && { mimeType }), blob: Buffer.from(value).toString('base64') }],
+      };
+    }
+    return { contents: value.contents as ResourceContent[] };
+  }
+
+  listPrompts(toolSet: ToolSet) {
+    return { prompts: [...toolSet.prompts.values()].map((p) => p.descriptor) };
+  }
+
+  async getPrompt(
+    toolSet: ToolSet,
+    name: string,
+    args: Record<string, string> | undefined,
+    info: CallInfo,
+  ): Promise<GetPromptResult> {
+    const prompt = toolSet.prompts.get(name);
+    if (!prompt) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${name} not found`);
+    const parsed = prompt.def.args
+      ? prompt.def.args.safeParse(args ?? {})
+      : { success: true as const, data: {} };
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .map((i: { path: PropertyKey[]; message: string }) => `${i.path.map(String).join('.')}: ${i.message}`)
+        .join('; ');
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Invalid arguments for prompt ${name}: ${issues}`,
+      );
+    }
+    const value = await this.invoke(
+      prompt.plugin.scope!,
+      prompt.def.services,
+      info,
+      `prompt ${name}`,
+      (ctx) => prompt.def.get(parsed.data as never, ctx),
+    );
+    if (typeof value === 'string')
+      return { messages: [{ role: 'user', content: { type: 'text', text: value } }] };
+    return {
+      ...(value.description !== undefined && { description: value.description }),
+      messages: value.messages,
+    };
+  }
+
+  async complete(
+    toolSet: ToolSet,
+    ref: { type: string; name?: string; uri?: string },
+    argument: { name: string; value: string },
+  ): Promise<CompleteResult> {
+    let completer: ((value: string) => string[] | Promise<string[]>) | undefined;
+    if (ref.type === 'ref/prompt' && ref.name)
+      completer = toolSet.prompts.get(ref.name)?.def.complete?.[argument.name];
+    if (ref.type === 'ref/resource' && ref.uri) {
+      const resource = toolSet.resources.find((r) => r.key === ref.uri);
+      const def = resource?.def as
+        | { complete?: Record<string, (value: string) => string[] | Promise<string[]>> }
+        | undefined;
+      completer = def?.complete?.[argument.name];
+    }
+    const values = completer ? await completer(argument.value) : [];
+    return {
+      completion: {
+        values: values.slice(0, MAX_COMPLETIONS),
+        total: values.length,
+        hasMore: values.length > MAX_COMPLETIONS,
+      },
+    };
+  }
+
+  private findResource(
+    toolSet: ToolSet,
+    uri: string,
+  ): { resource: CompiledResource; params: Record<string, string> } | undefined {
+    for (const resource of toolSet.resources) {
+      if (!resource.template && resource.key === uri) return { resource, params: {} };
+    }
+    for (const resource of toolSet.resources) {
+      const vars = resource.template?.match(uri);
+      if (vars) {
+        const params = Object.fromEntries(
+          Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
+        );
+        return { resource, params };
+      }
+    }
+    return undefined;
+  }
+
+  /** Run a resource or prompt handler in a request scope; map errors like the gate does, as JSON-RPC errors. */
+  private async invoke<T>(
+    pluginScope: NonNullable<CompiledPrompt['plugin']['scope']>,
+    serviceRefs: Record<string, unknown> | undefined,
+    info: CallInfo,
+    what: string,
+    run: (ctx: RequestContext<never>) => T | Promise<T>,
+  ): Promise<T> {
+    const scope = createChildScope(pluginScope, {
+      principal: info.principal,
+      credentials: info.credentials,
+      requestId: info.requestId,
+    });
+    try {
+      const services = Object.fromEntries(
+        Object.entries(serviceRefs ?? {}).map(([key, ref]) => [
+          key,
+          scope.resolve((ref as ServiceRef<unknown>).id),
+        ]),
+      );
+      return await run({
+        services: services as never,
+        principal: info.principal,
+        credentials: info.credentials,
+        signal: info.signal,
+        requestId: info.requestId,
+        logger: info.logger,
+      });
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      if (isToolError(error)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
+      info.logger.error({ err: error, requestId: info.requestId }, `${what} failed`);
+      throw new ProtocolError(
+        ProtocolErrorCode.InternalError,
+        `Reading ${what} failed with an internal error (request id ${info.requestId}).`,
+      );
+    } finally {
+      void scope.dispose();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash } from 'node:crypto';
+import type { Catalog, CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
+
+/**
+ * What one caller may see and call: a subset of the catalog's tools, with the
+ * resources and prompts of the plugins those tools come from. Built once per
+ * distinct selection and cached by its key; `tools/list` answers are computed
+ * lazily, once, and reused by every request with the same selection.
+ */
+export class ToolSet {
+  readonly tools: ReadonlyMap<string, CompiledTool>;
+  readonly resources: readonly CompiledResource[];
+  readonly prompts: ReadonlyMap<string, CompiledPrompt>;
+  private listResultCache?: { tools: CompiledTool['descriptor'][] };
+
+  constructor(
+    /** Hash of the selected tool names and plugin ids: equal selections share one ToolSet. */
+    readonly key: string,
+    tools: readonly CompiledTool[],
+    resources: readonly CompiledResource[],
+    prompts: readonly CompiledPrompt[],
+  ) {
+    this.tools = new Map(tools.map((tool) => [tool.name, tool]));
+    this.resources = resources;
+    this.prompts = new Map(prompts.map((prompt) => [prompt.name, prompt]));
+  }
+
+  /** The `tools/list` result, built on first use. Callers must not mutate it. */
+  listResult(): { tools: CompiledTool['descriptor'][] } {
+    this.listResultCache ??= { tools: [...this.tools.values()].map((tool) => tool.descriptor) };
+    return this.listResultCache;
+  }
+
+  /** Memo for artifacts derived from this selection by other modules (pre-serialized answers). */
+  readonly memo = new Map<string, unknown>();
+
+  /** Estimated tokens the tool list costs a client's context window. */
+  get tokens(): number {
+    let total = 0;
+    for (const tool of this.tools.values()) total += tool.tokens;
+    return total;
+  }
+}
+
+/** A selection request: which plugins (all when undefined) and, optionally, which tools of them. */
+export interface Selection {
+  plugins?: readonly string[];
+  tools?: readonly string[];
+}
+
+/** Builds and caches ToolSets (bounded, least recently used out first). */
+export class ToolSetCache {
+  /** Keyed by the canonical selection; the per-request cost is one string join and one map lookup. */
+  private readonly cache = new Map<string, ToolSet>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly maxEntries = 1_000,
+  ) {}
+
+  /** Everything in the catalog. */
+  all(): ToolSet {
+    return this.get({});
+  }
+
+  get(selection: Selection): ToolSet {
+    const selectionKey = `${selection.plugins ? [...selection.plugins].sort().join(',') : '*'}|${selection.tools ? [...selection.tools].sort().join(',') : '*'}`;
+    const cached = this.cache.get(selectionKey);
+    if (cached) {
+      this.cache.delete(selectionKey);
+      this.cache.set(selectionKey, cached);
+      return cached;
+    }
+    const toolSet = this.build(selection);
+    this.cache.set(selectionKey, toolSet);
+    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    return toolSet;
+  }
+
+  private build(selection: Selection): ToolSet {
+    const plugins = selection.plugins ? new Set(selection.plugins) : undefined;
+    const names = selection.tools ? new Set(selection.tools) : undefined;
+    const included = (pluginId: string) => !plugins || plugins.has(pluginId);
+    const tools = [...this.catalog.tools.values()].filter(
+      (t) => included(t.plugin.id) && (!names || names.has(t.name)),
+    );
+    const resources = [...this.catalog.resources.values()].filter((r) => included(r.plugin.id));
+    const prompts = [...this.catalog.prompts.values()].filter((p) => included(p.plugin.id));
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify([tools.map((t) => t.name), resources.map((r) => r.key), prompts.map((p) => p.name)]),
+      )
+      .digest('base64url')
+      .slice(0, 22);
+    return new ToolSet(key, tools, resources, prompts);
+  }
+}

@@ -1,0 +1,95 @@
+import { HubApiError } from '@huggingface/hub';
+import { ToolError } from '@toolhost/core';
+
+/** The Hub could not be reached at all (DNS, refused connection, reset): not an HTTP answer. */
+export class HubUnreachableError extends ToolError {
+  constructor(
+    readonly endpoint: string,
+    readonly code: string,
+    cause?: unknown,
+  ) {
+    super(`The Hugging Face Hub at ${endpoint} could not be reached (${code}). Try again later.`, { cause });
+  }
+}
+
+/** What the caller asked for, so that a 404 can name it: "No model named X". */
+export interface Subject {
+  kind: 'model' | 'dataset' | 'space' | 'paper' | 'repository';
+  id: string;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/** The network error code behind a failed fetch, if it was a network failure. */
+export function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    const errors = (current as { errors?: unknown[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turn anything the Hub client threw into an error a model can act on. Errors that
+ * are already `ToolError`s pass through; a caller's own abort is re-thrown as is
+ * so the kernel reports a cancellation, not a Hub failure.
+ */
+export function toToolError(
+  error: unknown,
+  subject: Subject | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Error {
+  if (error instanceof ToolError) return error;
+  if (signal?.aborted) return error instanceof Error ? error : new Error(String(error));
+  if (error instanceof HubApiError) {
+    const what = subject ? `${subject.kind} ${subject.id}` : 'this request';
+    switch (error.statusCode) {
+      case 401:
+        return new ToolError(
+          'The Hugging Face Hub rejected the token (401): it is invalid or expired. Check the token sent in the Authorization header.',
+        );
+      case 403:
+        return new ToolError(`The Hub refused access to ${what} (403): the token lacks permission for it.`);
+      case 404:
+        return new ToolError(
+          subject
+            ? `No ${subject.kind} named ${subject.id} on the Hugging Face Hub (or it is private).`
+            : 'Not found on the Hub (404).',
+        );
+      case 429:
+        return new ToolError('The Hugging Face Hub rate-limited this request (429); retry in a minute.');
+      default:
+        return new ToolError(
+          `The Hugging Face Hub answered ${error.statusCode} for ${what}; try again later.`,
+        );
+    }
+  }
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new ToolError(
+      `The Hugging Face Hub did not answer within ${timeoutMs / 1000} s; try again later.`,
+    );
+  }
+  if (error instanceof TypeError && /access token must start with/.test(error.message)) {
+    return new ToolError(
+      'The Authorization header does not carry a Hugging Face token (they start with hf_).',
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

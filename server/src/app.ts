@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from '@toolhost/core';
+import { Kernel } from '@toolhost/core/kernel';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { createHostCheck } from './host-check';
+import { createLogger } from './logger';
+import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
+import { healthRoutes } from './routes/health';
+import { mcpRoutes } from './routes/mcp';
+
+export interface BuildAppOptions {
+  /** The manifest, parsed or raw (it is validated here); the built-in default when omitted. */
+  manifest?: Manifest | z.input<typeof manifestSchema>;
+  /** Folder relative plugin paths resolve against (the manifest's folder). */
+  baseDir?: string;
+  /** A pino logger; one on stdout at the manifest's level when omitted. */
+  logger?: Logger;
+  /** Environment for plugins (HF_ENDPOINT, …); `process.env` when omitted. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kernel: Kernel;
+    settings: Manifest['server'];
+  }
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Build the Toolhost fastify app: kernel, plugins, routes. It never listens —
+ * tests use `app.inject()` or `app.listen()` themselves; the CLI listens.
+ * Closing the app shuts the plugins down.
+ */
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const manifest = parseManifest(options.manifest ?? DEFAULT_MANIFEST, 'manifest');
+  const settings = manifest.server;
+  const logger = options.logger ?? createLogger({ level: settings.logLevel });
+  const kernel = await Kernel.start(manifest.plugins, {
+    logger,
+    env: options.env ?? process.env,
+    baseDir: options.baseDir ?? process.cwd(),
+    toolTimeoutMs: settings.toolTimeoutMs,
+    setupTimeoutMs: settings.setupTimeoutMs,
+    directPath: settings.directPath,
+    ...(settings.instructions !== undefined && { instructions: settings.instructions }),
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per MCP request is logged by the MCP route itself (method, tool, outcome, duration).
+    logController: new LogController({ disableRequestLogging: true }),
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.decorate('kernel', kernel);
+  app.decorate('settings', settings);
+  app.addHook('onClose', () => kernel.shutdown());
+
+  const hostCheck = createHostCheck(settings);
+  app.addHook('onRequest', (request, reply, done) => {
+    const rejection = hostCheck(request.headers.host, request.headers.origin);
+    if (rejection === undefined) return done();
+    reply.code(403).send({ jsonrpc: '2.0', error: { code: -32000, message: rejection }, id: null });
+  });
+
+  // Never leak internals: 5xx answers carry a generic message and the request id.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply
+        .code(status)
+        .send({ error: 'Internal Server Error', message: `Internal error (request id ${request.id})` });
+    }
+    return reply.code(status).send({ error: error.name, message: error.message });
+  });
+
+  await app.register(healthRoutes, { kernel });
+  await app.register(mcpRoutes, { kernel });
+  return app;
+}

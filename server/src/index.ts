@@ -1,0 +1,7 @@
+/** @toolhost/server — build the Toolhost app programmatically (the CLI uses the same). */
+
+export type { BuildAppOptions } from './app';
+export { buildApp } from './app';
+export { createLogger, REDACT_PATHS } from './logger';
+export type { LoadedManifest, Manifest, ServerSettings } from './manifest';
+export { DEFAULT_MANIFEST, loadManifest, ManifestError, manifestSchema, parseManifest } from './manifest';

@@ -1,0 +1,76 @@
+import type { Kernel, McpHttpResponse } from '@toolhost/core/kernel';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { resolveCaller } from '../caller';
+
+/** The body of a POST that was not valid JSON: kept raw so the SDK can answer its parse error. */
+class UnparsedBody {
+  constructor(readonly text: string) {}
+}
+
+/** The SDK's own request body limit (4 MiB). */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+function mcpMeta(body: unknown): { method?: string; tool?: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
+  return {
+    ...(typeof method === 'string' && { method }),
+    ...(method === 'tools/call' && typeof params?.name === 'string' && { tool: params.name }),
+  };
+}
+
+async function send(reply: FastifyReply, result: McpHttpResponse) {
+  if ('response' in result) return reply.send(result.response);
+  reply.code(result.status).headers(result.headers);
+  return reply.send(result.body ?? undefined);
+}
+
+/** `POST|GET|DELETE /mcp`: the MCP endpoint, served by the kernel. */
+export async function mcpRoutes(app: FastifyInstance, { kernel }: { kernel: Kernel }) {
+  // This route parses its own bodies: invalid JSON and other media types are answered
+  // by the MCP layer with JSON-RPC errors rather than by fastify.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(null, new UnparsedBody(text));
+    }
+  });
+
+  app.route({
+    method: ['POST', 'GET', 'DELETE'],
+    url: '/mcp',
+    handler: async (request, reply) => {
+      const started = performance.now();
+      const aborted = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) aborted.abort();
+      });
+      const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
+      const caller = resolveCaller(kernel, request);
+      const result = await kernel.http.handle({
+        method: request.method,
+        url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
+        headers: request.headers,
+        body: unparsed ? undefined : request.body,
+        ...(unparsed && { rawBody: unparsed.text }),
+        signal: aborted.signal,
+        caller,
+      });
+      const status = 'response' in result ? result.response.status : result.status;
+      request.log.info(
+        {
+          mcp: mcpMeta(request.body),
+          http: `${request.method} ${status}`,
+          principal: caller.principal.kind,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'mcp request',
+      );
+      return send(reply, result);
+    },
+  });
+}

@@ -1,0 +1,113 @@
+/** Shared helpers for cross-package tests: a running Toolhost, real SDK clients, the CLI. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { type BuildAppOptions, buildApp } from '@toolhost/server';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+/** The built CLI, as `npx toolhost` runs it. */
+export const CLI = fileURLToPath(new URL('../../server/bin/toolhost.js', import.meta.url));
+
+export type Era = 'legacy' | 'modern';
+
+export interface RunningToolhost {
+  app: FastifyInstance;
+  /** `http://127.0.0.1:PORT/mcp` */
+  mcpUrl: string;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** A logger that keeps every line in memory, for asserting what was (and was not) logged. */
+export function memoryLogger(level = 'info'): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return { logger: pino({ level, redact: { paths: [], censor: '' } }, stream), lines };
+}
+
+/** Build the app from a manifest and listen on an ephemeral port. */
+export async function startToolhost(options: BuildAppOptions = {}): Promise<RunningToolhost> {
+  const app = await buildApp({ logger: pino({ level: 'silent' }), ...options });
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, baseUrl, mcpUrl: `${baseUrl}/mcp`, close: () => app.close() };
+}
+
+/** A real SDK v2 client over Streamable HTTP, in the 2025 era (`initialize`) or the 2026-07-28 era. */
+export async function connectClient(
+  mcpUrl: string,
+  options: { era: Era; token?: string; name?: string } = { era: 'legacy' },
+): Promise<Client> {
+  const client = new Client(
+    { name: options.name ?? `toolhost-test-${options.era}`, version: '1.0.0' },
+    options.era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
+  const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers } }));
+  return client;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built `toolhost` CLI to completion. */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `toolhost ${args.join(' ')} did not exit within ${options.timeoutMs ?? 15_000} ms\n${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 15_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function spawnCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Wait until `predicate` holds, polling; fails with `message` after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, message: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
