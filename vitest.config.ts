@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// Workspace packages resolve to their TypeScript sources in tests (each package's
+// "toolhost:source" export), so tests never run a stale build.
+const conditions = ['toolhost:source', 'import', 'module', 'node', 'default'];
+
 export default defineConfig({
-  resolve: {
-    // Workspace packages resolve to their TypeScript sources in tests (see each package's "source" export).
-    conditions: ['source'],
-  },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: [
       'core/test/**/*.test.ts',

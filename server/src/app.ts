@@ -4,7 +4,7 @@ import { Kernel } from '@toolhost/core/kernel';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { createHostCheck } from './host-check';
-import { createLogger } from './logger';
+import { createLogger, pluginLogger } from './logger';
 import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
@@ -40,6 +40,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   const kernel = await Kernel.start(manifest.plugins, {
     logger,
+    pluginLogger: pluginLogger(logger),
     env: options.env ?? process.env,
     baseDir: options.baseDir ?? process.cwd(),
     toolTimeoutMs: settings.toolTimeoutMs,
@@ -63,6 +64,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('kernel', kernel);
   app.decorate('settings', settings);
   app.addHook('onClose', () => kernel.shutdown());
+  // While draining, answers to in-flight requests close their connection, so that a
+  // keep-alive client does not hold the shutdown open until its socket times out.
+  let draining = false;
+  app.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   const hostCheck = createHostCheck(settings);
   app.addHook('onRequest', (request, reply, done) => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ANONYMOUS } from '@toolhost/core';
 import { Kernel, PluginLoadError } from '@toolhost/core/kernel';
 import { buildApp } from './app';
-import { createLogger } from './logger';
+import { createLogger, pluginLogger } from './logger';
 import { type LoadedManifest, loadManifest, ManifestError } from './manifest';
 
 const HELP = `Usage: toolhost [serve] [options]
@@ -67,6 +67,7 @@ async function serveStdio(loaded: LoadedManifest) {
   const logger = createLogger({ level: settings.logLevel, destination: 2 });
   const kernel = await Kernel.start(loaded.manifest.plugins, {
     logger,
+    pluginLogger: pluginLogger(logger),
     baseDir: loaded.baseDir,
     toolTimeoutMs: settings.toolTimeoutMs,
     setupTimeoutMs: settings.setupTimeoutMs,

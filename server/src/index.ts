@@ -2,6 +2,6 @@
 
 export type { BuildAppOptions } from './app';
 export { buildApp } from './app';
-export { createLogger, REDACT_PATHS } from './logger';
+export { createLogger, PLUGIN_REDACT_PATHS, pluginLogger, REDACT_PATHS } from './logger';
 export type { LoadedManifest, Manifest, ServerSettings } from './manifest';
 export { DEFAULT_MANIFEST, loadManifest, ManifestError, manifestSchema, parseManifest } from './manifest';

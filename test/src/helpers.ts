@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type BuildAppOptions, buildApp } from '@toolhost/server';
+import { type BuildAppOptions, buildApp, createLogger } from '@toolhost/server';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 
@@ -22,7 +22,7 @@ export interface RunningToolhost {
   close(): Promise<void>;
 }
 
-/** A logger that keeps every line in memory, for asserting what was (and was not) logged. */
+/** The server's own logger (redaction included), keeping every line in memory for assertions. */
 export function memoryLogger(level = 'info'): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({
@@ -31,7 +31,7 @@ export function memoryLogger(level = 'info'): { logger: Logger; lines: string[] 
       callback();
     },
   });
-  return { logger: pino({ level, redact: { paths: [], censor: '' } }, stream), lines };
+  return { logger: createLogger({ level, destination: stream }), lines };
 }
 
 /** Build the app from a manifest and listen on an ephemeral port. */

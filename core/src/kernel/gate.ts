@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import { type CallToolResult, specTypeSchemas } from '@modelcontextprotocol/server';
 import { hasBrand, TOOL_RESULT_BRAND } from '../api/brand';
 import type { ContentBlock, ToolResult } from '../api/content';
 import type { ToolContext } from '../api/context';
@@ -7,7 +7,7 @@ import type { Logger } from '../api/logger';
 import type { Credentials, Principal } from '../api/principal';
 import type { ServiceRef } from '../api/service';
 import type { CompiledTool } from './catalog';
-import { createChildScope } from './container';
+import { createChildScope, type Scope } from './container';
 import { CancelledError, TimeoutError, withTimeout } from './timeout';
 
 /** Everything about the caller that a tool call needs; built by the transport layer. */
@@ -17,6 +17,12 @@ export interface CallInfo {
   readonly requestId: string;
   /** Aborts when the client cancels or disconnects. */
   readonly signal: AbortSignal;
+  /**
+   * The controller behind `signal`, when the transport owns one for just this call:
+   * the gate then aborts it on timeout instead of making a second controller.
+   */
+  readonly controller?: AbortController;
+  /** The request's logger (kernel lines); plugin code logs through its plugin's logger instead. */
   readonly logger: Logger;
   /** Sends `notifications/progress`; absent when the client gave no progress token. */
   readonly progress?: (progress: number, total?: number, message?: string) => Promise<void>;
@@ -42,8 +48,29 @@ const NO_PROGRESS = async () => {};
 /** A bad return value from a handler: a plugin bug, reported as an internal error. */
 class InvalidToolReturn extends Error {}
 
+/*
+ * Results are built in the key order of the SDK's CallToolResult schema (`_meta`,
+ * `content`, `structuredContent`, `isError`): the SDK re-parses results with that
+ * schema, so a result already in canonical form serializes identically on the SDK
+ * path and the direct path.
+ */
+
 function errorResult(message: string, meta?: Readonly<Record<string, unknown>>): CallToolResult {
-  return { content: [{ type: 'text', text: message }], isError: true, ...(meta && { _meta: { ...meta } }) };
+  return { ...(meta && { _meta: { ...meta } }), content: [{ type: 'text', text: message }], isError: true };
+}
+
+const callToolResult = specTypeSchemas.CallToolResult['~standard'];
+
+/** Validate plugin-built content with the SDK's schema, and take its canonical form. */
+function canonicalResult(result: unknown): CallToolResult {
+  const checked = callToolResult.validate(result);
+  if (checked instanceof Promise || checked.issues) {
+    const issues = checked instanceof Promise ? [] : checked.issues;
+    throw new InvalidToolReturn(
+      `the result is not a valid MCP tool result: ${issues.map((i) => i.message).join('; ')}`,
+    );
+  }
+  return checked.value as CallToolResult;
 }
 
 function formatInputIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
@@ -56,12 +83,7 @@ function formatInputIssues(issues: readonly { path: readonly PropertyKey[]; mess
 function toCallResult(tool: CompiledTool, value: unknown): CallToolResult {
   if (hasBrand(value, TOOL_RESULT_BRAND)) {
     const { content, structuredContent, isError, _meta } = value as ToolResult;
-    return {
-      content,
-      ...(structuredContent !== undefined && { structuredContent }),
-      ...(isError !== undefined && { isError }),
-      ...(_meta !== undefined && { _meta }),
-    };
+    return canonicalResult({ _meta, content, structuredContent, isError });
   }
   const { def } = tool;
   if (def.output) {
@@ -76,7 +98,7 @@ function toCallResult(tool: CompiledTool, value: unknown): CallToolResult {
     return { content: [{ type: 'text', text }], structuredContent: data };
   }
   if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  if (Array.isArray(value)) return { content: value as ContentBlock[] };
+  if (Array.isArray(value)) return canonicalResult({ content: value as ContentBlock[] });
   throw new InvalidToolReturn(
     'a tool without an output schema must return a string, content blocks or toolResult()',
   );
@@ -119,32 +141,51 @@ export class CallGate {
         ),
       };
     }
-    const logger = info.logger.child({ plugin: tool.plugin.id, tool: tool.name });
-    const scope = createChildScope(tool.plugin.scope!, {
-      principal: info.principal,
-      credentials: info.credentials,
-      requestId: info.requestId,
-      logger,
-    });
-    try {
-      const value = await withTimeout(tool.timeoutMs, info.signal, (signal) => {
-        const services = Object.fromEntries(
-          Object.entries(tool.def.services ?? {}).map(([key, ref]) => [
-            key,
-            scope.resolve((ref as ServiceRef<unknown>).id),
-          ]),
-        );
-        const ctx: ToolContext<never> = {
-          services: services as never,
-          principal: info.principal,
-          credentials: info.credentials,
-          signal,
-          requestId: info.requestId,
-          logger,
-          progress: info.progress ?? NO_PROGRESS,
-        };
-        return tool.def.handler(input.data, ctx);
+    // The request scope and the child logger are made only if the handler uses them:
+    // most calls of cheap tools need neither, and both cost on the hot path.
+    let scope: Scope | undefined;
+    let logger: Logger | undefined;
+    const callLogger = () => {
+      logger ??= tool.plugin.logger.child({ tool: tool.name, requestId: info.requestId });
+      return logger;
+    };
+    const services = () => {
+      scope ??= createChildScope(tool.plugin.scope!, {
+        principal: info.principal,
+        credentials: info.credentials,
+        requestId: info.requestId,
+        logger: callLogger(),
       });
+      const resolved: Record<string, unknown> = {};
+      for (const [key, ref] of Object.entries(tool.def.services ?? {})) {
+        resolved[key] = scope.resolve((ref as ServiceRef<unknown>).id);
+      }
+      return resolved;
+    };
+    try {
+      const value = await withTimeout(
+        tool.timeoutMs,
+        info.signal,
+        (signal) => {
+          let resolvedServices: Record<string, unknown> | undefined;
+          const ctx: ToolContext<never> = {
+            get services() {
+              resolvedServices ??= services();
+              return resolvedServices as never;
+            },
+            principal: info.principal,
+            credentials: info.credentials,
+            signal,
+            requestId: info.requestId,
+            get logger() {
+              return callLogger();
+            },
+            progress: info.progress ?? NO_PROGRESS,
+          };
+          return tool.def.handler(input.data, ctx);
+        },
+        info.controller,
+      );
       return { outcome: 'ok', result: toCallResult(tool, value) };
     } catch (error) {
       if (isToolError(error)) {
@@ -164,7 +205,7 @@ export class CallGate {
       if (error instanceof CancelledError) {
         return { outcome: 'cancelled', result: errorResult(`The call to ${tool.name} was cancelled.`) };
       }
-      logger.error({ err: error, requestId: info.requestId }, 'tool handler failed');
+      callLogger().error({ err: error, requestId: info.requestId }, 'tool handler failed');
       return {
         outcome: 'internal_error',
         result: errorResult(
@@ -172,7 +213,7 @@ export class CallGate {
         ),
       };
     } finally {
-      void scope.dispose();
+      if (scope) void scope.dispose();
     }
   }
 }

@@ -28,6 +28,7 @@ export interface LoadedPlugin {
 export interface PluginHostOptions {
   /** Folder that relative `use:` paths are resolved against (the manifest's folder). */
   baseDir: string;
+  /** Parent of every plugin's logger (the server gives one with thorough redaction: plugin code logs anything). */
   logger: Logger;
   env?: Readonly<Record<string, string | undefined>>;
   /** Default per-plugin setup timeout (default 10 s). */

@@ -14,6 +14,12 @@ import { ToolSetCache } from './toolset';
 
 export interface KernelOptions {
   logger: Logger;
+  /**
+   * Parent logger for plugin code (setup, handlers). Defaults to `logger`. The server
+   * passes one with wildcard redaction, which is too slow for the per-request lines
+   * the kernel itself writes but right for code it does not control.
+   */
+  pluginLogger?: Logger;
   env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative plugin paths are resolved against. */
   baseDir?: string;
@@ -67,7 +73,7 @@ export class Kernel {
   static async start(entries: readonly PluginEntry[], options: KernelOptions): Promise<Kernel> {
     const host = await PluginHost.load(entries, {
       baseDir: options.baseDir ?? process.cwd(),
-      logger: options.logger,
+      logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
     });
@@ -82,7 +88,7 @@ export class Kernel {
   ): Promise<Kernel> {
     const host = PluginHost.fromPlugins(plugins, {
       baseDir: options.baseDir ?? process.cwd(),
-      logger: options.logger,
+      logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
     });

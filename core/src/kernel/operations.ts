@@ -11,9 +11,10 @@ import type { RequestContext } from '../api/context';
 import { isToolError } from '../api/errors';
 import type { ResourceContent } from '../api/resource';
 import type { ServiceRef } from '../api/service';
-import type { CompiledPrompt, CompiledResource } from './catalog';
+import type { CompiledResource } from './catalog';
 import { createChildScope } from './container';
 import type { CallGate, CallInfo } from './gate';
+import type { LoadedPlugin } from './host';
 import type { ToolSet } from './toolset';
 
 const MAX_COMPLETIONS = 100;
@@ -51,12 +52,8 @@ export class McpOperations {
     const match = this.findResource(toolSet, uri);
     if (!match) throw new ResourceNotFoundError(uri);
     const { resource, params } = match;
-    const value = await this.invoke(
-      resource.plugin.scope!,
-      resource.def.services,
-      info,
-      `resource ${uri}`,
-      (ctx) => resource.def.read({ uri, params }, ctx),
+    const value = await this.invoke(resource.plugin, resource.def.services, info, `resource ${uri}`, (ctx) =>
+      resource.def.read({ uri, params }, ctx),
     );
     const mimeType = resource.def.mimeType;
     if (typeof value === 'string') return { contents: [{ uri, ...(mimeType && { mimeType }), text: value }] };
@@ -92,12 +89,8 @@ export class McpOperations {
         `Invalid arguments for prompt ${name}: ${issues}`,
       );
     }
-    const value = await this.invoke(
-      prompt.plugin.scope!,
-      prompt.def.services,
-      info,
-      `prompt ${name}`,
-      (ctx) => prompt.def.get(parsed.data as never, ctx),
+    const value = await this.invoke(prompt.plugin, prompt.def.services, info, `prompt ${name}`, (ctx) =>
+      prompt.def.get(parsed.data as never, ctx),
     );
     if (typeof value === 'string')
       return { messages: [{ role: 'user', content: { type: 'text', text: value } }] };
@@ -153,16 +146,18 @@ export class McpOperations {
 
   /** Run a resource or prompt handler in a request scope; map errors like the gate does, as JSON-RPC errors. */
   private async invoke<T>(
-    pluginScope: NonNullable<CompiledPrompt['plugin']['scope']>,
+    plugin: LoadedPlugin,
     serviceRefs: Record<string, unknown> | undefined,
     info: CallInfo,
     what: string,
     run: (ctx: RequestContext<never>) => T | Promise<T>,
   ): Promise<T> {
-    const scope = createChildScope(pluginScope, {
+    const logger = plugin.logger.child({ requestId: info.requestId });
+    const scope = createChildScope(plugin.scope!, {
       principal: info.principal,
       credentials: info.credentials,
       requestId: info.requestId,
+      logger,
     });
     try {
       const services = Object.fromEntries(
@@ -177,12 +172,12 @@ export class McpOperations {
         credentials: info.credentials,
         signal: info.signal,
         requestId: info.requestId,
-        logger: info.logger,
+        logger,
       });
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
       if (isToolError(error)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
-      info.logger.error({ err: error, requestId: info.requestId }, `${what} failed`);
+      logger.error({ err: error }, `${what} failed`);
       throw new ProtocolError(
         ProtocolErrorCode.InternalError,
         `Reading ${what} failed with an internal error (request id ${info.requestId}).`,

@@ -18,14 +18,20 @@ export class CancelledError extends Error {
  * Run `work` with a deadline. The work gets a signal that aborts on the deadline or
  * when `parent` aborts, and the returned promise settles then even if the work
  * ignores its signal, so a stuck handler can never hang a request.
+ *
+ * A caller that already owns an AbortController for this work (the direct path
+ * makes one per request) passes it as `own`: its signal is then both the parent
+ * and the work's signal, and no second controller is made on the hot path.
  */
 export async function withTimeout<T>(
   timeoutMs: number,
   parent: AbortSignal | undefined,
   work: (signal: AbortSignal) => Promise<T> | T,
+  own?: AbortController,
 ): Promise<T> {
+  if (own) parent = own.signal;
   if (parent?.aborted) throw new CancelledError(parent.reason);
-  const controller = new AbortController();
+  const controller = own ?? new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onParentAbort: (() => void) | undefined;
   const stop = new Promise<never>((_, reject) => {
@@ -36,7 +42,7 @@ export async function withTimeout<T>(
     }, timeoutMs);
     onParentAbort = () => {
       const error = new CancelledError(parent?.reason);
-      controller.abort(error);
+      if (!own) controller.abort(error);
       reject(error);
     };
     parent?.addEventListener('abort', onParentAbort, { once: true });

@@ -58,9 +58,12 @@ export class ToolSetCache {
     private readonly maxEntries = 1_000,
   ) {}
 
+  private everything?: ToolSet;
+
   /** Everything in the catalog. */
   all(): ToolSet {
-    return this.get({});
+    this.everything ??= this.get({});
+    return this.everything;
   }
 
   get(selection: Selection): ToolSet {

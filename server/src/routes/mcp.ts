@@ -10,19 +10,22 @@ class UnparsedBody {
 /** The SDK's own request body limit (4 MiB). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-function mcpMeta(body: unknown): { method?: string; tool?: string } {
+/** The MCP method and tool of a request, for its log line (flat fields: cheap to log). */
+function mcpFields(body: unknown): { method?: string; tool?: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
   const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
-  return {
-    ...(typeof method === 'string' && { method }),
-    ...(method === 'tools/call' && typeof params?.name === 'string' && { tool: params.name }),
-  };
+  if (typeof method !== 'string') return {};
+  return method === 'tools/call' && typeof params?.name === 'string'
+    ? { method, tool: params.name }
+    : { method };
 }
 
 async function send(reply: FastifyReply, result: McpHttpResponse) {
   if ('response' in result) return reply.send(result.response);
   reply.code(result.status).headers(result.headers);
-  return reply.send(result.body ?? undefined);
+  // A Buffer goes out byte for byte: fastify would append "; charset=utf-8" to a JSON string body.
+  const { body } = result;
+  return reply.send(body === null ? undefined : typeof body === 'string' ? Buffer.from(body) : body);
 }
 
 /** `POST|GET|DELETE /mcp`: the MCP endpoint, served by the kernel. */
@@ -45,26 +48,43 @@ export async function mcpRoutes(app: FastifyInstance, { kernel }: { kernel: Kern
     url: '/mcp',
     handler: async (request, reply) => {
       const started = performance.now();
-      const aborted = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) aborted.abort();
-      });
       const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
       const caller = resolveCaller(kernel, request);
+      // Made on first use (tools/list never needs one): aborts when the client goes away.
+      let aborter: AbortController | undefined;
+      const controller = () => {
+        if (!aborter) {
+          const made = new AbortController();
+          aborter = made;
+          if (reply.raw.destroyed) made.abort();
+          else
+            reply.raw.once('close', () => {
+              if (!reply.raw.writableFinished) made.abort();
+            });
+        }
+        return aborter;
+      };
       const result = await kernel.http.handle({
         method: request.method,
         url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
         headers: request.headers,
         body: unparsed ? undefined : request.body,
         ...(unparsed && { rawBody: unparsed.text }),
-        signal: aborted.signal,
+        get signal() {
+          return controller().signal;
+        },
+        get controller() {
+          return controller();
+        },
         caller,
       });
       const status = 'response' in result ? result.response.status : result.status;
+      const { method, tool } = mcpFields(request.body);
       request.log.info(
         {
-          mcp: mcpMeta(request.body),
-          http: `${request.method} ${status}`,
+          method,
+          tool,
+          status,
           principal: caller.principal.kind,
           ms: Math.round((performance.now() - started) * 10) / 10,
         },

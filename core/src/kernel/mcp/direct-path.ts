@@ -162,11 +162,10 @@ export class DirectPath {
       case 'tools/list': {
         if (!onlyKeys(params, ['_meta', 'cursor'])) return undefined;
         if (params['cursor'] !== undefined && typeof params['cursor'] !== 'string') return undefined;
-        return {
-          status: 200,
-          headers: JSON_HEADERS,
-          body: resultBody(this.toolList(request.caller.toolSet, era), message.id),
-        };
+        // The answer is a cached byte prefix (the whole list) plus the request id.
+        const prefix = this.toolListPrefix(request.caller.toolSet, era);
+        const body = Buffer.concat([prefix, Buffer.from(`${JSON.stringify(message.id)}}`)]);
+        return { status: 200, headers: JSON_HEADERS, body };
       }
       case 'tools/call': {
         if (!onlyKeys(params, ['_meta', 'name', 'arguments'])) return undefined;
@@ -198,6 +197,7 @@ export class DirectPath {
         credentials: caller.credentials,
         requestId: caller.requestId ?? randomUUID(),
         signal: request.signal,
+        ...(request.controller && { controller: request.controller }),
         logger: caller.logger,
       });
       const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;
@@ -208,13 +208,17 @@ export class DirectPath {
     }
   }
 
-  /** The serialized tools/list result for one ToolSet and era, built once and memoised on the ToolSet. */
-  private toolList(toolSet: ToolSet, era: Era): string {
+  /**
+   * The encoded tools/list answer up to its id (`{"result":…,"jsonrpc":"2.0","id":`),
+   * for one ToolSet and era: built once and memoised on the ToolSet.
+   */
+  private toolListPrefix(toolSet: ToolSet, era: Era): Buffer {
     const key = `direct:tools/list:${era}`;
-    let cached = toolSet.memo.get(key) as string | undefined;
+    let cached = toolSet.memo.get(key) as Buffer | undefined;
     if (cached === undefined) {
       const result = this.ops.listTools(toolSet) as unknown as Record<string, unknown>;
-      cached = JSON.stringify(era === 'modern' ? this.encodeModern(result, true) : result);
+      const encoded = JSON.stringify(era === 'modern' ? this.encodeModern(result, true) : result);
+      cached = Buffer.from(`{"result":${encoded},"jsonrpc":"2.0","id":`);
       toolSet.memo.set(key, cached);
     }
     return cached;

@@ -8,6 +8,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { McpOperations } from '../operations';
 import type { McpCaller, ServerIdentity } from './caller';
+import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import { createSdkServer } from './sdk-server';
@@ -92,10 +93,13 @@ function onStreamEnd(body: ReadableStream<Uint8Array>, done: () => void): Readab
  */
 export class McpHttpEndpoint {
   private readonly direct: DirectPath | undefined;
+  private readonly quick: QuickClassifier | undefined;
   private readonly modern: McpHttpHandler;
   private readonly legacyNonPost: (request: Request) => Promise<Response>;
   /** The caller of each web Request handed to the SDK, for its server factory. */
   private readonly callers = new WeakMap<Request, McpCaller>();
+  /** How many requests each path answered (for tests, metrics and the dashboard). */
+  readonly served = { direct: 0, sdk: 0 };
 
   constructor(
     private readonly ops: McpOperations,
@@ -103,6 +107,7 @@ export class McpHttpEndpoint {
     options: McpHttpEndpointOptions = {},
   ) {
     this.direct = options.directPath === false ? undefined : new DirectPath(ops, identity);
+    this.quick = this.direct && new QuickClassifier();
     const factory = ({ requestInfo }: { requestInfo?: Request }) => {
       const caller = requestInfo && this.callers.get(requestInfo);
       if (!caller) throw new Error('MCP request reached the SDK without a caller');
@@ -114,30 +119,34 @@ export class McpHttpEndpoint {
   }
 
   async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
-    if (
-      request.method === 'POST' &&
-      request.body !== undefined &&
-      isJsonContentType(header(request.headers['content-type']))
-    ) {
-      const outcome = classifyInboundRequest({
+    const isJson = isJsonContentType(header(request.headers['content-type']));
+    if (request.method !== 'POST' || request.body === undefined || !isJson) {
+      this.served.sdk++;
+      if (request.method !== 'POST') {
+        const web = toWebRequest(request);
+        this.callers.set(web, request.caller);
+        return { response: await this.legacyNonPost(web) };
+      }
+      // As createMcpHandler does: a JSON POST with an empty or unparseable body goes to the
+      // legacy leg (the SDK's parse error); any other media type gets the modern handler's 415.
+      return isJson ? this.serveLegacyPost(request) : this.serveModern(request);
+    }
+    const outcome =
+      this.quick?.classify(request.headers, request.body) ??
+      classifyInboundRequest({
         httpMethod: 'POST',
         protocolVersionHeader: header(request.headers['mcp-protocol-version']),
         mcpMethodHeader: header(request.headers['mcp-method']),
         mcpNameHeader: header(request.headers['mcp-name']),
         body: request.body,
       });
-      const direct = this.direct?.tryServe(request, outcome);
-      if (direct) return direct;
-      if (outcome.kind === 'legacy') return this.serveLegacyPost(request);
-      return this.serveModern(request);
+    const direct = this.direct?.tryServe(request, outcome);
+    if (direct) {
+      this.served.direct++;
+      return direct;
     }
-    if (request.method === 'POST' && request.rawBody !== undefined) return this.serveLegacyPost(request);
-    if (request.method !== 'POST') {
-      const web = toWebRequest(request);
-      this.callers.set(web, request.caller);
-      return { response: await this.legacyNonPost(web) };
-    }
-    return this.serveModern(request);
+    this.served.sdk++;
+    return outcome.kind === 'legacy' ? this.serveLegacyPost(request) : this.serveModern(request);
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,8 @@ export interface McpHttpRequest {
   readonly rawBody?: string;
   /** Aborts when the client disconnects. */
   readonly signal: AbortSignal;
+  /** The controller behind `signal`, owned by this request: the gate reuses it for the call's timeout. */
+  readonly controller?: AbortController;
   readonly caller: McpCaller;
 }
 
@@ -22,6 +24,6 @@ export type McpHttpResponse =
   | {
       readonly status: number;
       readonly headers: Readonly<Record<string, string>>;
-      readonly body: string | null;
+      readonly body: string | Uint8Array | null;
     }
   | { readonly response: Response };

@@ -1,0 +1,150 @@
+/**
+ * Toolhost benchmark. Starts a plain fastify JSON route (the baseline) and Toolhost
+ * as child processes, loads each with autocannon from this process, and prints
+ * req/s, p50, p99 and the ratio to the baseline measured in the same run. The
+ * baseline runs first and last; ratios use the mean of the two, because these
+ * machines are noisy.
+ *
+ *   npm run bench                      # 8 s per scenario, 50 connections
+ *   BENCH_DURATION=20 BENCH_CONNECTIONS=100 npm run bench
+ *   BENCH_ONLY=call BENCH_SDK=0 npm run bench   # only tools/call, direct path only
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const duration = Number(process.env.BENCH_DURATION ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const CLI = here('../../server/bin/toolhost.js');
+
+const MODERN = '2026-07-28';
+const envelope = {
+  'io.modelcontextprotocol/protocolVersion': MODERN,
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+const accept = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const legacy = (method, params) => ({
+  headers: accept,
+  body: { jsonrpc: '2.0', id: 1, method, ...(params && { params }) },
+});
+const modern = (method, params = {}, name) => ({
+  headers: {
+    ...accept,
+    'mcp-protocol-version': MODERN,
+    'mcp-method': method,
+    ...(name && { 'mcp-name': name }),
+  },
+  body: { jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: envelope } },
+});
+const call = { name: 'add', arguments: { a: 1, b: 2 } };
+// BENCH_ONLY=call runs just the scenarios whose name contains "call"; BENCH_SDK=0 skips the SDK-only runs.
+const only = process.env.BENCH_ONLY;
+const init = {
+  protocolVersion: '2025-06-18',
+  capabilities: {},
+  clientInfo: { name: 'bench', version: '1.0.0' },
+};
+
+const ALL_SCENARIOS = [
+  ['legacy initialize', legacy('initialize', init)],
+  ['legacy tools/list', legacy('tools/list')],
+  ['legacy tools/call', legacy('tools/call', call)],
+  ['2026 tools/list', modern('tools/list')],
+  ['2026 tools/call', modern('tools/call', call, 'add')],
+];
+const SCENARIOS = ALL_SCENARIOS.filter(([name]) => !only || name.includes(only));
+
+function start(args, pattern) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: here('..') });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const match = pattern.exec(stderr);
+      if (match)
+        resolve({
+          url: match[1],
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', done);
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function load(url, { headers, body }) {
+  const payload = JSON.stringify(body);
+  // Warm up (JIT, caches), then measure.
+  await autocannon({ url, method: 'POST', headers, body: payload, connections, duration: 2 });
+  const result = await autocannon({ url, method: 'POST', headers, body: payload, connections, duration });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const rows = [];
+const baselineRuns = [];
+const baseline = await start([here('./baseline.mjs')], /listening at (\S+)/);
+baselineRuns.push(
+  await load(baseline.url, {
+    headers: { 'content-type': 'application/json' },
+    body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+  }),
+);
+
+const paths = [
+  ['manifest.yaml', 'direct'],
+  ['manifest.sdk-only.yaml', 'SDK only'],
+];
+for (const [manifest, path] of process.env.BENCH_SDK === '0' ? paths.slice(0, 1) : paths) {
+  const toolhost = await start([CLI, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/);
+  for (const [name, request] of SCENARIOS) {
+    if (path === 'SDK only' && name === 'legacy initialize') continue;
+    rows.push({ scenario: name, path, ...(await load(toolhost.url, request)) });
+  }
+  await toolhost.stop();
+}
+
+baselineRuns.push(
+  await load(baseline.url, {
+    headers: { 'content-type': 'application/json' },
+    body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+  }),
+);
+await baseline.stop();
+
+const base = (baselineRuns[0].rps + baselineRuns[1].rps) / 2;
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const lines = [
+  `Node ${process.version}, ${connections} connections, ${duration} s per scenario.`,
+  `Baseline (plain fastify JSON route): ${fmt(baselineRuns[0].rps)} req/s before, ${fmt(baselineRuns[1].rps)} after; mean ${fmt(base)}.`,
+  '',
+  '| scenario | path | req/s | p50 ms | p99 ms | ratio to baseline |',
+  '|---|---|---:|---:|---:|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.scenario} | ${r.path} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / base).toFixed(2)} |`,
+  ),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+writeFileSync(
+  here('../results.json'),
+  JSON.stringify(
+    {
+      when: new Date().toISOString(),
+      node: process.version,
+      connections,
+      duration,
+      baseline: baselineRuns,
+      rows,
+    },
+    null,
+    2,
+  ),
+);

@@ -1,0 +1,56 @@
+/** `toolhost serve --stdio`, the built CLI, driven by the real SDK v2 stdio client in both eras. */
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, type Era, REPO_ROOT } from './src/helpers';
+import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+
+let hub: HubEmulator;
+beforeAll(async () => {
+  hub = await startHubEmulator();
+});
+afterAll(() => hub?.close());
+
+async function connect(era: Era, env: Record<string, string> = {}) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', '--stdio'],
+    cwd: REPO_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HF_ENDPOINT: hub.url, ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const client = new Client(
+    { name: `stdio-${era}`, version: '1.0.0' },
+    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
+  it('lists the same tools as HTTP and calls them against the Hub, logging only to stderr', async () => {
+    const { client, stderr } = await connect(era, { HF_TOKEN: 'hf_bob_test_token_00000000000000' });
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(['hf_whoami', 'model_details', 'model_search']);
+
+      const search = await client.callTool({
+        name: 'model_search',
+        arguments: { author: 'openai', sort: 'likes' },
+      });
+      const models = (search.structuredContent as { models: { id: string }[] }).models;
+      expect(models.map((m) => m.id)).toEqual(['openai/whisper-large-v3', 'openai/whisper-small']);
+
+      // In stdio mode HF_TOKEN is the identity the tools act with.
+      const me = await client.callTool({ name: 'hf_whoami', arguments: {} });
+      expect(me.structuredContent).toMatchObject({ name: 'bob' });
+    } finally {
+      await client.close();
+    }
+    expect(stderr()).not.toContain('hf_bob_test_token');
+  });
+});
