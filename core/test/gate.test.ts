@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript fixture plugin, shared with the CLI tests.
 import testkit from '../../test/fixtures/plugins/testkit.mjs';
 import { ANONYMOUS, createServiceRef, definePlugin, defineTool, z } from '../src/api/index';
-import { type CallInfo, Kernel, type ToolCallEvent } from '../src/kernel/index';
+import { type CallInfo, CancellationSource, Kernel, type ToolCallEvent } from '../src/kernel/index';
 
 const lines: string[] = [];
 const logger = pino(
@@ -42,7 +42,7 @@ const info = (overrides: Partial<CallInfo> = {}): CallInfo => ({
   principal: ANONYMOUS,
   credentials: {},
   requestId: 'req-42',
-  signal: new AbortController().signal,
+  cancellation: new CancellationSource(),
   logger,
   ...overrides,
 });
@@ -117,10 +117,10 @@ describe('call gate', () => {
   });
 
   it('stops waiting when the caller cancels', async () => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    const cancellation = new CancellationSource();
+    setTimeout(() => cancellation.cancel(), 50);
     const started = Date.now();
-    const result = await call('slow', { ms: 400 }, { signal: controller.signal });
+    const result = await call('slow', { ms: 400 }, { cancellation });
     expect(Date.now() - started).toBeLessThan(300);
     expect(text(result)).toBe('The call to slow was cancelled.');
   });

@@ -191,7 +191,7 @@ describe('plugin host: services, order and lifecycle', () => {
       version: '1.0.0',
       kernel: '^0.1.0',
       requires: { counter },
-      setup: () => new Promise(() => {}),
+      setup: () => new Promise<void>(() => {}),
     });
     const h = host([{ plugin: provider }, { plugin: hang }], 200);
     const error = await loadError(() => h.start());

@@ -11,6 +11,7 @@ import {
   z,
 } from '../src/api/index';
 
+const brand = (value: unknown, name: string) => (value as Record<symbol, unknown>)[Symbol.for(name)];
 const tool = defineTool({
   name: 'echo',
   description: 'Echo',
@@ -22,7 +23,7 @@ describe('public plugin API', () => {
   it('defineTool freezes and brands the definition, keeping its fields', () => {
     expect(Object.isFrozen(tool)).toBe(true);
     expect(tool.name).toBe('echo');
-    expect(tool[Symbol.for('toolhost.tool')]).toBe(true);
+    expect(brand(tool, 'toolhost.tool')).toBe(true);
   });
 
   it('defineTool rejects names MCP clients cannot call', () => {
@@ -50,7 +51,7 @@ describe('public plugin API', () => {
     expect(Object.isFrozen(plugin)).toBe(true);
     expect(Object.isFrozen(plugin.tools)).toBe(true);
     expect(plugin.resources).toEqual([]);
-    expect(plugin[Symbol.for('toolhost.plugin')]).toBe(true);
+    expect(brand(plugin, 'toolhost.plugin')).toBe(true);
   });
 
   it('definePlugin rejects ids that cannot name a package', () => {
@@ -73,7 +74,7 @@ describe('public plugin API', () => {
 
   it('definePrompt brands its definition', () => {
     const prompt = definePrompt({ name: 'p', get: () => 'hi' });
-    expect(prompt[Symbol.for('toolhost.prompt')]).toBe(true);
+    expect(brand(prompt, 'toolhost.prompt')).toBe(true);
   });
 
   it('ToolError carries its message and meta, and is recognised', () => {
@@ -86,6 +87,6 @@ describe('public plugin API', () => {
   it('toolResult brands a full result', () => {
     const result = toolResult({ content: [{ type: 'text', text: 'x' }], isError: true });
     expect(result.isError).toBe(true);
-    expect(result[Symbol.for('toolhost.tool-result')]).toBe(true);
+    expect(brand(result, 'toolhost.tool-result')).toBe(true);
   });
 });

@@ -64,16 +64,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('kernel', kernel);
   app.decorate('settings', settings);
   app.addHook('onClose', () => kernel.shutdown());
-  // While draining, answers to in-flight requests close their connection, so that a
-  // keep-alive client does not hold the shutdown open until its socket times out.
-  let draining = false;
+  // While closing, keep-alive connections that finish their last request are closed
+  // as soon as they fall idle, so a keep-alive client cannot hold the drain open.
   app.addHook('preClose', (done) => {
-    draining = true;
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    sweep.unref();
+    app.server.once('close', () => clearInterval(sweep));
     done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (draining) reply.header('connection', 'close');
-    done(null, payload);
   });
 
   const hostCheck = createHostCheck(settings);

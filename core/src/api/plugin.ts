@@ -46,7 +46,7 @@ export interface PluginDefinition<
   /** Runs once per process, before any request. The only place for start-up I/O. */
   setup?(
     ctx: SetupContext<C extends ConfigSchema ? z.output<C> : Record<string, never>, R>,
-  ): MaybePromise<P extends ServiceRefMap ? ResolvedServices<P> : undefined>;
+  ): MaybePromise<P extends ServiceRefMap ? ResolvedServices<P> : void>;
   /** How long setup may take (default: the kernel's `setupTimeoutMs`). */
   setupTimeoutMs?: number;
   tools?: readonly AnyTool[];

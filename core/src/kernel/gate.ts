@@ -6,6 +6,7 @@ import { isToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { Credentials, Principal } from '../api/principal';
 import type { ServiceRef } from '../api/service';
+import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { createChildScope, type Scope } from './container';
 import { CancelledError, TimeoutError, withTimeout } from './timeout';
@@ -15,13 +16,8 @@ export interface CallInfo {
   readonly principal: Principal;
   readonly credentials: Credentials;
   readonly requestId: string;
-  /** Aborts when the client cancels or disconnects. */
-  readonly signal: AbortSignal;
-  /**
-   * The controller behind `signal`, when the transport owns one for just this call:
-   * the gate then aborts it on timeout instead of making a second controller.
-   */
-  readonly controller?: AbortController;
+  /** Cancelled when the client cancels or disconnects. */
+  readonly cancellation: Cancellation;
   /** The request's logger (kernel lines); plugin code logs through its plugin's logger instead. */
   readonly logger: Logger;
   /** Sends `notifications/progress`; absent when the client gave no progress token. */
@@ -163,29 +159,26 @@ export class CallGate {
       return resolved;
     };
     try {
-      const value = await withTimeout(
-        tool.timeoutMs,
-        info.signal,
-        (signal) => {
-          let resolvedServices: Record<string, unknown> | undefined;
-          const ctx: ToolContext<never> = {
-            get services() {
-              resolvedServices ??= services();
-              return resolvedServices as never;
-            },
-            principal: info.principal,
-            credentials: info.credentials,
-            signal,
-            requestId: info.requestId,
-            get logger() {
-              return callLogger();
-            },
-            progress: info.progress ?? NO_PROGRESS,
-          };
-          return tool.def.handler(input.data, ctx);
-        },
-        info.controller,
-      );
+      const value = await withTimeout(tool.timeoutMs, info.cancellation, (cancellation) => {
+        let resolvedServices: Record<string, unknown> | undefined;
+        const ctx: ToolContext<never> = {
+          get services() {
+            resolvedServices ??= services();
+            return resolvedServices as never;
+          },
+          principal: info.principal,
+          credentials: info.credentials,
+          get signal() {
+            return cancellation.signal;
+          },
+          requestId: info.requestId,
+          get logger() {
+            return callLogger();
+          },
+          progress: info.progress ?? NO_PROGRESS,
+        };
+        return tool.def.handler(input.data, ctx);
+      });
       return { outcome: 'ok', result: toCallResult(tool, value) };
     } catch (error) {
       if (isToolError(error)) {

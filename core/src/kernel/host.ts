@@ -108,7 +108,7 @@ export class PluginHost {
       const timeoutMs = plugin.setupTimeoutMs ?? this.options.setupTimeoutMs ?? 10_000;
       let provided: unknown;
       try {
-        provided = await withTimeout(timeoutMs, undefined, (signal) =>
+        provided = await withTimeout(timeoutMs, undefined, ({ signal }) =>
           plugin.setup?.({
             config: loaded.config,
             services,

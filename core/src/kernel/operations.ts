@@ -170,7 +170,7 @@ export class McpOperations {
         services: services as never,
         principal: info.principal,
         credentials: info.credentials,
-        signal: info.signal,
+        signal: info.cancellation.signal,
         requestId: info.requestId,
         logger,
       });

@@ -1,4 +1,4 @@
-import type { Kernel, McpHttpResponse } from '@toolhost/core/kernel';
+import { CancellationSource, type Kernel, type McpHttpResponse } from '@toolhost/core/kernel';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { resolveCaller } from '../caller';
 
@@ -50,32 +50,18 @@ export async function mcpRoutes(app: FastifyInstance, { kernel }: { kernel: Kern
       const started = performance.now();
       const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
       const caller = resolveCaller(kernel, request);
-      // Made on first use (tools/list never needs one): aborts when the client goes away.
-      let aborter: AbortController | undefined;
-      const controller = () => {
-        if (!aborter) {
-          const made = new AbortController();
-          aborter = made;
-          if (reply.raw.destroyed) made.abort();
-          else
-            reply.raw.once('close', () => {
-              if (!reply.raw.writableFinished) made.abort();
-            });
-        }
-        return aborter;
-      };
+      // Cancelled when the client goes away before the answer is written.
+      const cancellation = new CancellationSource();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) cancellation.cancel(new Error('client disconnected'));
+      });
       const result = await kernel.http.handle({
         method: request.method,
         url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
         headers: request.headers,
         body: unparsed ? undefined : request.body,
         ...(unparsed && { rawBody: unparsed.text }),
-        get signal() {
-          return controller().signal;
-        },
-        get controller() {
-          return controller();
-        },
+        cancellation,
         caller,
       });
       const status = 'response' in result ? result.response.status : result.status;

@@ -196,8 +196,7 @@ export class DirectPath {
         principal: caller.principal,
         credentials: caller.credentials,
         requestId: caller.requestId ?? randomUUID(),
-        signal: request.signal,
-        ...(request.controller && { controller: request.controller }),
+        cancellation: request.cancellation,
         logger: caller.logger,
       });
       const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;

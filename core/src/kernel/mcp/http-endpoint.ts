@@ -33,7 +33,7 @@ function toWebRequest(request: McpHttpRequest): Request {
   return new Request(request.url, {
     method: request.method,
     headers,
-    signal: request.signal,
+    signal: request.cancellation.signal,
     ...(hasBody && {
       body: request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body)),
     }),
@@ -175,7 +175,7 @@ export class McpHttpEndpoint {
       transport.close().catch(() => {});
       server.close().catch(() => {});
     };
-    request.signal.addEventListener('abort', teardown, { once: true });
+    request.cancellation.onCancel(teardown);
     const response = await transport.handleRequest(
       toWebRequest(request),
       request.body === undefined ? undefined : { parsedBody: request.body },

@@ -1,3 +1,4 @@
+import type { Cancellation } from '../cancellation';
 import type { McpCaller } from './caller';
 
 /** One HTTP request to the MCP endpoint, as the web framework hands it to the kernel. */
@@ -12,10 +13,8 @@ export interface McpHttpRequest {
   readonly body: unknown;
   /** The raw body text when it was not valid JSON (the SDK answers the parse error). */
   readonly rawBody?: string;
-  /** Aborts when the client disconnects. */
-  readonly signal: AbortSignal;
-  /** The controller behind `signal`, owned by this request: the gate reuses it for the call's timeout. */
-  readonly controller?: AbortController;
+  /** Cancelled when the client disconnects; its AbortSignal is made only if something asks. */
+  readonly cancellation: Cancellation;
   readonly caller: McpCaller;
 }
 

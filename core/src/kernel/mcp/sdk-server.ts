@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Server, type ServerContext } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
 import type { McpOperations } from '../operations';
 import type { McpCaller, ServerIdentity } from './caller';
@@ -14,7 +15,7 @@ function callInfo(caller: McpCaller, ctx: ServerContext): CallInfo {
     principal: caller.principal,
     credentials: caller.credentials,
     requestId: caller.requestId ?? randomUUID(),
-    signal: ctx.mcpReq.signal,
+    cancellation: cancellationOf(ctx.mcpReq.signal),
     logger: caller.logger,
     ...(progressToken !== undefined && {
       progress: (progress: number, total?: number, message?: string) =>
