@@ -3,6 +3,8 @@
  * Plugins never import this: their API is `@toolhost/core`.
  */
 
+export type { EventBus, KernelEvent, ListChangedEvent } from '../ports/event-bus';
+export { InMemoryEventBus } from '../ports/event-bus';
 export type { Cancellation } from './cancellation';
 export { CancellationSource, cancellationOf } from './cancellation';
 export type { CompiledPrompt, CompiledResource, CompiledTool } from './catalog';

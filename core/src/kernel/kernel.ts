@@ -2,6 +2,7 @@ import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@model
 import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import { KERNEL_VERSION } from '../api/version';
+import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
 import { Catalog } from './catalog';
 import { CallGate, type ToolCallEvent } from './gate';
 import { PluginHost } from './host';
@@ -32,6 +33,8 @@ export interface KernelOptions {
   setupTimeoutMs?: number;
   /** Serve hot stateless methods on the direct path (default true). */
   directPath?: boolean;
+  /** Where list changes are announced to open streams (default: in-process). */
+  bus?: EventBus;
 }
 
 /**
@@ -44,6 +47,8 @@ export class Kernel {
   readonly ops: McpOperations;
   readonly identity: ServerIdentity;
   readonly http: McpHttpEndpoint;
+  /** List-changed announcements for open client streams (sessions, subscriptions/listen). */
+  readonly bus: EventBus;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
 
   private constructor(
@@ -51,6 +56,9 @@ export class Kernel {
     private readonly options: KernelOptions,
   ) {
     this.catalog = new Catalog(host.plugins, { toolTimeoutMs: options.toolTimeoutMs });
+    this.bus =
+      options.bus ??
+      new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
     this.toolSets = new ToolSetCache(this.catalog);
     const gate = new CallGate({
       onCall: (event) => {
@@ -119,6 +127,7 @@ export class Kernel {
   async shutdown(): Promise<void> {
     await this.http.close();
     await this.host.stop();
+    await this.bus.close?.();
   }
 
   private capabilities(): Record<string, unknown> {

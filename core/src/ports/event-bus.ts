@@ -1,0 +1,51 @@
+/**
+ * What the kernel announces to open client streams. Today: a list changed (the
+ * tools a caller may see, prompts, resources), either for one principal (their
+ * settings changed) or for everyone (`principalId` absent).
+ */
+export interface ListChangedEvent {
+  readonly type: 'list-changed';
+  readonly lists: readonly ('tools' | 'prompts' | 'resources')[];
+  /** Only this principal's streams; every stream when absent. */
+  readonly principalId?: string;
+}
+
+export type KernelEvent = ListChangedEvent;
+
+/**
+ * The event bus port. In-process by default; a deployment of several instances
+ * supplies a shared implementation (Redis pub/sub) so that a settings change on
+ * one instance reaches streams held by another.
+ */
+export interface EventBus {
+  publish(event: KernelEvent): void | Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (event: KernelEvent) => void): () => void;
+  close?(): void | Promise<void>;
+}
+
+/** Delivers synchronously to listeners in this process; a throwing listener does not stop the others. */
+export class InMemoryEventBus implements EventBus {
+  private readonly listeners = new Set<(event: KernelEvent) => void>();
+
+  constructor(private readonly onError?: (error: unknown) => void) {}
+
+  publish(event: KernelEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onError?.(error);
+      }
+    }
+  }
+
+  subscribe(listener: (event: KernelEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+}
