@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import type { z } from '@toolhost/core';
-import { Kernel } from '@toolhost/core/kernel';
+import type { Kernel } from '@toolhost/core/kernel';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { createHostCheck } from './host-check';
-import { createLogger, pluginLogger } from './logger';
+import { startKernel } from './kernel';
+import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
+import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
+import { settingsRoutes } from './routes/settings';
 
 export interface BuildAppOptions {
   /** The manifest, parsed or raw (it is validated here); the built-in default when omitted. */
@@ -38,16 +42,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const manifest = parseManifest(options.manifest ?? DEFAULT_MANIFEST, 'manifest');
   const settings = manifest.server;
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
-  const kernel = await Kernel.start(manifest.plugins, {
-    logger,
-    pluginLogger: pluginLogger(logger),
-    env: options.env ?? process.env,
-    baseDir: options.baseDir ?? process.cwd(),
-    toolTimeoutMs: settings.toolTimeoutMs,
-    setupTimeoutMs: settings.setupTimeoutMs,
-    directPath: settings.directPath,
-    ...(settings.instructions !== undefined && { instructions: settings.instructions }),
-  });
+  const env = options.env ?? process.env;
+  const baseDir = options.baseDir ?? process.cwd();
+  const kernel = await startKernel(manifest, { logger, env, baseDir });
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -64,6 +61,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('kernel', kernel);
   app.decorate('settings', settings);
   app.addHook('onClose', () => kernel.shutdown());
+  if (manifest.auth.rateLimit) {
+    // Guards the door against anonymous floods; authenticated callers are held to their quotas instead.
+    await app.register(rateLimit, {
+      max: manifest.auth.rateLimit.max,
+      timeWindow: manifest.auth.rateLimit.per,
+      allowList: (request) => Boolean(request.headers.authorization) || request.url === '/healthz',
+    });
+  }
   // While closing, keep-alive connections that finish their last request are closed
   // as soon as they fall idle, so a keep-alive client cannot hold the drain open.
   app.addHook('preClose', (done) => {
@@ -93,6 +98,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
 
   await app.register(healthRoutes, { kernel });
-  await app.register(mcpRoutes, { kernel });
+  await app.register(authRoutes, { manifest });
+  await app.register(settingsRoutes, {
+    kernel,
+    manifest,
+    adminToken: env['TOOLHOST_ADMIN_TOKEN'] || undefined,
+  });
+  await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl });
   return app;
 }

@@ -1,8 +1,5 @@
-import { ANONYMOUS, type Credentials } from '@toolhost/core';
-import type { Kernel, McpCaller } from '@toolhost/core/kernel';
+import type { CallerResolution, Kernel, SelectionHints } from '@toolhost/core/kernel';
 import type { FastifyRequest } from 'fastify';
-
-const NO_CREDENTIALS: Credentials = Object.freeze({});
 
 /** The bearer token of an `Authorization` header, if it has one. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -11,18 +8,49 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** `a, b,,c` → `['a', 'b', 'c']`; absent → undefined. */
+function list(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+function first(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
 /**
- * Who is calling and what they may use. Today every caller is anonymous and sees
- * every loaded plugin; a bearer token is forwarded to the Hub as the caller's own
- * Hugging Face token.
+ * Selection hints from the URL (`?plugins=`, `?tools=`, `?preset=`) and Hugging
+ * Face's conventions (`?bouquet=`, `?mix=`, or their `X-MCP-Bouquet` / `X-MCP-Mix`
+ * headers), so URLs written for Hugging Face's MCP server keep working.
  */
-export function resolveCaller(kernel: Kernel, request: FastifyRequest): McpCaller {
-  const token = bearerToken(request.headers.authorization);
+export function selectionHints(request: FastifyRequest): SelectionHints {
+  const query = request.query as Record<string, unknown>;
+  const headers = request.headers;
+  const plugins = list(query['plugins']);
+  const tools = list(query['tools']);
+  const preset = first(query['preset']) ?? first(query['bouquet']) ?? first(headers['x-mcp-bouquet']);
+  const mix = list(query['mix']) ?? list(headers['x-mcp-mix']);
   return {
-    principal: ANONYMOUS,
-    credentials: token ? { hfToken: token } : NO_CREDENTIALS,
-    toolSet: kernel.toolSets.all(),
-    logger: request.log,
-    requestId: request.id,
+    ...(plugins && { plugins }),
+    ...(tools && { tools }),
+    ...(preset && { preset }),
+    ...(mix && { mix }),
   };
+}
+
+/** Who is calling and what they may use, for one HTTP request. */
+export function resolveCaller(kernel: Kernel, request: FastifyRequest): Promise<CallerResolution> {
+  const query = request.query as Record<string, unknown>;
+  return kernel.resolveCaller({
+    token: bearerToken(request.headers.authorization),
+    requireToken: 'login' in query,
+    hints: selectionHints(request),
+    ip: request.ip,
+    requestId: request.id,
+    logger: request.log,
+  });
 }

@@ -1,13 +1,17 @@
 import { parseArgs } from 'node:util';
-import { ANONYMOUS } from '@toolhost/core';
-import { Kernel, PluginLoadError } from '@toolhost/core/kernel';
+import { PluginLoadError } from '@toolhost/core/kernel';
 import { buildApp } from './app';
-import { createLogger, pluginLogger } from './logger';
+import { startKernel } from './kernel';
+import { createLogger } from './logger';
 import { type LoadedManifest, loadManifest, ManifestError } from './manifest';
+import { TokensUsageError, tokensCommand } from './tokens-command';
 
 const HELP = `Usage: toolhost [serve] [options]
+       toolhost tokens create --user NAME [--plan PLAN] [--config FILE]
+       toolhost tokens list [--config FILE]
+       toolhost tokens revoke ID [--config FILE]
 
-Run the Toolhost MCP server.
+Run the Toolhost MCP server, or manage its API tokens.
 
 Options:
   --config FILE   manifest (YAML or JSON). Default: toolhost.config.yaml, .yml or .json
@@ -15,15 +19,21 @@ Options:
   --host HOST     address to bind (default: server.host, 127.0.0.1)
   --port PORT     port to listen on (default: server.port, 3000)
   --stdio         speak MCP over stdin/stdout instead of HTTP (logs go to stderr)
+  --user NAME     tokens create: the user the token identifies
+  --plan PLAN     tokens create: the user's quota plan (default free)
   -h, --help      show this help
 
 Environment:
   HF_ENDPOINT     Hugging Face Hub base URL (default https://huggingface.co)
   HF_TOKEN        in --stdio mode, the Hugging Face token the tools act with
+  TOOLHOST_ADMIN_TOKEN  enables the admin API (/api/users/:id/settings)
 `;
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
+
+/** HF_TOKEN was rejected in stdio mode: exit code 1. */
+class StdioAuthError extends Error {}
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -65,21 +75,22 @@ async function serveStdio(loaded: LoadedManifest) {
   const settings = loaded.manifest.server;
   // stdout carries the protocol: every log line goes to stderr.
   const logger = createLogger({ level: settings.logLevel, destination: 2 });
-  const kernel = await Kernel.start(loaded.manifest.plugins, {
-    logger,
-    pluginLogger: pluginLogger(logger),
-    baseDir: loaded.baseDir,
-    toolTimeoutMs: settings.toolTimeoutMs,
-    setupTimeoutMs: settings.setupTimeoutMs,
-    ...(settings.instructions !== undefined && { instructions: settings.instructions }),
-  });
-  const token = process.env['HF_TOKEN'];
-  const handle = kernel.serveStdio({
-    principal: ANONYMOUS,
-    credentials: token ? { hfToken: token } : {},
-    toolSet: kernel.toolSets.all(),
-    logger,
-  });
+  const kernel = await startKernel(loaded.manifest, { logger, env: process.env, baseDir: loaded.baseDir });
+  // HF_TOKEN is the identity over stdio: checked like an HTTP bearer token, and forwarded to the Hub.
+  const token = process.env['HF_TOKEN'] || undefined;
+  let resolution = await kernel.resolveCaller({ token, logger });
+  if (!resolution.ok && resolution.status === 503 && token) {
+    logger.warn('the Hub could not check HF_TOKEN now; serving anonymously, with the token forwarded');
+    const anonymous = await kernel.resolveCaller({ logger });
+    resolution = anonymous.ok
+      ? { ok: true, caller: { ...anonymous.caller, credentials: { hfToken: token } } }
+      : anonymous;
+  }
+  if (!resolution.ok) {
+    await kernel.shutdown();
+    throw new StdioAuthError(`HF_TOKEN: ${resolution.message}`);
+  }
+  const handle = kernel.serveStdio(resolution.caller);
   let closing = false;
   const stop = async () => {
     if (closing) return;
@@ -104,6 +115,8 @@ export async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       stdio: { type: 'boolean', default: false },
+      user: { type: 'string' },
+      plan: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -112,6 +125,10 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const command = positionals[0] ?? 'serve';
+  if (command === 'tokens') {
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    return tokensCommand(loadManifest(values.config), positionals.slice(1), values, out);
+  }
   if (command !== 'serve' || positionals.length > 1)
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);
   const loaded = loadManifest(values.config);
@@ -120,7 +137,15 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (error instanceof StdioAuthError) {
+    process.stderr.write(`toolhost: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (
+    error instanceof UsageError ||
+    error instanceof TokensUsageError ||
+    (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     process.stderr.write(`toolhost: ${(error as Error).message}\nRun \`toolhost --help\` for usage.\n`);
     process.exit(2);
   }

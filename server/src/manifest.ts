@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from '@toolhost/core';
+import { parseWindow } from '@toolhost/core/kernel';
 import { parse as parseYaml } from 'yaml';
 
 /** A manifest that cannot be used: the message names the file and the field. */
@@ -15,9 +16,81 @@ const pluginEntry = z
   })
   .strict();
 
+/** A window such as "1h", "30m", "1d", "90s", in milliseconds. */
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseWindow(text);
+  if (ms === undefined)
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 30s, 15m, 1h or 1d` });
+  return ms ?? 0;
+});
+
+/** Plugin ids and preset names, or `all`. */
+const pluginList = z.union([z.literal('all'), z.array(z.string().min(1))]);
+
+const authSection = z
+  .object({
+    /** Serve callers without a token, as the anonymous principal. */
+    anonymous: z.boolean().default(true),
+    /** Accept Hugging Face tokens, checked with {HF_ENDPOINT}/api/whoami-v2. */
+    hf: z.boolean().default(true),
+    /** Named in the protected resource metadata (RFC 9728) as where clients get tokens. */
+    authorizationServers: z.array(z.url()).min(1).default(['https://huggingface.co']),
+    /** Scopes advertised in the resource metadata. */
+    scopes: z.array(z.string().min(1)).default(['openid', 'profile']),
+    /** Verify JWT access tokens against this JWKS (audience: the MCP URL unless given). */
+    jwt: z
+      .object({
+        jwksUrl: z.url(),
+        issuer: z.string().optional(),
+        audience: z.union([z.string(), z.array(z.string())]).optional(),
+      })
+      .strict()
+      .optional(),
+    /** How long a validated token is trusted before it is checked again. */
+    tokenCacheSeconds: z.number().int().min(0).max(86_400).default(300),
+    /** Per-IP rate limit for requests without a token; `false` turns it off. */
+    rateLimit: z
+      .union([z.literal(false), z.object({ max: z.number().int().min(1), per: duration }).strict()])
+      .default({ max: 600, per: 60_000 }),
+  })
+  .strict();
+
+const accessSection = z
+  .object({
+    anonymous: pluginList.default('all'),
+    authenticated: pluginList.default('all'),
+    plans: z.record(z.string(), pluginList).default({}),
+    defaults: pluginList.default('all'),
+  })
+  .strict();
+
+const quotasSection = z
+  .object({
+    plans: z.record(z.string(), z.object({ units: z.number().int().min(0), per: duration }).strict()),
+  })
+  .strict();
+
+const storeKind = z.enum(['sqlite', 'memory']);
+const storesSection = z
+  .object({
+    /** The adapter for every port not set below. */
+    default: storeKind.default('sqlite'),
+    /** The SQLite file, relative to the manifest's folder. */
+    path: z.string().min(1).default('./data/toolhost.db'),
+    /** `hf` reads each user's settings from Hugging Face's MCP settings (read-only). */
+    settings: z.enum(['sqlite', 'memory', 'hf']).optional(),
+    quotas: storeKind.optional(),
+    tokens: storeKind.optional(),
+    /** Where the `hf` settings source reads; default {HF_ENDPOINT}/api/settings/mcp. */
+    hfSettingsUrl: z.url().optional(),
+  })
+  .strict();
+
 const serverSection = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
+    /** The public base URL (https://mcp.example.com) when behind a proxy; else taken from each request. */
+    publicUrl: z.url().optional(),
     port: z.number().int().min(0).max(65_535).default(3000),
     /** Host header names accepted besides localhost; `"*"` accepts any (only behind a proxy that checks Host). */
     allowedHosts: z.array(z.string().min(1)).default([]),
@@ -39,12 +112,17 @@ export const manifestSchema = z
   .object({
     server: serverSection.default(serverSection.parse({})),
     plugins: z.array(pluginEntry).min(1, 'lists no plugins'),
+    auth: authSection.default(authSection.parse({})),
+    access: accessSection.default(accessSection.parse({})),
+    presets: z
+      .record(
+        z.string().regex(/^[a-z][\w-]*$/, 'preset names are lower-case words'),
+        z.array(z.string().min(1)),
+      )
+      .default({}),
+    quotas: quotasSection.optional(),
+    stores: storesSection.default(storesSection.parse({})),
     // Sections owned by later features; accepted now so manifests can grow without breaking.
-    auth: z.unknown().optional(),
-    access: z.unknown().optional(),
-    presets: z.unknown().optional(),
-    quotas: z.unknown().optional(),
-    stores: z.unknown().optional(),
     spaces: z.unknown().optional(),
   })
   .strict();

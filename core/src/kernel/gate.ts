@@ -9,12 +9,15 @@ import type { ServiceRef } from '../api/service';
 import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { createChildScope, type Scope } from './container';
+import type { QuotaGuard } from './identity/quota';
 import { CancelledError, TimeoutError, withTimeout } from './timeout';
 
 /** Everything about the caller that a tool call needs; built by the transport layer. */
 export interface CallInfo {
   readonly principal: Principal;
   readonly credentials: Credentials;
+  /** The quota account charged for the call: the principal id, or `anonymous:<ip>`. Defaults to the principal id. */
+  readonly account?: string;
   readonly requestId: string;
   /** Cancelled when the client cancels or disconnects. */
   readonly cancellation: Cancellation;
@@ -24,7 +27,14 @@ export interface CallInfo {
   readonly progress?: (progress: number, total?: number, message?: string) => Promise<void>;
 }
 
-export type CallOutcome = 'ok' | 'tool_error' | 'invalid_input' | 'internal_error' | 'timeout' | 'cancelled';
+export type CallOutcome =
+  | 'ok'
+  | 'tool_error'
+  | 'invalid_input'
+  | 'quota_exceeded'
+  | 'internal_error'
+  | 'timeout'
+  | 'cancelled';
 
 export interface ToolCallEvent {
   readonly tool: CompiledTool;
@@ -37,6 +47,8 @@ export interface ToolCallEvent {
 export interface CallGateOptions {
   /** Observer for every finished call (metrics, logs). Must not throw. */
   onCall?: (event: ToolCallEvent) => void;
+  /** Quotas, charged after input validation and before the handler: invalid calls cost nothing. */
+  quota?: QuotaGuard;
 }
 
 const NO_PROGRESS = async () => {};
@@ -137,6 +149,12 @@ export class CallGate {
         ),
       };
     }
+    const refusal = await this.options.quota?.charge(
+      info.principal,
+      info.account ?? info.principal.id,
+      tool.cost,
+    );
+    if (refusal) return { outcome: 'quota_exceeded', result: refusal };
     // The request scope and the child logger are made only if the handler uses them:
     // most calls of cheap tools need neither, and both cost on the hot path.
     let scope: Scope | undefined;

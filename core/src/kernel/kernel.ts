@@ -3,9 +3,16 @@ import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
+import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
+import { InMemorySettingsStore, type SettingsStore } from '../ports/settings-store';
+import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
 import { CallGate, type ToolCallEvent } from './gate';
 import { PluginHost } from './host';
+import { type QuotaConfig, QuotaGuard } from './identity/quota';
+import { type Authentication, type IdentityConfig, IdentityResolver } from './identity/resolver';
+import { type AccessPolicy, OPEN_POLICY, type SelectionHints, Selector } from './identity/selection';
+import { SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
@@ -35,7 +42,34 @@ export interface KernelOptions {
   directPath?: boolean;
   /** Where list changes are announced to open streams (default: in-process). */
   bus?: EventBus;
+  /** Who may call (default: anonymous callers and Hugging Face tokens checked at HF_ENDPOINT). */
+  auth?: Partial<IdentityConfig>;
+  /** Which plugins each kind of caller may have and gets by default (default: everything). */
+  access?: AccessPolicy;
+  /** Units per window per plan; no limits when absent. */
+  quotas?: QuotaConfig;
+  /** State behind ports; in-memory when not given. */
+  stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore };
+  /** The MCP endpoint's public URL (the JWT audience). */
+  resourceUrl?: string;
 }
+
+/** What the transport knows about a request before it is dispatched. */
+export interface CallerRequest {
+  /** The bearer token, if the request carried one. */
+  token?: string;
+  /** Refuse anonymous access even where the policy allows it (`?login`). */
+  requireToken?: boolean;
+  hints?: SelectionHints;
+  /** Client address: anonymous callers are charged per address. */
+  ip?: string;
+  requestId?: string;
+  logger: Logger;
+}
+
+export type CallerResolution =
+  | { readonly ok: true; readonly caller: McpCaller }
+  | Extract<Authentication, { ok: false }>;
 
 /**
  * The kernel: plugins, catalog, selection, call gate and the MCP endpoints that
@@ -49,7 +83,12 @@ export class Kernel {
   readonly http: McpHttpEndpoint;
   /** List-changed announcements for open client streams (sessions, subscriptions/listen). */
   readonly bus: EventBus;
+  readonly auth: IdentityResolver;
+  readonly settings: SettingsService;
+  readonly selector: Selector;
+  readonly tokens: TokenStore;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
+  private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
   private constructor(
     readonly host: PluginHost,
@@ -60,10 +99,31 @@ export class Kernel {
       options.bus ??
       new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
     this.toolSets = new ToolSetCache(this.catalog);
+    const env = options.env ?? process.env;
+    this.tokens = options.stores?.tokens ?? new InMemoryTokenStore();
+    this.auth = new IdentityResolver(
+      {
+        anonymous: true,
+        hf: true,
+        hfEndpoint: env['HF_ENDPOINT'] ?? 'https://huggingface.co',
+        ...options.auth,
+      },
+      this.tokens,
+      options.resourceUrl,
+    );
+    this.settings = new SettingsService(
+      options.stores?.settings ?? new InMemorySettingsStore(),
+      this.catalog,
+      this.bus,
+    );
+    this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
     const gate = new CallGate({
       onCall: (event) => {
         for (const listener of this.callListeners) listener(event);
       },
+      ...(options.quotas && {
+        quota: new QuotaGuard(options.quotas, options.stores?.quotas ?? new InMemoryQuotaStore()),
+      }),
     });
     this.ops = new McpOperations(gate);
     this.identity = {
@@ -104,6 +164,27 @@ export class Kernel {
     return new Kernel(host, options);
   }
 
+  /**
+   * Who is calling and what they may use: authenticate the token, load the user's
+   * settings, and select their ToolSet. A refusal carries the HTTP status to answer.
+   */
+  async resolveCaller(request: CallerRequest): Promise<CallerResolution> {
+    const auth = await this.auth.authenticate(request.token, { requireToken: request.requireToken });
+    if (!auth.ok) return auth;
+    const { principal, credentials } = auth;
+    const settings =
+      principal.kind === 'user' ? await this.settings.get(principal.id, credentials) : undefined;
+    const caller: McpCaller = {
+      principal,
+      credentials,
+      account: principal.kind === 'anonymous' ? `anonymous:${request.ip ?? 'local'}` : principal.id,
+      toolSet: this.selector.select(principal, settings, request.hints),
+      logger: request.logger,
+      ...(request.requestId !== undefined && { requestId: request.requestId }),
+    };
+    return { ok: true, caller };
+  }
+
   /** Observe every finished tool call (metrics, audit). Returns an unsubscribe function. */
   onToolCall(listener: (event: ToolCallEvent) => void): () => void {
     this.callListeners.add(listener);
@@ -124,10 +205,16 @@ export class Kernel {
     });
   }
 
+  /** Run `hook` when the kernel shuts down, after the plugins (the composition root closes its stores here). */
+  onShutdown(hook: () => void | Promise<void>): void {
+    this.shutdownHooks.push(hook);
+  }
+
   async shutdown(): Promise<void> {
     await this.http.close();
     await this.host.stop();
     await this.bus.close?.();
+    for (const hook of this.shutdownHooks.splice(0)) await hook();
   }
 
   private capabilities(): Record<string, unknown> {

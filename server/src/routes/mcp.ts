@@ -1,6 +1,7 @@
 import { CancellationSource, type Kernel, type McpHttpResponse } from '@toolhost/core/kernel';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { resolveCaller } from '../caller';
+import { sendAuthFailure } from './auth';
 
 /** The body of a POST that was not valid JSON: kept raw so the SDK can answer its parse error. */
 class UnparsedBody {
@@ -29,7 +30,10 @@ async function send(reply: FastifyReply, result: McpHttpResponse) {
 }
 
 /** `POST|GET|DELETE /mcp`: the MCP endpoint, served by the kernel. */
-export async function mcpRoutes(app: FastifyInstance, { kernel }: { kernel: Kernel }) {
+export async function mcpRoutes(
+  app: FastifyInstance,
+  { kernel, publicUrl }: { kernel: Kernel; publicUrl?: string },
+) {
   // This route parses its own bodies: invalid JSON and other media types are answered
   // by the MCP layer with JSON-RPC errors rather than by fastify.
   app.removeAllContentTypeParsers();
@@ -49,7 +53,9 @@ export async function mcpRoutes(app: FastifyInstance, { kernel }: { kernel: Kern
     handler: async (request, reply) => {
       const started = performance.now();
       const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
-      const caller = resolveCaller(kernel, request);
+      const resolution = await resolveCaller(kernel, request);
+      if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
+      const { caller } = resolution;
       // Cancelled when the client goes away before the answer is written.
       const cancellation = new CancellationSource();
       reply.raw.once('close', () => {

@@ -9,6 +9,8 @@ import type { ToolSet } from '../toolset';
 export interface McpCaller {
   readonly principal: Principal;
   readonly credentials: Credentials;
+  /** The quota account charged for this caller's calls: the principal id, or `anonymous:<ip>`. */
+  readonly account: string;
   readonly toolSet: ToolSet;
   readonly logger: Logger;
   /** The HTTP request id; stdio callers get a fresh id per call. */

@@ -195,6 +195,7 @@ export class DirectPath {
       const result = await this.ops.callTool(caller.toolSet, name, args, {
         principal: caller.principal,
         credentials: caller.credentials,
+        account: caller.account,
         requestId: caller.requestId ?? randomUUID(),
         cancellation: request.cancellation,
         logger: caller.logger,

@@ -14,6 +14,7 @@ function callInfo(caller: McpCaller, ctx: ServerContext): CallInfo {
   return {
     principal: caller.principal,
     credentials: caller.credentials,
+    account: caller.account,
     requestId: caller.requestId ?? randomUUID(),
     cancellation: cancellationOf(ctx.mcpReq.signal),
     logger: caller.logger,

@@ -1,0 +1,105 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { Principal } from '../../api/principal';
+import type { QuotaStore } from '../../ports/quota-store';
+
+export interface QuotaPlan {
+  /** Units a principal on this plan may spend per window. */
+  units: number;
+  /** Window length in milliseconds. */
+  perMs: number;
+}
+
+export interface QuotaConfig {
+  /** Plans by name (`anonymous`, `free`, `pro`, …). A plan named `default` covers plans not listed. */
+  plans: Readonly<Record<string, QuotaPlan>>;
+}
+
+/** 3_600_000 → "1h", 90_000 → "90s": the window as the manifest spells it. */
+export function formatWindow(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** "1h", "30m", "1d", "90s" → milliseconds. */
+export function parseWindow(text: string): number | undefined {
+  const match = /^(\d+)\s*(ms|s|m|h|d)$/.exec(text.trim());
+  if (!match) return undefined;
+  const size = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  const value = Number(match[1]) * size;
+  return value > 0 ? value : undefined;
+}
+
+function inWords(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+/**
+ * Quotas per principal: each plan allows so many units per fixed window, each tool
+ * call costs its tool's `cost`. The gate asks `charge` after the call is known to
+ * be valid and before the handler runs; the store checks and charges atomically.
+ */
+export class QuotaGuard {
+  constructor(
+    private readonly config: QuotaConfig,
+    private readonly store: QuotaStore,
+  ) {}
+
+  /** The plan that applies to a principal, or `undefined` for no limit. */
+  planFor(principal: Principal): { name: string; plan: QuotaPlan } | undefined {
+    const plan = this.config.plans[principal.plan] ?? this.config.plans['default'];
+    return plan && { name: principal.plan in this.config.plans ? principal.plan : 'default', plan };
+  }
+
+  /**
+   * Charge `cost` units to `account`. Returns `undefined` when the call may run, or
+   * the refusal result: it states the limit, the plan and when the window resets,
+   * with `retryAfter` (seconds) in `_meta`.
+   */
+  async charge(
+    principal: Principal,
+    account: string,
+    cost: number,
+    now = Date.now(),
+  ): Promise<CallToolResult | undefined> {
+    const applies = this.planFor(principal);
+    if (!applies || cost === 0) return undefined;
+    const { name, plan } = applies;
+    const charge = await this.store.charge(
+      `${account}|${formatWindow(plan.perMs)}`,
+      cost,
+      plan.units,
+      plan.perMs,
+      now,
+    );
+    if (charge.allowed) return undefined;
+    const retryAfter = Math.max(1, Math.ceil((charge.resetAt - now) / 1000));
+    const resetAt = new Date(charge.resetAt).toISOString();
+    const hint =
+      principal.kind === 'anonymous' ? ' Sign in (send a Hugging Face token) for a larger quota.' : '';
+    return {
+      _meta: {
+        retryAfter,
+        quota: { plan: name, units: plan.units, per: formatWindow(plan.perMs), used: charge.used, resetAt },
+      },
+      content: [
+        {
+          type: 'text',
+          text: `Quota exhausted: the ${name} plan allows ${plan.units} units per ${formatWindow(plan.perMs)}, ${charge.used} are used and this call costs ${cost}. It resets at ${resetAt} (in ${inWords(charge.resetAt - now)}); retry after that.${hint}`,
+        },
+      ],
+      isError: true,
+    };
+  }
+}

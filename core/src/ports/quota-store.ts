@@ -1,0 +1,54 @@
+/** The outcome of one atomic check-and-charge against a quota window. */
+export interface QuotaCharge {
+  /** Whether the units were charged (the call may run). */
+  readonly allowed: boolean;
+  /** Units used in this window, including this charge when allowed. */
+  readonly used: number;
+  /** When the window ends (epoch ms). */
+  readonly resetAt: number;
+}
+
+/**
+ * Quota counters in fixed windows. `charge` must check and add atomically: two
+ * concurrent calls must never both pass the last remaining unit.
+ */
+export interface QuotaStore {
+  charge(key: string, cost: number, limit: number, windowMs: number, now?: number): Promise<QuotaCharge>;
+  close?(): void | Promise<void>;
+}
+
+/** The start of the fixed window `now` falls in: windows are aligned to the epoch. */
+export function windowStart(now: number, windowMs: number): number {
+  return Math.floor(now / windowMs) * windowMs;
+}
+
+export class InMemoryQuotaStore implements QuotaStore {
+  private readonly counters = new Map<string, { start: number; used: number }>();
+
+  async charge(
+    key: string,
+    cost: number,
+    limit: number,
+    windowMs: number,
+    now = Date.now(),
+  ): Promise<QuotaCharge> {
+    const start = windowStart(now, windowMs);
+    let counter = this.counters.get(key);
+    if (!counter || counter.start !== start) {
+      counter = { start, used: 0 };
+      this.counters.set(key, counter);
+      this.sweep(now, windowMs);
+    }
+    const allowed = counter.used + cost <= limit;
+    if (allowed) counter.used += cost;
+    return { allowed, used: counter.used, resetAt: start + windowMs };
+  }
+
+  /** Drop counters of past windows now and then, so memory follows active callers only. */
+  private sweep(now: number, windowMs: number): void {
+    if (this.counters.size % 1024 !== 0) return;
+    for (const [key, counter] of this.counters) {
+      if (counter.start + windowMs <= now) this.counters.delete(key);
+    }
+  }
+}

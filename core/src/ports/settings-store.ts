@@ -1,0 +1,37 @@
+import type { Credentials } from '../api/principal';
+
+/** Which plugins, tools and Spaces one user has chosen. */
+export interface UserSettings {
+  /** Enabled plugin ids. */
+  readonly plugins: readonly string[];
+  /** Tools switched off within the enabled plugins. */
+  readonly disabledTools: readonly string[];
+  /** Enabled Spaces (`owner/name`), each served as a plugin. */
+  readonly spaces: readonly string[];
+}
+
+/** Settings per principal id. The durable default is SQLite; Redis comes with multi-instance. */
+export interface SettingsStore {
+  /**
+   * `undefined` when the user never saved settings (they get the manifest's defaults).
+   * `credentials` are the caller's own, for stores that read settings kept elsewhere.
+   */
+  get(userId: string, credentials?: Credentials): Promise<UserSettings | undefined>;
+  put(userId: string, settings: UserSettings): Promise<void>;
+  /** Whether `put` works; a store mirroring settings kept elsewhere (Hugging Face) is read-only. */
+  readonly writable: boolean;
+  close?(): void | Promise<void>;
+}
+
+export class InMemorySettingsStore implements SettingsStore {
+  readonly writable = true;
+  private readonly settings = new Map<string, UserSettings>();
+
+  async get(userId: string): Promise<UserSettings | undefined> {
+    return this.settings.get(userId);
+  }
+
+  async put(userId: string, settings: UserSettings): Promise<void> {
+    this.settings.set(userId, structuredClone(settings));
+  }
+}

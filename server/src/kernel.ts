@@ -1,0 +1,76 @@
+import { Kernel } from '@toolhost/core/kernel';
+import type { Logger } from 'pino';
+import { pluginLogger } from './logger';
+import { type Manifest, ManifestError } from './manifest';
+import { openStores } from './stores';
+
+export interface StartKernelOptions {
+  logger: Logger;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The manifest's folder: relative plugin and store paths resolve against it. */
+  baseDir: string;
+}
+
+/**
+ * Compose the kernel from a manifest: its stores, identity, access policy and
+ * quotas. Shared by the HTTP server and stdio mode. Stores close with the kernel.
+ */
+export async function startKernel(
+  manifest: Manifest,
+  { logger, env, baseDir }: StartKernelOptions,
+): Promise<Kernel> {
+  const { server, auth, access, presets, quotas } = manifest;
+  if (auth.jwt && auth.jwt.audience === undefined && server.publicUrl === undefined) {
+    throw new ManifestError(
+      'auth.jwt: set auth.jwt.audience or server.publicUrl, so access tokens can be checked as meant for this server',
+    );
+  }
+  let kernel: Kernel | undefined;
+  const stores = openStores(manifest, baseDir, env, () => kernel!.catalog);
+  try {
+    kernel = await Kernel.start(manifest.plugins, {
+      logger,
+      pluginLogger: pluginLogger(logger),
+      env,
+      baseDir,
+      toolTimeoutMs: server.toolTimeoutMs,
+      setupTimeoutMs: server.setupTimeoutMs,
+      directPath: server.directPath,
+      ...(server.instructions !== undefined && { instructions: server.instructions }),
+      auth: {
+        anonymous: auth.anonymous,
+        hf: auth.hf,
+        validTtlMs: auth.tokenCacheSeconds * 1000,
+        ...(auth.jwt && { jwt: auth.jwt }),
+      },
+      access: { ...access, presets },
+      ...(quotas && {
+        quotas: {
+          plans: Object.fromEntries(
+            Object.entries(quotas.plans).map(([name, p]) => [name, { units: p.units, perMs: p.per }]),
+          ),
+        },
+      }),
+      stores,
+      ...(server.publicUrl !== undefined && { resourceUrl: `${server.publicUrl.replace(/\/+$/, '')}/mcp` }),
+    });
+  } catch (error) {
+    stores.close();
+    throw error;
+  }
+  const loaded = new Set(kernel.selector.knownPlugins());
+  const named = [
+    access.anonymous,
+    access.authenticated,
+    access.defaults,
+    ...Object.values(access.plans),
+    ...Object.values(presets),
+  ]
+    .flatMap((list) => (list === 'all' ? [] : list))
+    .filter((id) => !loaded.has(id) && !(id in presets));
+  for (const id of new Set(named)) {
+    logger.warn({ plugin: id }, `access/presets name plugin '${id}', which is not loaded; it is ignored`);
+  }
+  kernel.onShutdown(() => stores.close());
+  return kernel;
+}

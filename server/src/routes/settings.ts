@@ -1,0 +1,112 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Principal } from '@toolhost/core';
+import { type Kernel, SettingsError, type UserSettings } from '@toolhost/core/kernel';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resolveCaller } from '../caller';
+import type { Manifest } from '../manifest';
+import { sendAuthFailure } from './auth';
+
+/** What a principal ends up with under these settings: the plugins and tools they will see. */
+function effective(kernel: Kernel, principal: Principal, settings: UserSettings | undefined) {
+  const toolSet = kernel.selector.select(principal, settings);
+  return { plugins: kernel.selector.resolve(principal, settings).plugins, tools: [...toolSet.tools.keys()] };
+}
+
+async function save(kernel: Kernel, reply: FastifyReply, userId: string, body: unknown) {
+  try {
+    return await kernel.settings.put(userId, body);
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      reply
+        .code(error.status)
+        .send({ error: error.status === 409 ? 'Conflict' : 'Bad Request', message: error.message });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function isAdmin(request: FastifyRequest, adminToken: string | undefined): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (!adminToken || !given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(adminToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The settings API. `GET/PUT /api/settings`: the caller's own settings (a token is
+ * required). `GET/PUT /api/users/:id/settings`: any user's, for operators holding
+ * the admin token (TOOLHOST_ADMIN_TOKEN).
+ */
+export async function settingsRoutes(
+  app: FastifyInstance,
+  { kernel, manifest, adminToken }: { kernel: Kernel; manifest: Manifest; adminToken: string | undefined },
+) {
+  const { publicUrl } = manifest.server;
+
+  /** The authenticated caller, or a 401 already sent. */
+  const user = async (request: FastifyRequest, reply: FastifyReply) => {
+    const resolution = await resolveCaller(kernel, request);
+    if (!resolution.ok) return void sendAuthFailure(reply, request, resolution, publicUrl);
+    const { principal, credentials } = resolution.caller;
+    if (principal.kind === 'anonymous') {
+      return void sendAuthFailure(
+        reply,
+        request,
+        {
+          ok: false,
+          status: 401,
+          error: 'missing_token',
+          message: 'Settings belong to a user: send `Authorization: Bearer <token>`.',
+        },
+        publicUrl,
+      );
+    }
+    return { principal, credentials };
+  };
+
+  app.get('/api/settings', async (request, reply) => {
+    const caller = await user(request, reply);
+    if (!caller) return reply;
+    const settings = await kernel.settings.get(caller.principal.id, caller.credentials);
+    return {
+      user: { id: caller.principal.id, name: caller.principal.name, plan: caller.principal.plan },
+      settings: settings ?? null,
+      writable: kernel.settings.writable,
+      effective: effective(kernel, caller.principal, settings),
+    };
+  });
+
+  app.put('/api/settings', async (request, reply) => {
+    const caller = await user(request, reply);
+    if (!caller) return reply;
+    const settings = await save(kernel, reply, caller.principal.id, request.body);
+    if (!settings) return reply;
+    return { settings, effective: effective(kernel, caller.principal, settings) };
+  });
+
+  const admin = (request: FastifyRequest, reply: FastifyReply) => {
+    if (isAdmin(request, adminToken)) return true;
+    const message = adminToken
+      ? 'This needs the admin token (TOOLHOST_ADMIN_TOKEN) as `Authorization: Bearer <token>`.'
+      : 'The admin API is off: set TOOLHOST_ADMIN_TOKEN to enable it.';
+    reply.code(adminToken ? 401 : 403).send({ error: adminToken ? 'Unauthorized' : 'Forbidden', message });
+    return false;
+  };
+
+  app.get<{ Params: { id: string } }>('/api/users/:id/settings', async (request, reply) => {
+    if (!admin(request, reply)) return reply;
+    return {
+      user: { id: request.params.id },
+      settings: (await kernel.settings.get(request.params.id)) ?? null,
+    };
+  });
+
+  app.put<{ Params: { id: string } }>('/api/users/:id/settings', async (request, reply) => {
+    if (!admin(request, reply)) return reply;
+    const settings = await save(kernel, reply, request.params.id, request.body);
+    if (!settings) return reply;
+    return { user: { id: request.params.id }, settings };
+  });
+}

@@ -1,0 +1,71 @@
+import { newToken } from '@toolhost/core/kernel';
+import type { LoadedManifest } from './manifest';
+import { openStores } from './stores';
+
+/** A `toolhost tokens …` mistake: printed with the usage hint, exit code 2. */
+export class TokensUsageError extends Error {}
+
+const PLAN = /^[a-z][\w-]{0,31}$/;
+const USER = /^[A-Za-z0-9][\w.-]{0,63}$/;
+
+/**
+ * `toolhost tokens create --user NAME [--plan PLAN]`, `tokens list`, `tokens revoke ID`:
+ * manage Toolhost API tokens in the manifest's token store. A new token is printed
+ * once; only its SHA-256 hash is stored.
+ */
+export async function tokensCommand(
+  loaded: LoadedManifest,
+  args: string[],
+  options: { user?: string; plan?: string },
+  out: (line: string) => void,
+): Promise<void> {
+  const stores = openStores(loaded.manifest, loaded.baseDir, process.env, () => {
+    throw new Error('no catalog in the tokens command');
+  });
+  try {
+    if (
+      !stores.sqlitePath ||
+      (loaded.manifest.stores.tokens ?? loaded.manifest.stores.default) !== 'sqlite'
+    ) {
+      throw new TokensUsageError(
+        'tokens need a durable store: set stores.default (or stores.tokens) to sqlite in the manifest',
+      );
+    }
+    const [action, id] = args;
+    switch (action) {
+      case 'create': {
+        if (!options.user || !USER.test(options.user))
+          throw new TokensUsageError('tokens create needs --user NAME (letters, digits, . _ -)');
+        const plan = options.plan ?? 'free';
+        if (!PLAN.test(plan))
+          throw new TokensUsageError(`--plan must be a plan name such as free or pro, got ${plan}`);
+        const { token, hash, record } = newToken(options.user, plan);
+        await stores.tokens.insert(hash, record);
+        out(token);
+        out(`# token ${record.id} for user ${record.user} (plan ${record.plan}); shown once, store it now`);
+        return;
+      }
+      case 'list': {
+        const records = await stores.tokens.list();
+        out(['ID', 'USER', 'PLAN', 'CREATED', 'STATUS'].join('\t'));
+        for (const r of records)
+          out(
+            [r.id, r.user, r.plan, r.createdAt, r.revokedAt ? `revoked ${r.revokedAt}` : 'active'].join('\t'),
+          );
+        return;
+      }
+      case 'revoke': {
+        if (!id) throw new TokensUsageError('tokens revoke needs the token id (see tokens list)');
+        if (!(await stores.tokens.revoke(id))) throw new TokensUsageError(`no active token with id ${id}`);
+        out(`revoked ${id}`);
+        return;
+      }
+      default:
+        throw new TokensUsageError(
+          `unknown tokens command: ${action ?? '(none)'}; use create, list or revoke`,
+        );
+    }
+  } finally {
+    stores.close();
+  }
+}
