@@ -5,3 +5,7 @@ export { buildApp } from './app';
 export { createLogger, PLUGIN_REDACT_PATHS, pluginLogger, REDACT_PATHS } from './logger';
 export type { LoadedManifest, Manifest, ServerSettings } from './manifest';
 export { DEFAULT_MANIFEST, loadManifest, ManifestError, manifestSchema, parseManifest } from './manifest';
+export type { Stores } from './stores';
+export { openStores } from './stores';
+export { HfSettingsStore } from './stores/hf-settings';
+export { SqliteDatabase, SqliteQuotaStore, SqliteSettingsStore, SqliteTokenStore } from './stores/sqlite';

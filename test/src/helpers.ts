@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type BuildAppOptions, DEFAULT_MANIFEST, buildApp, createLogger } from '@toolhost/server';
+import { type BuildAppOptions, buildApp, createLogger, DEFAULT_MANIFEST } from '@toolhost/server';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 
@@ -37,10 +37,17 @@ export function memoryLogger(level = 'info'): { logger: Logger; lines: string[] 
 /** Build the app from a manifest and listen on an ephemeral port. */
 export async function startToolhost(options: BuildAppOptions = {}): Promise<RunningToolhost> {
   // Tests keep state in memory unless they ask for a store, and are not rate-limited unless they ask.
-  const manifest = { plugins: DEFAULT_MANIFEST.plugins, ...(options.manifest as object) } as Record<string, unknown>;
+  const manifest = { plugins: DEFAULT_MANIFEST.plugins, ...(options.manifest as object) } as Record<
+    string,
+    unknown
+  >;
   manifest['stores'] ??= { default: 'memory' };
   manifest['auth'] = { rateLimit: false, ...(manifest['auth'] as object) };
-  const app = await buildApp({ logger: pino({ level: 'silent' }), ...options, manifest: manifest as BuildAppOptions['manifest'] });
+  const app = await buildApp({
+    logger: pino({ level: 'silent' }),
+    ...options,
+    manifest: manifest as BuildAppOptions['manifest'],
+  });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, baseUrl, mcpUrl: `${baseUrl}/mcp`, close: () => app.close() };
 }

@@ -17,6 +17,8 @@ export type ApiModel = Record<string, unknown> & { _id: string; id: string };
 export interface EmulatorUser {
   token: string;
   whoami: Record<string, unknown> & { name: string };
+  /** What huggingface.co/api/settings/mcp answers for this user (`{ builtInTools, spaceTools }`). */
+  mcpSettings?: { builtInTools: string[]; spaceTools: Record<string, unknown>[] };
 }
 
 export interface RecordedRequest {
@@ -112,6 +114,13 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
       ({ user }) =>
         user
           ? { body: user.whoami }
+          : { status: 401, body: { error: 'Invalid credentials in Authorization header' } },
+    ],
+    [
+      /^\/api\/settings\/mcp$/,
+      ({ user }) =>
+        user
+          ? { body: user.mcpSettings ?? { builtInTools: [], spaceTools: [] } }
           : { status: 401, body: { error: 'Invalid credentials in Authorization header' } },
     ],
     [/^\/api\/models$/, ({ url }) => listModels(models, url)],

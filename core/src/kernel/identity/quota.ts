@@ -96,7 +96,7 @@ export class QuotaGuard {
       content: [
         {
           type: 'text',
-          text: `Quota exhausted: the ${name} plan allows ${plan.units} units per ${formatWindow(plan.perMs)}, ${charge.used} are used and this call costs ${cost}. It resets at ${resetAt} (in ${inWords(charge.resetAt - now)}); retry after that.${hint}`,
+          text: `Quota exhausted: the ${name} plan allows ${plan.units} unit${plan.units === 1 ? '' : 's'} per ${formatWindow(plan.perMs)}, ${charge.used} ${charge.used === 1 ? 'is' : 'are'} used and this call costs ${cost}. It resets at ${resetAt} (in ${inWords(charge.resetAt - now)}); retry after that.${hint}`,
         },
       ],
       isError: true,

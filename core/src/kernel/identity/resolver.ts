@@ -189,7 +189,8 @@ export class IdentityResolver {
       };
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
-      if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') {
+      // Not a verdict on the token: the key set could not be fetched (network, timeout, bad answer).
+      if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC' || !code.startsWith('ERR_J')) {
         return failure(
           503,
           'temporarily_unavailable',
