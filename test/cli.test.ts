@@ -52,6 +52,11 @@ describe('invalid manifests fail fast, naming the entry and the field', () => {
       /unknown field\(s\) plugns/,
     ],
     ['broken YAML', 'plugins: [\n', /not valid YAML/],
+    [
+      'a quota window that is not a duration',
+      'plugins:\n  - use: "@toolhost/plugin-hub"\nquotas:\n  plans:\n    free: { units: 3, per: soon }\n',
+      /quotas\.plans\.free\.per: "soon" is not a duration such as 30s, 15m, 1h or 1d/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, text, message) => {
