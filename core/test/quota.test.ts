@@ -4,7 +4,8 @@ import { formatWindow, InMemoryQuotaStore, parseWindow, QuotaGuard } from '../sr
 
 const HOUR = 3_600_000;
 const free: Principal = { id: 'user:a', name: 'a', kind: 'user', plan: 'free', scopes: [] };
-const text = (result: { content: unknown[] } | undefined) => (result?.content[0] as { text: string }).text;
+const text = (result: { content: unknown[] } | undefined) =>
+  (result?.content[0] as { text: string } | undefined)?.text;
 
 describe('quotas', () => {
   it('parses and prints windows', () => {

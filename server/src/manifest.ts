@@ -17,15 +17,20 @@ const pluginEntry = z
   .strict();
 
 /** A window such as "1h", "30m", "1d", "90s" (or milliseconds), in milliseconds. */
-const duration = z.union([
-  z.number().int().positive(),
-  z.string().transform((text, ctx) => {
-    const ms = parseWindow(text);
-    if (ms === undefined)
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration such as 30s, 15m, 1h or 1d` });
-    return ms ?? 0;
-  }),
-]);
+const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms =
+    typeof value === 'number'
+      ? Number.isInteger(value) && value > 0
+        ? value
+        : undefined
+      : parseWindow(value);
+  if (ms === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(value)} is not a duration such as 30s, 15m, 1h or 1d`,
+    });
+  return ms ?? 0;
+});
 
 /** Plugin ids and preset names, or `all`. */
 const pluginList = z.union([z.literal('all'), z.array(z.string().min(1))]);
