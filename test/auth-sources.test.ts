@@ -7,20 +7,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, FIXTURES, startToolhost } from './src/helpers';
+import { connectClient, FIXTURES, postMcp, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 
 const testkit = { use: './plugins/testkit.mjs' };
 const post = (url: string, token?: string) =>
-  fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-  });
+  postMcp(url, undefined, token ? { authorization: `Bearer ${token}` } : {});
 
 let hub: HubEmulator;
 beforeAll(async () => {

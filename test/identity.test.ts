@@ -14,6 +14,7 @@ import {
   connectClient,
   FIXTURES,
   memoryLogger,
+  postMcp,
   type RunningToolhost,
   runCli,
   startToolhost,
@@ -189,14 +190,8 @@ describe('per-user selection and enforcement', () => {
 
 describe('authentication failures', () => {
   it('answers an invalid token with 401 naming the resource metadata, which serves RFC 9728 JSON', async () => {
-    const response = await fetch(toolhost.mcpUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: 'Bearer th_not_a_real_token',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    const response = await postMcp(toolhost.mcpUrl, undefined, {
+      authorization: 'Bearer th_not_a_real_token',
     });
     expect(response.status).toBe(401);
     const challenge = response.headers.get('www-authenticate')!;
@@ -221,11 +216,7 @@ describe('authentication failures', () => {
   });
 
   it('asks for a login on ?login even where anonymous access is allowed', async () => {
-    const response = await fetch(`${toolhost.mcpUrl}?login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    });
+    const response = await postMcp(`${toolhost.mcpUrl}?login`);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).not.toContain('error=');
   });
@@ -234,14 +225,8 @@ describe('authentication failures', () => {
     const c = await client(HF_ALICE);
     const who = await c.callTool({ name: 'who_calls', arguments: {} });
     expect(who.structuredContent).toMatchObject({ principal: 'hf:alice', kind: 'user', hasToken: true });
-    const rejected = await fetch(toolhost.mcpUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: 'Bearer hf_revoked_or_made_up_token_000',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    const rejected = await postMcp(toolhost.mcpUrl, undefined, {
+      authorization: 'Bearer hf_revoked_or_made_up_token_000',
     });
     expect(rejected.status).toBe(401);
     expect(rejected.headers.get('www-authenticate')).toContain('The Hugging Face Hub rejected the token');

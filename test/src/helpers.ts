@@ -122,3 +122,20 @@ export async function waitFor(predicate: () => boolean, message: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** A raw JSON-RPC POST to an MCP endpoint, for checking what HTTP answers (status, headers, body). */
+export function postMcp(
+  url: string,
+  body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+}

@@ -6,7 +6,7 @@
 export type { EventBus, KernelEvent, ListChangedEvent } from '../ports/event-bus';
 export { InMemoryEventBus } from '../ports/event-bus';
 export type { QuotaCharge, QuotaStore } from '../ports/quota-store';
-export { InMemoryQuotaStore, windowStart } from '../ports/quota-store';
+export { applyCharge, InMemoryQuotaStore, windowStart } from '../ports/quota-store';
 export type { SettingsStore, UserSettings } from '../ports/settings-store';
 export { InMemorySettingsStore } from '../ports/settings-store';
 export type { TokenRecord, TokenStore } from '../ports/token-store';

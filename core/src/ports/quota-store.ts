@@ -22,6 +22,24 @@ export function windowStart(now: number, windowMs: number): number {
   return Math.floor(now / windowMs) * windowMs;
 }
 
+/**
+ * The fixed-window arithmetic every store shares: given the stored counter (if
+ * any), what this charge returns and the counter to store when it is allowed.
+ */
+export function applyCharge(
+  stored: { start: number; used: number } | undefined,
+  cost: number,
+  limit: number,
+  windowMs: number,
+  now: number,
+): { charge: QuotaCharge; next?: { start: number; used: number } } {
+  const start = windowStart(now, windowMs);
+  const used = stored && stored.start === start ? stored.used : 0;
+  const resetAt = start + windowMs;
+  if (used + cost > limit) return { charge: { allowed: false, used, resetAt } };
+  return { charge: { allowed: true, used: used + cost, resetAt }, next: { start, used: used + cost } };
+}
+
 export class InMemoryQuotaStore implements QuotaStore {
   private readonly counters = new Map<string, { start: number; used: number }>();
 
@@ -32,16 +50,12 @@ export class InMemoryQuotaStore implements QuotaStore {
     windowMs: number,
     now = Date.now(),
   ): Promise<QuotaCharge> {
-    const start = windowStart(now, windowMs);
-    let counter = this.counters.get(key);
-    if (!counter || counter.start !== start) {
-      counter = { start, used: 0 };
-      this.counters.set(key, counter);
-      this.sweep(now, windowMs);
+    const { charge, next } = applyCharge(this.counters.get(key), cost, limit, windowMs, now);
+    if (next) {
+      if (!this.counters.has(key)) this.sweep(now, windowMs);
+      this.counters.set(key, next);
     }
-    const allowed = counter.used + cost <= limit;
-    if (allowed) counter.used += cost;
-    return { allowed, used: counter.used, resetAt: start + windowMs };
+    return charge;
   }
 
   /** Drop counters of past windows now and then, so memory follows active callers only. */

@@ -8,7 +8,7 @@ import type {
   TokenStore,
   UserSettings,
 } from '@toolhost/core/kernel';
-import { windowStart } from '@toolhost/core/kernel';
+import { applyCharge } from '@toolhost/core/kernel';
 import Database from 'better-sqlite3';
 
 /**
@@ -95,12 +95,16 @@ export class SqliteQuotaStore implements QuotaStore {
     );
     const transaction = db.transaction(
       (key: string, cost: number, limit: number, windowMs: number, now: number) => {
-        const start = windowStart(now, windowMs);
         const row = select.get(key);
-        const used = row && row.window_start === start ? row.used : 0;
-        const allowed = used + cost <= limit;
-        if (allowed) write.run(key, start, used + cost);
-        return { allowed, used: allowed ? used + cost : used, resetAt: start + windowMs };
+        const { charge, next } = applyCharge(
+          row && { start: row.window_start, used: row.used },
+          cost,
+          limit,
+          windowMs,
+          now,
+        );
+        if (next) write.run(key, next.start, next.used);
+        return charge;
       },
     );
     // IMMEDIATE takes the write lock up front: a second process cannot interleave a charge.
