@@ -1,26 +1,20 @@
 import { z } from '@toolhost/core';
 
-/** A model as the search and details tools return it (structuredContent). */
+/**
+ * A model as the search and details tools return it (structuredContent). Counts,
+ * access and dates come from the live Hub; the offline catalog knows only the id,
+ * the task and a description, so those fields are optional.
+ */
 export const modelSummary = z.object({
   id: z.string(),
   url: z.string(),
   author: z.string().optional(),
   task: z.string().optional(),
   library: z.string().optional(),
-  downloads: z.number(),
-  likes: z.number(),
-  private: z.boolean(),
-  gated: z.union([z.literal(false), z.enum(['auto', 'manual'])]),
-  lastModified: z.string(),
+  description: z.string().optional(),
+  downloads: z.number().optional(),
+  likes: z.number().optional(),
+  private: z.boolean().optional(),
+  gated: z.union([z.literal(false), z.enum(['auto', 'manual'])]).optional(),
+  lastModified: z.string().optional(),
 });
-
-/** Hub repo ids: `name` or `owner/name`, letters, digits, `-`, `_`, `.`; at most 96 characters each side. */
-export const repoId = z
-  .string()
-  .trim()
-  .min(1, 'repo_id must not be empty')
-  .max(200)
-  .regex(
-    /^[A-Za-z0-9][\w.-]{0,95}(\/[\w.-]{1,96})?$/,
-    'repo_id must look like "owner/name", e.g. "openai/whisper-large-v3"',
-  );
