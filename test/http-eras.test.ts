@@ -5,6 +5,21 @@ import { connectClient, type Era, type RunningToolhost, startToolhost } from './
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 
 const ALICE = 'hf_alice_test_token_000000000000';
+/** The tools of the built-in default manifest (hub, models, datasets, spaces, papers, docs). */
+const DEFAULT_TOOLS = [
+  'dataset_details',
+  'dataset_search',
+  'hf_doc_fetch',
+  'hf_doc_search',
+  'hf_whoami',
+  'hub_repo_details',
+  'model_details',
+  'model_search',
+  'paper_details',
+  'paper_search',
+  'space_details',
+  'space_search',
+];
 let hub: HubEmulator;
 let toolhost: RunningToolhost;
 
@@ -36,7 +51,7 @@ describe.each<Era>(['legacy', 'modern'])('Streamable HTTP, %s era, real SDK v2 c
 
   it('lists the Hub tools with their schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['hf_whoami', 'model_details', 'model_search']);
+    expect(tools.map((t) => t.name).sort()).toEqual(DEFAULT_TOOLS);
     const search = tools.find((t) => t.name === 'model_search')!;
     expect(search.inputSchema.properties).toHaveProperty('limit');
     expect(search.annotations).toMatchObject({
@@ -121,7 +136,7 @@ describe('without a token', () => {
 });
 
 describe('when the Hub is unreachable', () => {
-  it('answers with an isError result that says so, within the timeout', async () => {
+  it('a details tool answers with an isError result that says so, within the timeout', async () => {
     const closed = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
         const { port } = probe.address() as { port: number };
@@ -133,8 +148,8 @@ describe('when the Hub is unreachable', () => {
       const client = await connectClient(offline.mcpUrl, { era: 'modern' });
       const started = Date.now();
       const result = (await client.callTool({
-        name: 'model_search',
-        arguments: { query: 'bert' },
+        name: 'model_details',
+        arguments: { repo_id: 'google-bert/bert-base-uncased' },
       })) as ToolResult;
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result.isError).toBe(true);
@@ -181,11 +196,15 @@ describe('stateless HTTP details', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }),
     });
     expect(response.headers.get('content-type')).toBe('application/json');
-    expect((await response.json()).result.tools).toHaveLength(3);
+    expect((await response.json()).result.tools).toHaveLength(DEFAULT_TOOLS.length);
   });
 
   it('serves /healthz', async () => {
     const response = await fetch(`${toolhost.baseUrl}/healthz`);
-    expect(await response.json()).toEqual({ status: 'ok', plugins: ['hub', 'models'], tools: 3 });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      plugins: ['hub', 'models', 'datasets', 'spaces', 'papers', 'docs'],
+      tools: DEFAULT_TOOLS.length,
+    });
   });
 });

@@ -36,7 +36,20 @@ describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
     const { client, stderr } = await connect(era, { HF_TOKEN: 'hf_bob_test_token_00000000000000' });
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['hf_whoami', 'model_details', 'model_search']);
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        'dataset_details',
+        'dataset_search',
+        'hf_doc_fetch',
+        'hf_doc_search',
+        'hf_whoami',
+        'hub_repo_details',
+        'model_details',
+        'model_search',
+        'paper_details',
+        'paper_search',
+        'space_details',
+        'space_search',
+      ]);
 
       const search = await client.callTool({
         name: 'model_search',

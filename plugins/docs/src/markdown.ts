@@ -12,7 +12,6 @@ const turndown = new TurndownService({
   bulletListMarker: '-',
 });
 turndown.remove([
-  'head',
   'script',
   'style',
   'noscript',
@@ -29,9 +28,11 @@ turndown.remove((node) => node.nodeName.toLowerCase() === 'svg');
 /** The page as markdown: passed through when the Hub sent markdown or text, converted when HTML. */
 export function toMarkdown(body: string, contentType: string): string {
   if (/text\/(markdown|plain)/i.test(contentType)) return body.trim();
+  // The head goes first: parsed as a fragment, its <title> would otherwise read as body text.
+  const html = body.replace(/<head[\s\S]*?<\/head>/i, '');
   return (
     turndown
-      .turndown(body)
+      .turndown(html)
       // Links left empty once their icons were removed, e.g. heading anchors.
       .replace(/\[\s*\]\([^)]*\)/g, '')
       .replace(/\n{3,}/g, '\n\n')
