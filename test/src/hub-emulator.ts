@@ -36,6 +36,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   authorization?: string;
   headers: IncomingMessage['headers'];
+  /** When it arrived (`Date.now()`). */
+  at: number;
 }
 
 export interface Failure {
@@ -397,6 +399,7 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
       query: url.searchParams,
       authorization,
       headers: req.headers,
+      at: Date.now(),
     });
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);

@@ -52,8 +52,14 @@ const SEARCH_OPTIONS: SearchOptions = {
   combineWith: 'OR',
 };
 const REPO_BOOSTS = { name: 4, id: 3, author: 2, tags: 2, description: 1 };
+const TASK_BOOST = 4;
 const PAPER_BOOSTS = { aka: 4, title: 3, authors: 2, id: 2 };
 
+const tokens = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 const authorOf = (id: string): string | undefined => (id.includes('/') ? id.split('/')[0] : undefined);
 const nameOf = (id: string): string => id.split('/').pop() ?? id;
 const normaliseTask = (tag: string): string => tag.replace(/^(task_categories|pipeline_tag|task):/, '');
@@ -86,9 +92,16 @@ export class OfflineCatalog {
       (!author || authorOf(entry.id)?.toLowerCase() === author) &&
       wanted.every((task) => entry.tasks.includes(task));
     const text = query.query?.trim();
+    const named = text ? this.tasksNamedBy(text) : new Set<string>();
     const found = text
       ? this.repoIndex(kind)
-          .search(text, { boost: REPO_BOOSTS, filter: (result) => matches(entries[result.id as number]!) })
+          .search(text, {
+            boost: REPO_BOOSTS,
+            // "speech recognition" names a task: its repos outrank ones that merely share a word.
+            boostDocument: (key) =>
+              entries[key as number]!.tasks.some((t) => named.has(t)) ? TASK_BOOST : 1,
+            filter: (result) => matches(entries[result.id as number]!),
+          })
           .map((result) => entries[result.id as number]!)
       : entries.filter(matches);
     return found.slice(0, query.limit).map((entry) => this.repo(kind, entry));
@@ -129,6 +142,19 @@ export class OfflineCatalog {
     const found = this.data.papers.find((p) => p.id === id);
     if (!found) throw missing(`paper with arXiv id ${id}`);
     return found;
+  }
+
+  /** Tasks whose id or label holds every word of the query: "speech recognition" → automatic-speech-recognition. */
+  private tasksNamedBy(query: string): Set<string> {
+    const words = tokens(query);
+    return new Set(
+      Object.entries(this.data.tasks)
+        .filter(([id, label]) => {
+          const names = new Set([...tokens(id), ...tokens(label)]);
+          return words.length > 0 && words.every((word) => names.has(word));
+        })
+        .map(([id]) => id),
+    );
   }
 
   /** Task id → its label, e.g. "automatic-speech-recognition" → "Automatic Speech Recognition". */
