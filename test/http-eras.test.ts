@@ -1,25 +1,10 @@
-import { createServer } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type Era, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { closedPort, DEFAULT_TOOLS } from './src/hub-plugins';
 
 const ALICE = 'hf_alice_test_token_000000000000';
-/** The tools of the built-in default manifest (hub, models, datasets, spaces, papers, docs). */
-const DEFAULT_TOOLS = [
-  'dataset_details',
-  'dataset_search',
-  'hf_doc_fetch',
-  'hf_doc_search',
-  'hf_whoami',
-  'hub_repo_details',
-  'model_details',
-  'model_search',
-  'paper_details',
-  'paper_search',
-  'space_details',
-  'space_search',
-];
 let hub: HubEmulator;
 let toolhost: RunningToolhost;
 
@@ -137,12 +122,7 @@ describe('without a token', () => {
 
 describe('when the Hub is unreachable', () => {
   it('a details tool answers with an isError result that says so, within the timeout', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await closedPort();
     const offline = await startToolhost({ env: { HF_ENDPOINT: `http://127.0.0.1:${closed}` } });
     try {
       const client = await connectClient(offline.mcpUrl, { era: 'modern' });

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, memoryLogger, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { hubPluginsManifest } from './src/hub-plugins';
 
 const ALICE = 'hf_alice_test_token_000000000000';
 const BOB = 'hf_bob_test_token_00000000000000';
@@ -32,16 +33,7 @@ afterAll(() => hub?.close());
 /** A Toolhost with the Hub plugins, the hub plugin configured with `hubConfig`. */
 async function toolhost(hubConfig: Record<string, unknown> = {}, logger?: ReturnType<typeof memoryLogger>) {
   const started = await startToolhost({
-    manifest: {
-      plugins: [
-        { use: '@toolhost/plugin-hub', config: hubConfig },
-        { use: '@toolhost/plugin-models' },
-        { use: '@toolhost/plugin-datasets' },
-        { use: '@toolhost/plugin-spaces' },
-        { use: '@toolhost/plugin-papers' },
-        { use: '@toolhost/plugin-docs' },
-      ],
-    },
+    manifest: hubPluginsManifest(hubConfig),
     env: { HF_ENDPOINT: hub.url },
     ...(logger && { logger: logger.logger }),
   });

@@ -7,6 +7,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { DEFAULT_TOOLS } from './src/hub-plugins';
 
 const ALICE = 'hf_alice_test_token_000000000000';
 
@@ -38,20 +39,7 @@ afterAll(async () => {
 describe('the default manifest', () => {
   it('lists every Hub tool with an output schema and read-only hints', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual([
-      'dataset_details',
-      'dataset_search',
-      'hf_doc_fetch',
-      'hf_doc_search',
-      'hf_whoami',
-      'hub_repo_details',
-      'model_details',
-      'model_search',
-      'paper_details',
-      'paper_search',
-      'space_details',
-      'space_search',
-    ]);
+    expect(tools.map((t) => t.name).sort()).toEqual(DEFAULT_TOOLS);
     for (const tool of tools) {
       expect(tool.outputSchema, tool.name).toMatchObject({ type: 'object' });
       expect(tool.annotations, tool.name).toMatchObject({ readOnlyHint: true, openWorldHint: true });
@@ -337,8 +325,10 @@ describe('hub_repo_details', () => {
     expect(repos[0]).toMatchObject({
       task: 'automatic-speech-recognition',
       downloads: 4213377,
-      access: 'public',
+      private: false,
+      gated: false,
     });
+    expect(text(result)).toContain('- **Access:** public');
     expect(repos[2]).toMatchObject({ sdk: 'docker', stage: 'SLEEPING' });
     expect(result.structuredContent!['missing']).toEqual(['nobody/nothing']);
     expect(text(result)).toContain(`## [stanfordnlp/imdb](${hub.url}/datasets/stanfordnlp/imdb) (dataset)`);

@@ -3,11 +3,11 @@
  * details tools answer from it without a single request to the Hub; when the Hub
  * cannot be reached, search tools fall back to it and say so.
  */
-import { createServer } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { closedPort, hubPluginsManifest } from './src/hub-plugins';
 
 type Result = {
   content: { type: string; text: string }[];
@@ -137,18 +137,13 @@ describe('HF_HUB_OFFLINE=1', () => {
 });
 
 describe('when the Hub cannot be reached', () => {
-  let closedPort: number;
+  let port: number;
   beforeAll(async () => {
-    closedPort = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+    port = await closedPort();
   });
 
   it('search tools answer from the catalog, labelled, within the timeout', async () => {
-    const toolhost = await startToolhost({ env: { HF_ENDPOINT: `http://127.0.0.1:${closedPort}` } });
+    const toolhost = await startToolhost({ env: { HF_ENDPOINT: `http://127.0.0.1:${port}` } });
     const client = await connectClient(toolhost.mcpUrl, { era: 'legacy' });
     try {
       for (const [name, args, key, expected] of [
@@ -164,7 +159,7 @@ describe('when the Hub cannot be reached', () => {
         expect(ids(result, key)[0], name).toBe(expected);
         expect(result.structuredContent!['source'], name).toBe('catalog');
         expect(result.structuredContent!['notice'], name).toBe(
-          `The Hub at http://127.0.0.1:${closedPort} could not be reached (ECONNREFUSED), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers.`,
+          `The Hub at http://127.0.0.1:${port} could not be reached (ECONNREFUSED), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers.`,
         );
         expect(result.content[0]!.text, name).toMatch(
           /^> The Hub at http:\/\/127\.0\.0\.1:\d+ could not be reached/,
@@ -178,13 +173,8 @@ describe('when the Hub cannot be reached', () => {
 
   it('with fallback: none, a search fails with the reason instead', async () => {
     const toolhost = await startToolhost({
-      manifest: {
-        plugins: [
-          { use: '@toolhost/plugin-hub', config: { fallback: 'none' } },
-          { use: '@toolhost/plugin-models' },
-        ],
-      },
-      env: { HF_ENDPOINT: `http://127.0.0.1:${closedPort}` },
+      manifest: hubPluginsManifest({ fallback: 'none' }),
+      env: { HF_ENDPOINT: `http://127.0.0.1:${port}` },
     });
     const client = await connectClient(toolhost.mcpUrl, { era: 'modern' });
     try {
@@ -194,7 +184,7 @@ describe('when the Hub cannot be reached', () => {
       })) as Result;
       expect(result.isError).toBe(true);
       expect(result.content[0]!.text).toBe(
-        `The Hugging Face Hub at http://127.0.0.1:${closedPort} could not be reached (ECONNREFUSED). Try again later.`,
+        `The Hugging Face Hub at http://127.0.0.1:${port} could not be reached (ECONNREFUSED). Try again later.`,
       );
     } finally {
       await client.close();
@@ -205,12 +195,7 @@ describe('when the Hub cannot be reached', () => {
   it('an HTTP error is not "unreachable": a 500 is reported, not answered from the catalog', async () => {
     const hub = await startHubEmulator();
     const toolhost = await startToolhost({
-      manifest: {
-        plugins: [
-          { use: '@toolhost/plugin-hub', config: { retries: 0 } },
-          { use: '@toolhost/plugin-models' },
-        ],
-      },
+      manifest: hubPluginsManifest({ retries: 0 }),
       env: { HF_ENDPOINT: hub.url },
     });
     const client = await connectClient(toolhost.mcpUrl, { era: 'modern' });

@@ -6,6 +6,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { hubPluginsManifest } from './src/hub-plugins';
 
 type Result = {
   content: { type: string; text: string }[];
@@ -24,15 +25,7 @@ let roomy: RunningToolhost;
 let tight: Client;
 let wide: Client;
 
-const manifest = (maxTokens: number) => ({
-  plugins: [
-    { use: '@toolhost/plugin-hub', config: { maxTokens } },
-    ...['models', 'datasets', 'spaces', 'papers', 'docs'].map((id) => ({
-      use: `@toolhost/plugin-${id}`,
-      config: { maxTokens },
-    })),
-  ],
-});
+const manifest = (maxTokens: number) => hubPluginsManifest({ maxTokens }, { maxTokens });
 
 beforeAll(async () => {
   hub = await startHubEmulator();

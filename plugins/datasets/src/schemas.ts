@@ -1,19 +1,9 @@
 import { z } from '@toolhost/core';
+import { repoFields } from '@toolhost/plugin-hub';
 
-/**
- * A dataset as the search and details tools return it. Counts, access and dates
- * come from the live Hub; the offline catalog knows only id, tasks and description.
- */
+/** A dataset as the search and details tools return it (structuredContent). */
 export const datasetSummary = z.object({
-  id: z.string(),
-  url: z.string(),
-  author: z.string().optional(),
-  description: z.string().optional(),
-  downloads: z.number().optional(),
-  likes: z.number().optional(),
-  private: z.boolean().optional(),
-  gated: z.union([z.literal(false), z.enum(['auto', 'manual'])]).optional(),
-  lastModified: z.string().optional(),
+  ...repoFields,
   tags: z.array(z.string()),
 });
 

@@ -13,10 +13,11 @@ import { OfflineCatalog } from './catalog/catalog';
 import { HubUnreachableError, type Subject, toToolError } from './errors';
 import { type Exchange, type HubCall, HubHttp, type HubHttpOptions, type RequestOptions } from './http';
 import {
-  asStringList,
   toDatasetDetails,
   toDatasetSummary,
   toDocHit,
+  toModelDetails,
+  toModelSummary,
   toPaper,
   toPaperSummary,
   toSpaceHit,
@@ -166,17 +167,7 @@ export class HubClient {
         fetch,
         ...this.credentials(call),
       })) {
-        models.push({
-          id: model.name,
-          ...(model.author && { author: model.author }),
-          ...(model.task && { task: model.task }),
-          ...(model.library_name && { library: model.library_name }),
-          downloads: model.downloads ?? 0,
-          likes: model.likes ?? 0,
-          private: model.private,
-          gated: model.gated,
-          lastModified: model.updatedAt.toISOString(),
-        });
+        models.push(toModelSummary(model));
       }
       return models;
     });
@@ -191,29 +182,7 @@ export class HubClient {
         fetch,
         ...this.credentials(call),
       });
-      const card = (model.cardData ?? {}) as Record<string, unknown>;
-      const license = asStringList(card['license'])?.[0];
-      const languages = asStringList(card['language']);
-      const datasets = asStringList(card['datasets']);
-      const baseModels = asStringList(card['base_model']);
-      return {
-        id: model.name,
-        ...(model.author && { author: model.author }),
-        ...(model.task && { task: model.task }),
-        ...(model.library_name && { library: model.library_name }),
-        downloads: model.downloads ?? 0,
-        likes: model.likes ?? 0,
-        private: model.private,
-        gated: model.gated,
-        lastModified: model.updatedAt.toISOString(),
-        tags: model.tags ?? [],
-        ...(model.createdAt && { createdAt: new Date(model.createdAt).toISOString() }),
-        ...(license && { license }),
-        ...(languages?.length && { languages }),
-        ...(datasets?.length && { datasets }),
-        ...(baseModels?.length && { baseModels }),
-        ...(model.safetensors?.total && { parameters: model.safetensors.total }),
-      };
+      return toModelDetails(model);
     });
   }
 

@@ -55,3 +55,13 @@ export function facts(
     )
     .map(([key, value]) => `- **${key}:** ${value}`);
 }
+
+/** "public", "gated (manual approval)" or "private"; undefined when unknown (catalog answers). */
+export function access(repo: {
+  private?: boolean | undefined;
+  gated?: false | 'auto' | 'manual' | undefined;
+}) {
+  if (repo.private) return 'private';
+  if (repo.gated) return `gated (${repo.gated} approval)`;
+  return repo.gated === false ? 'public' : undefined;
+}

@@ -15,8 +15,9 @@ export { HubNotFoundError, HubUnreachableError } from './errors';
 export * as format from './format';
 export type { HubHttpOptions } from './http';
 export { parseRepoRef, REPO_ID, type RepoRef, repoId } from './repo-id';
-export { type AnswerInfo, answerFields, renderAnswer } from './results';
+export { type AnswerInfo, answerFields, renderAnswer, repoFields } from './results';
 export { hubBudget, hubService } from './service';
+export { defineHubToolsPlugin, type HubToolsPluginDefinition } from './tools-plugin';
 export type * from './types';
 
 /** Hugging Face's convention for boolean variables (huggingface_hub reads HF_HUB_OFFLINE the same way). */

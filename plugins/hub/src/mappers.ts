@@ -5,6 +5,8 @@ import type {
   DatasetSummary,
   DocHit,
   Gated,
+  ModelDetails,
+  ModelSummary,
   PaperDetails,
   PaperSummary,
   SpaceHit,
@@ -33,6 +35,58 @@ const isoDate = (value: unknown): string | undefined => {
   return text && !Number.isNaN(Date.parse(text)) ? new Date(text).toISOString() : undefined;
 };
 
+/** The fields that are set: optional fields stay absent rather than `undefined`. */
+export function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** A model of `listModels`/`modelInfo` (with author and library_name expanded). */
+export function toModelSummary(model: {
+  name: string;
+  author?: string;
+  task?: string;
+  library_name?: string;
+  downloads: number;
+  likes: number;
+  private: boolean;
+  gated: Gated;
+  updatedAt: Date;
+}): ModelSummary {
+  return {
+    id: model.name,
+    ...defined({ author: str(model.author), task: str(model.task), library: str(model.library_name) }),
+    downloads: model.downloads ?? 0,
+    likes: model.likes ?? 0,
+    private: model.private,
+    gated: model.gated,
+    lastModified: model.updatedAt.toISOString(),
+  };
+}
+
+/** `modelInfo` with tags, createdAt, cardData and safetensors expanded. */
+export function toModelDetails(
+  model: Parameters<typeof toModelSummary>[0] & {
+    tags?: string[];
+    createdAt?: string | Date;
+    cardData?: unknown;
+    safetensors?: { total?: number };
+  },
+): ModelDetails {
+  const card = obj(model.cardData);
+  return {
+    ...toModelSummary(model),
+    tags: model.tags ?? [],
+    ...defined({
+      createdAt: model.createdAt ? new Date(model.createdAt).toISOString() : undefined,
+      license: asStringList(card['license'])?.[0],
+      languages: nonEmpty(asStringList(card['language'])),
+      datasets: nonEmpty(asStringList(card['datasets'])),
+      baseModels: nonEmpty(asStringList(card['base_model'])),
+      parameters: model.safetensors?.total || undefined,
+    }),
+  };
+}
+
 /** A dataset of `listDatasets`/`datasetInfo` (with author, tags, description expanded). */
 export function toDatasetSummary(dataset: {
   name: string;
@@ -45,17 +99,15 @@ export function toDatasetSummary(dataset: {
   tags?: string[];
   description?: string;
 }): DatasetSummary {
-  const description = str(dataset.description)?.trim();
   return {
     id: dataset.name,
-    ...(dataset.author && { author: dataset.author }),
     downloads: dataset.downloads ?? 0,
     likes: dataset.likes ?? 0,
     private: dataset.private,
     gated: dataset.gated,
     lastModified: dataset.updatedAt.toISOString(),
     tags: dataset.tags ?? [],
-    ...(description && { description }),
+    ...defined({ author: str(dataset.author), description: str(dataset.description?.trim()) }),
   };
 }
 
@@ -112,27 +164,20 @@ export function toDatasetDetails(
 ): DatasetDetails {
   const card = obj(dataset.cardData);
   const tags = dataset.tags ?? [];
-  const license = asStringList(card['license'])?.[0];
-  const languages = nonEmpty(asStringList(card['language']));
-  const taskCategories = nonEmpty(asStringList(card['task_categories']));
-  const sizeCategory = asStringList(card['size_categories'])?.[0];
-  const prettyName = str(card['pretty_name']);
-  const arxivIds = nonEmpty(tags.filter((t) => t.startsWith('arxiv:')).map((t) => t.slice('arxiv:'.length)));
-  const createdAt = isoDate(dataset.createdAt);
-  const bytes = datasetBytes(card, 'dataset_size');
-  const downloadBytes = datasetBytes(card, 'download_size');
   return {
     ...toDatasetSummary(dataset),
-    ...(prettyName && { prettyName }),
-    ...(createdAt && { createdAt }),
-    ...(license && { license }),
-    ...(languages && { languages }),
-    ...(taskCategories && { taskCategories }),
-    ...(sizeCategory && { sizeCategory }),
-    ...(bytes !== undefined && { datasetBytes: bytes }),
-    ...(downloadBytes !== undefined && { downloadBytes }),
+    ...defined({
+      prettyName: str(card['pretty_name']),
+      createdAt: isoDate(dataset.createdAt),
+      license: asStringList(card['license'])?.[0],
+      languages: nonEmpty(asStringList(card['language'])),
+      taskCategories: nonEmpty(asStringList(card['task_categories'])),
+      sizeCategory: asStringList(card['size_categories'])?.[0],
+      datasetBytes: datasetBytes(card, 'dataset_size'),
+      downloadBytes: datasetBytes(card, 'download_size'),
+      arxivIds: nonEmpty(tags.filter((t) => t.startsWith('arxiv:')).map((t) => t.slice('arxiv:'.length))),
+    }),
     configs: datasetConfigs(card),
-    ...(arxivIds && { arxivIds }),
   };
 }
 
@@ -145,22 +190,21 @@ const hardwareOf = (runtime: Json): string | undefined => {
 export function toSpaceHit(record: Json): SpaceHit {
   const runtime = obj(record['runtime']);
   const id = String(record['id']);
-  const fields = {
-    title: str(record['title']),
-    emoji: str(record['emoji']),
-    description: str(record['shortDescription']) ?? str(record['ai_short_description']),
-    category: str(record['ai_category']),
-    sdk: str(record['sdk']),
-    stage: str(runtime['stage']),
-    hardware: hardwareOf(runtime),
-    relevance: num(record['semanticRelevancyScore']),
-    lastModified: isoDate(record['lastModified']),
-  };
   return {
     id,
     author: str(record['author']) ?? id.split('/')[0]!,
     likes: num(record['likes']) ?? 0,
-    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    ...defined({
+      title: str(record['title']),
+      emoji: str(record['emoji']),
+      description: str(record['shortDescription']) ?? str(record['ai_short_description']),
+      category: str(record['ai_category']),
+      sdk: str(record['sdk']),
+      stage: str(runtime['stage']),
+      hardware: hardwareOf(runtime),
+      relevance: num(record['semanticRelevancyScore']),
+      lastModified: isoDate(record['lastModified']),
+    }),
   };
 }
 
@@ -170,22 +214,6 @@ export function toSpaceInfo(record: Json): SpaceInfo {
   const card = obj(record['cardData']);
   const tags = asStringList(record['tags']) ?? [];
   const id = String(record['id']);
-  const fields = {
-    title: str(card['title']),
-    emoji: str(card['emoji']),
-    description: str(card['short_description']),
-    sdk: str(record['sdk']) ?? str(card['sdk']),
-    sdkVersion: str(card['sdk_version']),
-    stage: str(runtime['stage']),
-    hardware: hardwareOf(runtime),
-    subdomain: str(record['subdomain']),
-    host: str(record['host']),
-    models: nonEmpty(asStringList(record['models'])),
-    datasets: nonEmpty(asStringList(record['datasets'])),
-    license: asStringList(card['license'])?.[0],
-    createdAt: isoDate(record['createdAt']),
-    lastModified: isoDate(record['lastModified']),
-  };
   return {
     id,
     author: str(record['author']) ?? id.split('/')[0]!,
@@ -194,7 +222,22 @@ export function toSpaceInfo(record: Json): SpaceInfo {
     gated: record['gated'] === 'auto' || record['gated'] === 'manual' ? record['gated'] : false,
     mcpServer: tags.includes('mcp-server'),
     tags,
-    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    ...defined({
+      title: str(card['title']),
+      emoji: str(card['emoji']),
+      description: str(card['short_description']),
+      sdk: str(record['sdk']) ?? str(card['sdk']),
+      sdkVersion: str(card['sdk_version']),
+      stage: str(runtime['stage']),
+      hardware: hardwareOf(runtime),
+      subdomain: str(record['subdomain']),
+      host: str(record['host']),
+      models: nonEmpty(asStringList(record['models'])),
+      datasets: nonEmpty(asStringList(record['datasets'])),
+      license: asStringList(card['license'])?.[0],
+      createdAt: isoDate(record['createdAt']),
+      lastModified: isoDate(record['lastModified']),
+    }),
   };
 }
 
@@ -206,23 +249,22 @@ export function toPaper(record: Json): PaperDetails {
   const authors = (Array.isArray(record['authors']) ? record['authors'].map(obj) : [])
     .map((a) => str(a['name']))
     .filter((name): name is string => name !== undefined);
-  const fields = {
-    summary: str(record['summary'])?.trim(),
-    upvotes: num(record['upvotes']),
-    publishedAt: isoDate(record['publishedAt']),
-    keywords: nonEmpty(asStringList(record['ai_keywords'])),
-    githubRepo: str(record['githubRepo']),
-    aiSummary: str(record['ai_summary']),
-    githubStars: num(record['githubStars']),
-    projectPage: str(record['projectPage']),
-    comments: num(record['numComments']),
-  };
   return {
     id: String(record['id']),
     title: (str(record['title']) ?? String(record['id'])).replace(/\s+/g, ' ').trim(),
     authors: authors.slice(0, MAX_AUTHORS),
     authorCount: authors.length,
-    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    ...defined({
+      summary: str(record['summary'])?.trim(),
+      upvotes: num(record['upvotes']),
+      publishedAt: isoDate(record['publishedAt']),
+      keywords: nonEmpty(asStringList(record['ai_keywords'])),
+      githubRepo: str(record['githubRepo']),
+      aiSummary: str(record['ai_summary']),
+      githubStars: num(record['githubStars']),
+      projectPage: str(record['projectPage']),
+      comments: num(record['numComments']),
+    }),
   };
 }
 
@@ -240,11 +282,10 @@ export function toPaperSummary(result: Json): PaperSummary {
 
 /** One result of `/api/docs/search`. */
 export function toDocHit(record: Json): DocHit {
-  const section = str(record['heading2']);
   return {
     product: str(record['product']) ?? 'docs',
     title: str(record['heading1']) ?? str(record['source_page_title']) ?? 'Untitled',
-    ...(section && { section }),
+    ...defined({ section: str(record['heading2']) }),
     url: String(record['source_page_url'] ?? ''),
     text: String(record['text'] ?? ''),
   };

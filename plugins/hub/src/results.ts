@@ -1,5 +1,22 @@
 import { z } from '@toolhost/core';
 
+/**
+ * Output fields of a repo that the model, dataset and repo tools share. Counts,
+ * access and dates come from the live Hub; the offline catalog knows only the id,
+ * a description and tasks, so everything but the id and link is optional.
+ */
+export const repoFields = {
+  id: z.string(),
+  url: z.string(),
+  author: z.string().optional(),
+  description: z.string().optional(),
+  downloads: z.number().optional(),
+  likes: z.number().optional(),
+  private: z.boolean().optional(),
+  gated: z.union([z.literal(false), z.enum(['auto', 'manual'])]).optional(),
+  lastModified: z.string().optional(),
+};
+
 /** Output fields every search and details tool shares: where the answer came from, and what was cut. */
 export const answerFields = {
   source: z

@@ -3,7 +3,7 @@ import { answerFields, format, hubService, renderAnswer, repoId } from '@toolhos
 import { datasetsBudget } from '../budget';
 import { datasetSummary, telling } from '../schemas';
 
-const { bytes, clip, compactNumber, day, facts, list } = format;
+const { access, bytes, clip, compactNumber, day, facts, list } = format;
 
 const split = z.object({ name: z.string(), examples: z.number().optional(), bytes: z.number().optional() });
 
@@ -72,13 +72,6 @@ const splitText = (s: z.output<typeof split>) => {
 };
 
 function render(d: z.output<typeof output>): string {
-  const access = d.private
-    ? 'private'
-    : d.gated
-      ? `gated (${d.gated} approval)`
-      : d.gated === false
-        ? 'public'
-        : undefined;
   const size = [d.sizeCategory, d.datasetBytes !== undefined && `${bytes(d.datasetBytes)} of data`].filter(
     Boolean,
   );
@@ -104,7 +97,7 @@ function render(d: z.output<typeof output>): string {
         ['Likes', d.likes !== undefined && compactNumber(d.likes)],
         ['Created', d.createdAt && day(d.createdAt)],
         ['Updated', d.lastModified && day(d.lastModified)],
-        ['Access', access],
+        ['Access', access(d)],
         ['Papers', d.arxivIds?.map((id) => `[${id}](https://arxiv.org/abs/${id})`).join(', ')],
       ]),
       ...(configs.length ? ['', `## Configs and splits (${configs.length})`, '', ...configs] : []),

@@ -2,31 +2,25 @@ import { defineTool, z } from '@toolhost/core';
 import type { CatalogRepo, OfflineCatalog } from '../catalog/catalog';
 import type { HubClient } from '../client';
 import { HubNotFoundError } from '../errors';
-import { clip, compactNumber, day, facts, list } from '../format';
+import { access, clip, compactNumber, day, facts, list } from '../format';
 import type { HubCall } from '../http';
+import { defined } from '../mappers';
 import { parseRepoRef, type RepoRef } from '../repo-id';
-import { answerFields, renderAnswer } from '../results';
+import { answerFields, renderAnswer, repoFields } from '../results';
 import { hubBudget, hubService } from '../service';
-import type { RepoKind } from '../types';
+import type { Gated, RepoKind } from '../types';
 
 const KINDS = ['model', 'dataset', 'space'] as const;
 
 const repo = z.object({
   type: z.enum(KINDS),
-  id: z.string(),
-  url: z.string(),
-  author: z.string().optional(),
-  description: z.string().optional(),
+  ...repoFields,
   task: z.string().optional(),
   library: z.string().optional(),
   sdk: z.string().optional(),
   stage: z.string().optional(),
   hardware: z.string().optional(),
-  downloads: z.number().optional(),
-  likes: z.number().optional(),
   license: z.string().optional(),
-  access: z.enum(['public', 'gated', 'private']).optional(),
-  lastModified: z.string().optional(),
   tags: z.array(z.string()).optional(),
 });
 type Repo = z.output<typeof repo>;
@@ -40,62 +34,48 @@ const output = z.object({
 
 const TAGS_SHOWN = 20;
 
-const access = (r: { private: boolean; gated: false | string }) =>
-  r.private ? 'private' : r.gated ? 'gated' : 'public';
+/** What models, datasets and Spaces all have, in this tool's shape. */
+interface AnyRepo {
+  id: string;
+  author?: string;
+  likes: number;
+  private: boolean;
+  gated: Gated;
+  lastModified?: string;
+  license?: string;
+  tags: string[];
+}
 
 /** One repo of a known type from the live Hub, in the shape of this tool's output. */
 async function fetchRepo(hub: HubClient, kind: RepoKind, id: string, call: HubCall): Promise<Repo> {
-  const url = hub.repoUrl(id, kind);
+  const common = (r: AnyRepo) => ({
+    type: kind,
+    id: r.id,
+    url: hub.repoUrl(r.id, kind),
+    likes: r.likes,
+    private: r.private,
+    gated: r.gated,
+    tags: r.tags.slice(0, TAGS_SHOWN),
+    ...defined({ author: r.author, lastModified: r.lastModified, license: r.license }),
+  });
   switch (kind) {
     case 'model': {
       const m = await hub.modelInfo(id, call);
-      return {
-        type: kind,
-        id: m.id,
-        url,
-        ...(m.author && { author: m.author }),
-        ...(m.task && { task: m.task }),
-        ...(m.library && { library: m.library }),
-        downloads: m.downloads,
-        likes: m.likes,
-        ...(m.license && { license: m.license }),
-        access: access(m),
-        lastModified: m.lastModified,
-        tags: m.tags.slice(0, TAGS_SHOWN),
-      };
+      return { ...common(m), downloads: m.downloads, ...defined({ task: m.task, library: m.library }) };
     }
     case 'dataset': {
       const d = await hub.datasetInfo(id, call);
       return {
-        type: kind,
-        id: d.id,
-        url,
-        ...(d.author && { author: d.author }),
-        ...(d.description && { description: clip(d.description, 300) }),
+        ...common(d),
         downloads: d.downloads,
-        likes: d.likes,
-        ...(d.license && { license: d.license }),
-        access: access(d),
-        lastModified: d.lastModified,
-        tags: d.tags.slice(0, TAGS_SHOWN),
+        ...defined({ description: d.description && clip(d.description, 300) }),
       };
     }
     case 'space': {
       const s = await hub.spaceInfo(id, call);
       return {
-        type: kind,
-        id: s.id,
-        url,
-        author: s.author,
-        ...(s.description && { description: s.description }),
-        ...(s.sdk && { sdk: s.sdk }),
-        ...(s.stage && { stage: s.stage }),
-        ...(s.hardware && { hardware: s.hardware }),
-        likes: s.likes,
-        ...(s.license && { license: s.license }),
-        access: access(s),
-        ...(s.lastModified && { lastModified: s.lastModified }),
-        tags: s.tags.slice(0, TAGS_SHOWN),
+        ...common(s),
+        ...defined({ description: s.description, sdk: s.sdk, stage: s.stage, hardware: s.hardware }),
       };
     }
   }
@@ -197,7 +177,7 @@ function render(out: z.output<typeof output>): string {
         ['Downloads', r.downloads !== undefined && compactNumber(r.downloads)],
         ['Likes', r.likes !== undefined && compactNumber(r.likes)],
         ['License', r.license],
-        ['Access', r.access],
+        ['Access', access(r)],
         ['Updated', r.lastModified && day(r.lastModified)],
         ['Tags', r.tags?.length ? list(r.tags) : undefined],
       ]),

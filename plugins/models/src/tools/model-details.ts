@@ -3,7 +3,7 @@ import { answerFields, format, hubService, renderAnswer, repoId } from '@toolhos
 import { modelsBudget } from '../budget';
 import { modelSummary } from '../schemas';
 
-const { compactNumber, day, facts, list, parameters } = format;
+const { access, compactNumber, day, facts, list, parameters } = format;
 
 const output = modelSummary.extend({
   tags: z.array(z.string()),
@@ -53,13 +53,6 @@ export const modelDetails = defineTool({
 });
 
 function render(m: z.output<typeof output>): string {
-  const access = m.private
-    ? 'private'
-    : m.gated
-      ? `gated (${m.gated} approval)`
-      : m.gated === false
-        ? 'public'
-        : undefined;
   return renderAnswer(
     m,
     [
@@ -78,7 +71,7 @@ function render(m: z.output<typeof output>): string {
         ['Likes', m.likes !== undefined && compactNumber(m.likes)],
         ['Created', m.createdAt && day(m.createdAt)],
         ['Updated', m.lastModified && day(m.lastModified)],
-        ['Access', access],
+        ['Access', access(m)],
       ]),
       ...(m.tags.length ? ['', `Tags: ${list(m.tags, 30)}`] : []),
     ].join('\n'),
