@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Credentials } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { HubUnreachableError, networkErrorCode } from './errors';
@@ -33,7 +34,7 @@ export const DEFAULT_HTTP_OPTIONS: HubHttpOptions = {
 
 /** The caller's token and abort signal; a ToolContext fits. */
 export interface HubCall {
-  readonly credentials?: { readonly hfToken?: string };
+  readonly credentials?: Credentials;
   readonly signal?: AbortSignal;
 }
 
@@ -53,6 +54,9 @@ interface Snapshot {
   headers: [string, string][];
   body: string | null;
 }
+
+/** At most this much text in the cache (an answer larger than this is not kept). */
+const CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Statuses whose responses cannot carry a body (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -98,7 +102,13 @@ export class HubHttp {
     });
     this.cache =
       this.options.cacheTtlMs > 0 && this.options.cacheMaxEntries > 0
-        ? new LRUCache({ max: this.options.cacheMaxEntries, ttl: this.options.cacheTtlMs })
+        ? new LRUCache({
+            max: this.options.cacheMaxEntries,
+            ttl: this.options.cacheTtlMs,
+            // Docs pages and long paper lists are large: bound the memory, not only the count.
+            maxSize: CACHE_MAX_BYTES,
+            sizeCalculation: (snapshot) => (snapshot.body?.length ?? 0) + 1,
+          })
         : undefined;
   }
 
