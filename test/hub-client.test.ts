@@ -147,12 +147,13 @@ describe('the response cache', () => {
   });
 
   it('forgets answers after cacheTtlMs, and caches nothing at 0', async () => {
-    const { call, close } = await caller(await toolhost({ cacheTtlMs: 300 }));
+    // A TTL long enough for two calls on a busy machine, short enough to wait out.
+    const { call, close } = await caller(await toolhost({ cacheTtlMs: 1_500 }));
     const before = hub.requests.length;
     await call('paper_details', { arxiv_id: '2404.04487' });
     await call('paper_details', { arxiv_id: '2404.04487' });
     expect(requestsTo('/api/papers/', before)).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     await call('paper_details', { arxiv_id: '2404.04487' });
     expect(requestsTo('/api/papers/', before)).toHaveLength(2);
     await close();
@@ -193,7 +194,8 @@ describe('timeouts and the concurrency limit', () => {
   it('keeps at most maxConcurrency requests in flight to the Hub', async () => {
     const peakWith = async (maxConcurrency: number) => {
       const { call, close } = await caller(await toolhost({ maxConcurrency, cacheTtlMs: 0 }));
-      hub.slow('/api/models', 300);
+      // Each answer takes long enough that six calls sent together overlap, even on a busy machine.
+      hub.slow('/api/models', 600);
       hub.resetPeak();
       const queries = ['whisper', 'llama', 'bert', 'gpt', 'flux', 'qwen'];
       const results = await Promise.all(queries.map((query) => call('model_search', { query })));

@@ -33,7 +33,7 @@ export interface AnswerInfo {
 }
 
 /** The markdown of an answer: its notice first (a model must not mistake catalog data for live data), the truncation last. */
-export function renderAnswer(info: AnswerInfo, body: string): string {
+export function renderAnswer(info: Omit<AnswerInfo, 'source'>, body: string): string {
   return [info.notice && `> ${info.notice}\n`, body, info.truncated && `\n_${info.truncated}_`]
     .filter(Boolean)
     .join('\n');

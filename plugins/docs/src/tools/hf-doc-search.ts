@@ -53,10 +53,7 @@ export const hfDocSearch = defineTool({
 
 function render(out: z.output<typeof output>): string {
   if (out.results.length === 0) {
-    return renderAnswer(
-      { source: 'hub', ...out },
-      'No documentation matched. Try other words, or drop the product filter.',
-    );
+    return renderAnswer(out, 'No documentation matched. Try other words, or drop the product filter.');
   }
   // Group by product, then by page (without the #section anchor), keeping the search's order.
   const products = new Map<string, Map<string, typeof out.results>>();
@@ -80,7 +77,7 @@ function render(out: z.output<typeof output>): string {
     ].join('\n\n'),
   );
   return renderAnswer(
-    { source: 'hub', ...out },
+    out,
     [
       `Found ${plural(out.results.length, 'excerpt')} in the documentation:`,
       ...sections,
