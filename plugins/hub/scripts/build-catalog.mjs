@@ -8,7 +8,7 @@
  *   node scripts/build-catalog.mjs          write data/catalog.json
  *   node scripts/build-catalog.mjs --stdout  print it instead (the freshness test uses this)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -47,5 +47,8 @@ export async function buildCatalog() {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const text = await buildCatalog();
   if (process.argv.includes('--stdout')) process.stdout.write(text);
-  else writeFileSync(new URL('../data/catalog.json', import.meta.url), text);
+  else {
+    mkdirSync(new URL('../data/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../data/catalog.json', import.meta.url), text);
+  }
 }
