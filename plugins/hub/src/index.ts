@@ -21,7 +21,7 @@ export { defineHubToolsPlugin, type HubToolsPluginDefinition } from './tools-plu
 export type * from './types';
 
 /** Hugging Face's convention for boolean variables (huggingface_hub reads HF_HUB_OFFLINE the same way). */
-export const isTruthy = (value: string | undefined): boolean =>
+const isTruthy = (value: string | undefined): boolean =>
   ['1', 'ON', 'YES', 'TRUE'].includes((value ?? '').trim().toUpperCase());
 
 const ms = (max: number) => z.number().int().min(0).max(max);
@@ -37,16 +37,22 @@ export default definePlugin({
     endpoint: z.url().optional(),
     /** Per-request timeout to the Hub, in milliseconds. */
     timeoutMs: z.number().int().min(100).max(120_000).default(DEFAULT_HTTP_OPTIONS.timeoutMs),
+    /** Retries after a 429 or 5xx. */
     retries: z.number().int().min(0).max(10).default(DEFAULT_HTTP_OPTIONS.retries),
+    /** First backoff delay when the Hub sends no Retry-After; doubles each retry. */
     retryDelayMs: ms(60_000).default(DEFAULT_HTTP_OPTIONS.retryDelayMs),
+    /** A longer Retry-After is reported ("retry in N s") instead of waited out. */
     maxRetryWaitMs: ms(300_000).default(DEFAULT_HTTP_OPTIONS.maxRetryWaitMs),
+    /** Requests in flight to the Hub at once. */
     maxConcurrency: z.number().int().min(1).max(256).default(DEFAULT_HTTP_OPTIONS.maxConcurrency),
+    /** How long successful answers are reused (0: no cache), and how many are kept. */
     cacheTtlMs: ms(86_400_000).default(DEFAULT_HTTP_OPTIONS.cacheTtlMs),
     cacheMaxEntries: z.number().int().min(0).max(100_000).default(DEFAULT_HTTP_OPTIONS.cacheMaxEntries),
     /** Answer from the bundled catalog only; defaults to HF_HUB_OFFLINE. */
     offline: z.boolean().optional(),
     /** What searches do when the Hub cannot be reached at all. */
     fallback: z.enum(['catalog', 'none']).default('catalog'),
+    /** Size budget of hub_repo_details results. */
     maxTokens: maxTokensOption,
   }),
   provides: { hub: hubService, budget: hubBudget },
