@@ -145,7 +145,9 @@ export class HubHttp {
           exchange.retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
         }
         const wait = retryAfterMs ?? backoffDelay(this.options.retryDelayMs, attempt);
-        if (attempt < this.options.retries && wait <= this.options.maxRetryWaitMs) {
+        // Only reads are retried: repeating anything else could do it twice.
+        const idempotent = method === 'GET' || method === 'HEAD';
+        if (idempotent && attempt < this.options.retries && wait <= this.options.maxRetryWaitMs) {
           await sleep(wait, undefined, call.signal ? { signal: call.signal } : undefined);
           continue;
         }
