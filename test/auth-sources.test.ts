@@ -104,7 +104,7 @@ describe('settings from Hugging Face', () => {
       env: { HF_ENDPOINT: hub.url },
     });
     try {
-      // Alice's fixture enables model_search and hf_whoami: model_details is off, and her Space is listed.
+      // Alice's fixture enables model_search and hf_whoami: hub_repo_details and model_details are off, and her Space is listed.
       const alice = 'hf_alice_test_token_000000000000';
       const client = await connectClient(toolhost.mcpUrl, { era: 'legacy', token: alice });
       expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
@@ -117,7 +117,7 @@ describe('settings from Hugging Face', () => {
       ).json();
       expect(settings.settings).toEqual({
         plugins: ['hub', 'models'],
-        disabledTools: ['model_details'],
+        disabledTools: ['hub_repo_details', 'model_details'],
         spaces: ['evalstate/flux1_schnell'],
       });
       expect(settings.writable).toBe(false);

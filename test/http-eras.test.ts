@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type Era, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { closedPort, DEFAULT_TOOLS } from './src/hub-plugins';
 
 const ALICE = 'hf_alice_test_token_000000000000';
 let hub: HubEmulator;
@@ -36,7 +36,7 @@ describe.each<Era>(['legacy', 'modern'])('Streamable HTTP, %s era, real SDK v2 c
 
   it('lists the Hub tools with their schemas', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['hf_whoami', 'model_details', 'model_search']);
+    expect(tools.map((t) => t.name).sort()).toEqual(DEFAULT_TOOLS);
     const search = tools.find((t) => t.name === 'model_search')!;
     expect(search.inputSchema.properties).toHaveProperty('limit');
     expect(search.annotations).toMatchObject({
@@ -121,20 +121,15 @@ describe('without a token', () => {
 });
 
 describe('when the Hub is unreachable', () => {
-  it('answers with an isError result that says so, within the timeout', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+  it('a details tool answers with an isError result that says so, within the timeout', async () => {
+    const closed = await closedPort();
     const offline = await startToolhost({ env: { HF_ENDPOINT: `http://127.0.0.1:${closed}` } });
     try {
       const client = await connectClient(offline.mcpUrl, { era: 'modern' });
       const started = Date.now();
       const result = (await client.callTool({
-        name: 'model_search',
-        arguments: { query: 'bert' },
+        name: 'model_details',
+        arguments: { repo_id: 'google-bert/bert-base-uncased' },
       })) as ToolResult;
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result.isError).toBe(true);
@@ -181,11 +176,15 @@ describe('stateless HTTP details', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }),
     });
     expect(response.headers.get('content-type')).toBe('application/json');
-    expect((await response.json()).result.tools).toHaveLength(3);
+    expect((await response.json()).result.tools).toHaveLength(DEFAULT_TOOLS.length);
   });
 
   it('serves /healthz', async () => {
     const response = await fetch(`${toolhost.baseUrl}/healthz`);
-    expect(await response.json()).toEqual({ status: 'ok', plugins: ['hub', 'models'], tools: 3 });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      plugins: ['hub', 'models', 'datasets', 'spaces', 'papers', 'docs'],
+      tools: DEFAULT_TOOLS.length,
+    });
   });
 });

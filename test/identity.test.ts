@@ -128,7 +128,7 @@ describe('per-user selection and enforcement', () => {
     expect(await names(await client(tokenB))).toEqual(
       expect.arrayContaining(['echo', 'hf_whoami', 'model_search']),
     );
-    expect(await names(await client())).toEqual(['hf_whoami']);
+    expect(await names(await client())).toEqual(['hf_whoami', 'hub_repo_details']);
   });
 
   it('?plugins= narrows but never widens past policy or settings', async () => {

@@ -4,6 +4,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type Era, REPO_ROOT } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { DEFAULT_TOOLS } from './src/hub-plugins';
 
 let hub: HubEmulator;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
     const { client, stderr } = await connect(era, { HF_TOKEN: 'hf_bob_test_token_00000000000000' });
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['hf_whoami', 'model_details', 'model_search']);
+      expect(tools.map((t) => t.name).sort()).toEqual(DEFAULT_TOOLS);
 
       const search = await client.callTool({
         name: 'model_search',

@@ -140,7 +140,14 @@ export type ServerSettings = Manifest['server'];
 
 /** The manifest used when no file is given or found: the Hub plugins, on their defaults. */
 export const DEFAULT_MANIFEST: z.input<typeof manifestSchema> = {
-  plugins: [{ use: '@toolhost/plugin-hub' }, { use: '@toolhost/plugin-models' }],
+  plugins: [
+    { use: '@toolhost/plugin-hub' },
+    { use: '@toolhost/plugin-models' },
+    { use: '@toolhost/plugin-datasets' },
+    { use: '@toolhost/plugin-spaces' },
+    { use: '@toolhost/plugin-papers' },
+    { use: '@toolhost/plugin-docs' },
+  ],
 };
 
 /** `plugins.1.use` → `plugins[1].use`. */

@@ -3,17 +3,28 @@
  * Hub's response shapes (see test/fixtures/hub/README.md). Tests point HF_ENDPOINT
  * at it; no test ever reaches huggingface.co.
  *
- * Besides serving data it records every request (to check token forwarding and
- * caching) and can be told to fail or slow down (`failNext`, `delayMs`).
+ * It serves models, datasets and Spaces (lists with `Link` pagination, details,
+ * `expand[]` projection, private repos visible only to their owners), the Spaces
+ * semantic search, papers, the docs search and docs pages. Besides serving data it
+ * records every request (to check token forwarding and caching), counts requests in
+ * flight (to check the concurrency limit), and can be told to fail (`failNext`:
+ * 401/404/429/500…, with `Retry-After`) or to slow down (`delayMs`, `slow`).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../fixtures/hub/${name}`, import.meta.url), 'utf8'));
+const FIXTURES = new URL('../fixtures/hub/', import.meta.url);
+const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
 
-export type ApiModel = Record<string, unknown> & { _id: string; id: string };
+/** A repo record as the Hub's API returns it in full (`ApiModelInfo`, `ApiDatasetInfo`, `ApiSpaceInfo`). */
+export type ApiRepo = Record<string, unknown> & { _id: string; id: string };
+export type ApiModel = ApiRepo;
+/** One result of `/api/papers/search`: `{ paper, title, summary, publishedAt, numComments, … }`. */
+export type ApiPaperResult = Record<string, unknown> & { paper: Record<string, unknown> & { id: string } };
+/** One result of `/api/docs/search`. */
+export type ApiDocHit = Record<string, unknown> & { source_page_url: string; product: string };
+
 export interface EmulatorUser {
   token: string;
   whoami: Record<string, unknown> & { name: string };
@@ -27,6 +38,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   authorization?: string;
   headers: IncomingMessage['headers'];
+  /** When it arrived (`Date.now()`). */
+  at: number;
 }
 
 export interface Failure {
@@ -39,27 +52,52 @@ export interface Failure {
   times?: number;
 }
 
+/** The data the emulator serves; tests may change it while it runs. */
+export interface HubData {
+  models: ApiRepo[];
+  datasets: ApiRepo[];
+  spaces: ApiRepo[];
+  papers: ApiPaperResult[];
+  docs: ApiDocHit[];
+  users: EmulatorUser[];
+}
+
 export interface HubEmulator {
   /** Base URL to use as HF_ENDPOINT. */
   readonly url: string;
   readonly requests: RecordedRequest[];
+  readonly data: HubData;
   /** Answer the next matching request(s) with an error status. */
   failNext(failure: Failure): void;
   /** Delay every answer by this many milliseconds (a slow Hub). */
   delayMs: number;
+  /** Delay answers to paths starting with `pathPrefix` (a slow endpoint); 0 removes it. */
+  slow(pathPrefix: string, ms: number): void;
+  /** Requests being answered right now, and the most at once since start (or `resetPeak`). */
+  readonly inFlight: number;
+  readonly peakInFlight: number;
+  resetPeak(): void;
   close(): Promise<void>;
 }
 
 export interface HubEmulatorOptions {
-  models?: ApiModel[];
+  /** Replace the fixture models. */
+  models?: ApiRepo[];
+  datasets?: ApiRepo[];
+  spaces?: ApiRepo[];
+  papers?: ApiPaperResult[];
+  docs?: ApiDocHit[];
   users?: EmulatorUser[];
+  /** Add to the data (records with an existing id, or users with an existing token, replace it). */
+  add?: Partial<HubData>;
+  /** Items per list page before a `Link: rel="next"` (the Hub's own cap is 1000). */
+  pageSize?: number;
 }
 
-type Handler = (ctx: { req: IncomingMessage; url: URL; params: string[]; user?: EmulatorUser }) => {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-};
+type Answer = { status?: number; body: unknown; headers?: Record<string, string> };
+type Handler = (ctx: { req: IncomingMessage; url: URL; params: string[]; user?: EmulatorUser }) => Answer;
+
+const NOT_FOUND: Answer = { status: 404, body: { error: 'Repository not found' } };
 
 /** The Hub answers only `_id`, `id` and the expanded fields when `expand` is given. */
 function project(record: Record<string, unknown>, expand: string[]): Record<string, unknown> {
@@ -69,15 +107,37 @@ function project(record: Record<string, unknown>, expand: string[]): Record<stri
   return out;
 }
 
+/** Fields of the Spaces records that only the semantic search returns. */
+const SEARCH_ONLY_FIELDS = ['authorData', 'ai_short_description', 'ai_category', 'originSpace'];
+const withoutSearchFields = (record: ApiRepo) =>
+  Object.fromEntries(Object.entries(record).filter(([key]) => !SEARCH_ONLY_FIELDS.includes(key)));
+
 const SORTABLE = new Set(['downloads', 'likes', 'trendingScore', 'createdAt', 'lastModified', 'id']);
 
-function listModels(models: ApiModel[], url: URL): { body: unknown; headers?: Record<string, string> } {
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}.]+/u)
+    .filter(Boolean);
+
+/** Can this caller see the record? Private repos only for their owner and the owner's orgs. */
+function visible(record: Record<string, unknown>, user: EmulatorUser | undefined): boolean {
+  if (record['private'] !== true) return true;
+  if (!user) return false;
+  const owner = String(record['id']).split('/')[0];
+  const orgs = ((user.whoami['orgs'] as { name: string }[] | undefined) ?? []).map((o) => o.name);
+  return owner === user.whoami.name || orgs.includes(owner!);
+}
+
+/** `/api/models`, `/api/datasets`, `/api/spaces`: search, author, filter, sort, limit, `Link` pagination. */
+function listRepos(records: ApiRepo[], url: URL, user: EmulatorUser | undefined, pageSize: number): Answer {
   const q = url.searchParams;
   const search = q.get('search')?.toLowerCase();
   const author = q.get('author');
   const task = q.get('pipeline_tag');
   const filters = q.getAll('filter');
-  let matches = models.filter((m) => {
+  let matches = records.filter((m) => {
+    if (!visible(m, user)) return false;
     if (search && !String(m.id).toLowerCase().includes(search)) return false;
     if (author && m['author'] !== author) return false;
     if (task && m['pipeline_tag'] !== task) return false;
@@ -93,7 +153,7 @@ function listModels(models: ApiModel[], url: URL): { body: unknown; headers?: Re
       return av === bv ? 0 : (av > bv ? 1 : -1) * direction;
     });
   }
-  const limit = Math.min(Number(q.get('limit') ?? 1000) || 1000, 1000);
+  const limit = Math.min(Number(q.get('limit') ?? pageSize) || pageSize, pageSize);
   const offset = Number(q.get('cursor') ? Buffer.from(q.get('cursor')!, 'base64url').toString() : 0);
   const page = matches.slice(offset, offset + limit).map((m) => project(m, q.getAll('expand')));
   if (offset + limit >= matches.length) return { body: page };
@@ -102,12 +162,165 @@ function listModels(models: ApiModel[], url: URL): { body: unknown; headers?: Re
   return { body: page, headers: { link: `<${next.href}>; rel="next"` } };
 }
 
+/** `/api/{kind}/{id}` and `/api/{kind}/{id}/revision/{rev}`. */
+function repoDetails(records: ApiRepo[], project_: (r: ApiRepo, url: URL) => unknown): Handler {
+  return ({ url, params, user }) => {
+    const record = records.find((m) => m.id === decodeURIComponent(params[0]!));
+    if (!record || !visible(record, user)) return NOT_FOUND;
+    return { body: project_(record, url) };
+  };
+}
+
+/**
+ * `/api/spaces/semantic-search?q=…[&filter=mcp-server]`: Spaces ranked by how many
+ * query words their id, title and descriptions contain, in the search's own shape
+ * (title, emoji and shortDescription at the top, a relevancy score).
+ */
+function semanticSearch(spaces: ApiRepo[], url: URL, user: EmulatorUser | undefined): Answer {
+  const query = words(url.searchParams.get('q') ?? '');
+  const filter = url.searchParams.getAll('filter');
+  const scored = spaces
+    .filter((s) => visible(s, user) && filter.every((f) => ((s['tags'] as string[]) ?? []).includes(f)))
+    .map((space) => {
+      const card = (space['cardData'] ?? {}) as Record<string, unknown>;
+      const text = new Set(
+        words(
+          [
+            space.id,
+            card['title'],
+            card['short_description'],
+            space['ai_short_description'],
+            space['ai_category'],
+          ]
+            .filter(Boolean)
+            .join(' '),
+        ),
+      );
+      const hits = query.filter((w) => [...text].some((t) => t.startsWith(w))).length;
+      return { space, card, score: query.length ? hits / query.length : 0 };
+    })
+    .filter(({ score }) => score > 0)
+    .sort((a, b) => b.score - a.score || (b.space['likes'] as number) - (a.space['likes'] as number));
+  return {
+    body: scored.map(({ space, card, score }) => ({
+      author: space['author'],
+      ...(space['authorData'] ? { authorData: space['authorData'] } : {}),
+      colorFrom: card['colorFrom'],
+      colorTo: card['colorTo'],
+      createdAt: space['createdAt'],
+      emoji: card['emoji'],
+      id: space.id,
+      lastModified: space['lastModified'],
+      likes: space['likes'],
+      pinned: card['pinned'] ?? false,
+      private: space['private'],
+      sdk: space['sdk'],
+      repoType: 'space',
+      runtime: space['runtime'],
+      ...(card['short_description'] ? { shortDescription: card['short_description'] } : {}),
+      title: card['title'],
+      isLikedByUser: false,
+      ...(space['originSpace'] ? { originSpace: space['originSpace'] } : {}),
+      ai_short_description: space['ai_short_description'],
+      ai_category: space['ai_category'],
+      trendingScore: space['trendingScore'],
+      semanticRelevancyScore: score,
+    })),
+  };
+}
+
+/** `/api/papers/search?q=…&limit=…`: papers whose id, title, abstract or keywords hold a query word. */
+function searchPapers(papers: ApiPaperResult[], url: URL): Answer {
+  const query = words(url.searchParams.get('q') ?? '');
+  const limit = Number(url.searchParams.get('limit') ?? 50) || 50;
+  const matches = papers.filter(({ paper }) => {
+    const text = words(
+      [paper.id, paper['title'], paper['summary'], ...((paper['ai_keywords'] as string[]) ?? [])].join(' '),
+    );
+    return query.some((w) => text.includes(w));
+  });
+  return { body: matches.slice(0, limit) };
+}
+
+/** `/api/docs/search?q=…&product=…`, with page URLs pointing at this emulator. */
+function searchDocs(docs: ApiDocHit[], url: URL, base: string): Answer {
+  const query = words(url.searchParams.get('q') ?? '');
+  const product = url.searchParams.get('product');
+  const matches = docs.filter((hit) => {
+    if (product && hit.product !== product) return false;
+    const text = words([hit['text'], hit['heading1'], hit['heading2'], hit['source_page_title']].join(' '));
+    return query.some((w) => text.includes(w));
+  });
+  return {
+    body: matches.map((hit) => ({
+      ...hit,
+      source_page_url: hit.source_page_url.replace('https://huggingface.co', base),
+    })),
+  };
+}
+
+/** `/docs/…`: a page of test/fixtures/hub/docs, as markdown (`.md`) or HTML. */
+function docsPage(path: string): { status: number; type: string; body: string } {
+  const name = path.replace(/^\/docs\//, '').replace(/[^\w./-]/g, '');
+  for (const [extension, type] of [
+    ['.md', 'text/markdown; charset=utf-8'],
+    ['.html', 'text/html; charset=utf-8'],
+  ] as const) {
+    const file = new URL(`docs/${name}${extension}`, FIXTURES);
+    if (!name.includes('..') && existsSync(file))
+      return { status: 200, type, body: readFileSync(file, 'utf8') };
+  }
+  return { status: 404, type: 'text/html; charset=utf-8', body: '<h1>404 – Page not found</h1>' };
+}
+
+/** Fixture data, with `replace` lists taking the place of a kind and `add` merged in by id. */
+function loadData(options: HubEmulatorOptions): HubData {
+  const data: HubData = {
+    models: options.models ?? fixture('models.json'),
+    datasets: options.datasets ?? fixture('datasets.json'),
+    spaces: options.spaces ?? fixture('spaces.json'),
+    papers:
+      options.papers ??
+      dedupePapers([
+        ...fixture<ApiPaperResult[]>('papers-search.2407.21783.json'),
+        ...fixture<ApiPaperResult[]>('papers-search.kazakh.json'),
+      ]),
+    docs: options.docs ?? fixture('docs-search.json'),
+    users: options.users ?? fixture('users.json'),
+  };
+  const add = options.add ?? {};
+  const merge = <T>(list: T[], extra: T[] | undefined, key: (item: T) => string) => {
+    for (const item of extra ?? []) {
+      const at = list.findIndex((existing) => key(existing) === key(item));
+      if (at >= 0) list[at] = item;
+      else list.push(item);
+    }
+  };
+  merge(data.models, add.models, (r) => r.id);
+  merge(data.datasets, add.datasets, (r) => r.id);
+  merge(data.spaces, add.spaces, (r) => r.id);
+  merge(data.papers, add.papers, (r) => r.paper.id);
+  merge(data.docs, add.docs, (r) => r.source_page_url);
+  merge(data.users, add.users, (u) => u.token);
+  return data;
+}
+
+function dedupePapers(papers: ApiPaperResult[]): ApiPaperResult[] {
+  const seen = new Set<string>();
+  return papers.filter(({ paper }) => !seen.has(paper.id) && seen.add(paper.id));
+}
+
 export async function startHubEmulator(options: HubEmulatorOptions = {}): Promise<HubEmulator> {
-  const models: ApiModel[] = options.models ?? fixture('models.json');
-  const users: EmulatorUser[] = options.users ?? fixture('users.json');
+  const data = loadData(options);
+  const pageSize = options.pageSize ?? 1000;
   const requests: RecordedRequest[] = [];
   const failures: Failure[] = [];
+  const slowPaths = new Map<string, number>();
+  let inFlight = 0;
+  let peakInFlight = 0;
 
+  const expand = (record: ApiRepo, url: URL) => project(record, url.searchParams.getAll('expand'));
+  const REPO = '([^/]+\\/[^/]+|[^/]+?)(?:\\/revision\\/[^/]+)?';
   const routes: [RegExp, Handler][] = [
     [
       /^\/api\/whoami-v2$/,
@@ -123,15 +336,28 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
           ? { body: user.mcpSettings ?? { builtInTools: [], spaceTools: [] } }
           : { status: 401, body: { error: 'Invalid credentials in Authorization header' } },
     ],
-    [/^\/api\/models$/, ({ url }) => listModels(models, url)],
+    [/^\/api\/models$/, ({ url, user }) => listRepos(data.models, url, user, pageSize)],
+    [new RegExp(`^/api/models/${REPO}$`), repoDetails(data.models, expand)],
+    [/^\/api\/datasets$/, ({ url, user }) => listRepos(data.datasets, url, user, pageSize)],
+    [new RegExp(`^/api/datasets/${REPO}$`), repoDetails(data.datasets, expand)],
     [
-      /^\/api\/models\/([^/]+\/[^/]+|[^/]+?)(?:\/revision\/[^/]+)?$/,
-      ({ url, params }) => {
-        const model = models.find((m) => m.id === decodeURIComponent(params[0]!));
-        if (!model) return { status: 404, body: { error: 'Repository not found' } };
-        return { body: project(model, url.searchParams.getAll('expand')) };
+      /^\/api\/spaces$/,
+      ({ url, user }) => listRepos(data.spaces.map(withoutSearchFields) as ApiRepo[], url, user, pageSize),
+    ],
+    [/^\/api\/spaces\/semantic-search$/, ({ url, user }) => semanticSearch(data.spaces, url, user)],
+    [
+      new RegExp(`^/api/spaces/${REPO}$`),
+      repoDetails(data.spaces, (record, url) => expand(withoutSearchFields(record) as ApiRepo, url)),
+    ],
+    [/^\/api\/papers\/search$/, ({ url }) => searchPapers(data.papers, url)],
+    [
+      /^\/api\/papers\/([^/]+)$/,
+      ({ params }) => {
+        const found = data.papers.find(({ paper }) => paper.id === decodeURIComponent(params[0]!));
+        return found ? { body: found.paper } : { status: 404, body: { error: 'Paper not found' } };
       },
     ],
+    [/^\/api\/docs\/search$/, ({ url }) => searchDocs(data.docs, url, base)],
   ];
 
   let base = '';
@@ -140,8 +366,22 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
       return base;
     },
     requests,
+    data,
     failNext: (failure) => failures.push({ times: 1, ...failure }),
     delayMs: 0,
+    slow: (pathPrefix, ms) => {
+      if (ms > 0) slowPaths.set(pathPrefix, ms);
+      else slowPaths.delete(pathPrefix);
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get peakInFlight() {
+      return peakInFlight;
+    },
+    resetPeak: () => {
+      peakInFlight = inFlight;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -168,8 +408,15 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
       query: url.searchParams,
       authorization,
       headers: req.headers,
+      at: Date.now(),
+    });
+    inFlight++;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.on('close', () => {
+      inFlight--;
     });
     const answer = () => {
+      if (res.destroyed) return;
       const failure = failures.find((f) => !f.pathPrefix || url.pathname.startsWith(f.pathPrefix));
       if (failure) {
         failure.times = (failure.times ?? 1) - 1;
@@ -179,8 +426,13 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
         return respond(res, failure.status, { error: `Emulated failure ${failure.status}` }, headers);
       }
       const token = authorization?.replace(/^Bearer\s+/i, '');
-      const user = users.find((u) => u.token === token);
+      const user = data.users.find((u) => u.token === token);
       if (token && !user) return respond(res, 401, { error: 'Invalid credentials in Authorization header' });
+      if (url.pathname.startsWith('/docs/')) {
+        const page = docsPage(url.pathname);
+        res.writeHead(page.status, { 'content-type': page.type });
+        return res.end(page.body);
+      }
       for (const [pattern, handler] of routes) {
         const match = pattern.exec(url.pathname);
         if (!match) continue;
@@ -189,7 +441,9 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
       }
       respond(res, 404, { error: 'Not Found' });
     };
-    if (emulator.delayMs > 0) setTimeout(answer, emulator.delayMs);
+    const slowFor = [...slowPaths].find(([prefix]) => url.pathname.startsWith(prefix))?.[1] ?? 0;
+    const delay = emulator.delayMs + slowFor;
+    if (delay > 0) setTimeout(answer, delay);
     else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

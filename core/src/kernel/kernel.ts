@@ -106,6 +106,8 @@ export class Kernel {
         anonymous: true,
         hf: true,
         hfEndpoint: env['HF_ENDPOINT'] ?? 'https://huggingface.co',
+        // Hugging Face's convention for boolean variables, as the hub plugin reads it too.
+        offline: ['1', 'ON', 'YES', 'TRUE'].includes((env['HF_HUB_OFFLINE'] ?? '').trim().toUpperCase()),
         ...options.auth,
       },
       this.tokens,

@@ -1,80 +1,137 @@
-import { listModels, modelInfo, type PipelineType, type WhoAmI, whoAmI } from '@huggingface/hub';
-import { type Credentials, ToolError } from '@toolhost/core';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { HubUnreachableError, networkErrorCode, type Subject, toToolError } from './errors';
+import {
+  datasetInfo,
+  HubApiError,
+  listDatasets,
+  listModels,
+  modelInfo,
+  type PipelineType,
+  type WhoAmI,
+  whoAmI,
+} from '@huggingface/hub';
+import { ToolError } from '@toolhost/core';
+import { OfflineCatalog } from './catalog/catalog';
+import { HubUnreachableError, type Subject, toToolError } from './errors';
+import { type Exchange, type HubCall, HubHttp, type HubHttpOptions, type RequestOptions } from './http';
+import {
+  toDatasetDetails,
+  toDatasetSummary,
+  toDocHit,
+  toModelDetails,
+  toModelSummary,
+  toPaper,
+  toPaperSummary,
+  toSpaceHit,
+  toSpaceInfo,
+} from './mappers';
+import type { AnswerInfo } from './results';
+import type {
+  DatasetDetails,
+  DatasetQuery,
+  DatasetSummary,
+  DocHit,
+  DocPage,
+  ModelDetails,
+  ModelQuery,
+  ModelSummary,
+  PaperDetails,
+  PaperSummary,
+  RepoKind,
+  SpaceHit,
+  SpaceInfo,
+  SpaceQuery,
+} from './types';
+
+export type { HubCall } from './http';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
-export interface HubClientOptions {
+export interface HubClientOptions extends Partial<HubHttpOptions> {
   /** Base URL of the Hub (HF_ENDPOINT), without a trailing slash. */
   endpoint: string;
-  /** Per-request timeout in milliseconds (default 10 s). */
-  timeoutMs?: number;
+  /** HF_HUB_OFFLINE: never contact the Hub; search and details answer from the catalog. */
+  offline?: boolean;
+  /** What searches do when the Hub cannot be reached: answer from the catalog, or fail. */
+  fallback?: 'catalog' | 'none';
+  /** The offline catalog (default: the one bundled with this package). */
+  catalog?: OfflineCatalog;
 }
 
-/** What a Hub call needs from the tool call: the caller's token and abort signal. A ToolContext fits. */
-export interface HubCall {
-  readonly credentials?: Credentials;
-  readonly signal?: AbortSignal;
+/** An answer and where it came from; `info.notice` says why it is not the live Hub's. */
+export interface Answer<T> {
+  value: T;
+  info: AnswerInfo;
 }
 
-export interface ModelQuery {
-  query?: string;
-  author?: string;
-  task?: string;
-  library?: string;
-  sort?: 'trendingScore' | 'downloads' | 'likes' | 'createdAt' | 'lastModified';
-  limit: number;
+/** How a tool asks for an answer: from the live Hub, and what the catalog knows instead. */
+export interface AnswerSources<T> {
+  hub: () => Promise<T>;
+  catalog: (catalog: OfflineCatalog) => T;
 }
-
-export interface ModelSummary {
-  id: string;
-  author?: string;
-  task?: string;
-  library?: string;
-  downloads: number;
-  likes: number;
-  private: boolean;
-  gated: false | 'auto' | 'manual';
-  lastModified: string;
-}
-
-export interface ModelDetails extends ModelSummary {
-  tags: string[];
-  createdAt?: string;
-  license?: string;
-  languages?: string[];
-  datasets?: string[];
-  parameters?: number;
-  baseModels?: string[];
-}
-
-const asStringList = (value: unknown): string[] | undefined =>
-  typeof value === 'string'
-    ? [value]
-    : Array.isArray(value)
-      ? value.filter((v) => typeof v === 'string')
-      : undefined;
 
 /**
- * The one place Toolhost talks HTTP to the Hugging Face Hub. Uses `@huggingface/hub`
- * for the calls it covers, over undici with a per-request timeout; forwards the
- * caller's token; and turns every failure into a `ToolError` a model can act on.
+ * The one place Toolhost talks to the Hugging Face Hub. Uses `@huggingface/hub` for
+ * the calls it covers (models, datasets, whoami) and plain JSON requests for the
+ * rest (Spaces, papers, docs), all through `HubHttp` (timeout, retries, concurrency
+ * limit, cache); forwards the caller's token; and turns every failure into a
+ * `ToolError` a model can act on.
  */
 export class HubClient {
   readonly endpoint: string;
   readonly timeoutMs: number;
-  private readonly agent: Agent;
+  readonly offline: boolean;
+  readonly fallback: 'catalog' | 'none';
+  readonly catalog: OfflineCatalog;
+  readonly http: HubHttp;
 
   constructor(options: HubClientOptions) {
-    this.endpoint = options.endpoint.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.agent = new Agent({ connect: { timeout: this.timeoutMs }, keepAliveTimeout: 10_000 });
+    const { endpoint, offline, fallback, catalog, ...httpOptions } = options;
+    this.endpoint = endpoint.replace(/\/+$/, '');
+    this.http = new HubHttp(this.endpoint, httpOptions);
+    this.timeoutMs = this.http.options.timeoutMs;
+    this.offline = offline ?? false;
+    this.fallback = fallback ?? 'catalog';
+    this.catalog = catalog ?? OfflineCatalog.bundled();
   }
 
   /** The public page of a repo: models at the root, datasets and Spaces under their prefix. */
-  repoUrl(id: string, kind: 'model' | 'dataset' | 'space' = 'model'): string {
+  repoUrl(id: string, kind: RepoKind = 'model'): string {
     return `${this.endpoint}${kind === 'model' ? '' : `/${kind}s`}/${id}`;
+  }
+
+  /** A paper's page on the Hub. */
+  paperUrl(id: string): string {
+    return `${this.endpoint}/papers/${id}`;
+  }
+
+  /**
+   * Answer from the live Hub, or from the offline catalog: always in offline mode
+   * (HF_HUB_OFFLINE=1), and for a `search` when the Hub cannot be reached at all
+   * (DNS, refused connection — not an HTTP error) unless `fallback` is `none`.
+   */
+  async answer<T>(call: HubCall, use: 'search' | 'lookup', sources: AnswerSources<T>): Promise<Answer<T>> {
+    if (this.offline) {
+      return {
+        value: sources.catalog(this.catalog),
+        info: {
+          source: 'catalog',
+          notice: `Offline mode (HF_HUB_OFFLINE=1): answered from Toolhost's bundled catalog of well-known repos and papers (${this.catalog.source}), not the live Hub; counts and dates are unknown.`,
+        },
+      };
+    }
+    try {
+      return { value: await sources.hub(), info: { source: 'hub' } };
+    } catch (error) {
+      if (!(error instanceof HubUnreachableError) || use !== 'search' || this.fallback !== 'catalog')
+        throw error;
+      if (call.signal?.aborted) throw error;
+      return {
+        value: sources.catalog(this.catalog),
+        info: {
+          source: 'catalog',
+          notice: `The Hub at ${error.endpoint} could not be reached (${error.code}), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers.`,
+        },
+      };
+    }
   }
 
   async whoAmI(call: HubCall): Promise<WhoAmI> {
@@ -84,7 +141,13 @@ export class HubClient {
         'No Hugging Face token was sent. Connect with an `Authorization: Bearer hf_…` header (or set HF_TOKEN for stdio) to identify yourself.',
       );
     }
-    return this.run(undefined, call, (fetch) => whoAmI({ accessToken: token, hubUrl: this.endpoint, fetch }));
+    // Never cached: it is how people check that a token (still) works.
+    return this.run(
+      undefined,
+      call,
+      (fetch) => whoAmI({ accessToken: token, hubUrl: this.endpoint, fetch }),
+      { cache: false },
+    );
   }
 
   async searchModels(query: ModelQuery, call: HubCall): Promise<ModelSummary[]> {
@@ -104,17 +167,7 @@ export class HubClient {
         fetch,
         ...this.credentials(call),
       })) {
-        models.push({
-          id: model.name,
-          ...(model.author && { author: model.author }),
-          ...(model.task && { task: model.task }),
-          ...(model.library_name && { library: model.library_name }),
-          downloads: model.downloads ?? 0,
-          likes: model.likes ?? 0,
-          private: model.private,
-          gated: model.gated,
-          lastModified: model.updatedAt.toISOString(),
-        });
+        models.push(toModelSummary(model));
       }
       return models;
     });
@@ -129,35 +182,117 @@ export class HubClient {
         fetch,
         ...this.credentials(call),
       });
-      const card = (model.cardData ?? {}) as Record<string, unknown>;
-      const license = asStringList(card['license'])?.[0];
-      const languages = asStringList(card['language']);
-      const datasets = asStringList(card['datasets']);
-      const baseModels = asStringList(card['base_model']);
-      return {
-        id: model.name,
-        ...(model.author && { author: model.author }),
-        ...(model.task && { task: model.task }),
-        ...(model.library_name && { library: model.library_name }),
-        downloads: model.downloads ?? 0,
-        likes: model.likes ?? 0,
-        private: model.private,
-        gated: model.gated,
-        lastModified: model.updatedAt.toISOString(),
-        tags: model.tags ?? [],
-        ...(model.createdAt && { createdAt: new Date(model.createdAt).toISOString() }),
-        ...(license && { license }),
-        ...(languages?.length && { languages }),
-        ...(datasets?.length && { datasets }),
-        ...(baseModels?.length && { baseModels }),
-        ...(model.safetensors?.total && { parameters: model.safetensors.total }),
-      };
+      return toModelDetails(model);
+    });
+  }
+
+  async searchDatasets(query: DatasetQuery, call: HubCall): Promise<DatasetSummary[]> {
+    return this.run(undefined, call, async (fetch) => {
+      const datasets: DatasetSummary[] = [];
+      for await (const dataset of listDatasets({
+        search: {
+          ...(query.query && { query: query.query }),
+          ...(query.author && { owner: query.author }),
+          ...(query.tags?.length && { tags: query.tags }),
+        },
+        ...(query.sort && { sort: query.sort }),
+        limit: query.limit,
+        additionalFields: ['author', 'tags', 'description'],
+        hubUrl: this.endpoint,
+        fetch,
+        ...this.credentials(call),
+      })) {
+        datasets.push(toDatasetSummary(dataset));
+      }
+      return datasets;
+    });
+  }
+
+  async datasetInfo(id: string, call: HubCall): Promise<DatasetDetails> {
+    return this.run({ kind: 'dataset', id }, call, async (fetch) =>
+      toDatasetDetails(
+        await datasetInfo({
+          name: id,
+          additionalFields: ['author', 'cardData', 'tags', 'createdAt', 'description'],
+          hubUrl: this.endpoint,
+          fetch,
+          ...this.credentials(call),
+        }),
+      ),
+    );
+  }
+
+  /** Spaces by meaning (`/api/spaces/semantic-search`), best first; `mcp` keeps only MCP servers. */
+  async searchSpaces(query: SpaceQuery, call: HubCall): Promise<SpaceHit[]> {
+    const params = new URLSearchParams({ q: query.query });
+    if (query.mcp) params.set('filter', 'mcp-server');
+    const records = await this.getJson<Record<string, unknown>[]>(
+      `/api/spaces/semantic-search?${params}`,
+      undefined,
+      call,
+    );
+    return records.slice(0, query.limit).map(toSpaceHit);
+  }
+
+  /**
+   * A Space as `/api/spaces/{id}` describes it: SDK, runtime stage, hardware,
+   * subdomain and host. Asked directly, not through `@huggingface/hub`'s spaceInfo,
+   * because only the full answer carries `host` (where the app really lives).
+   */
+  async spaceInfo(id: string, call: HubCall): Promise<SpaceInfo> {
+    return toSpaceInfo(
+      await this.getJson<Record<string, unknown>>(`/api/spaces/${id}`, { kind: 'space', id }, call),
+    );
+  }
+
+  async searchPapers(query: string, limit: number, call: HubCall): Promise<PaperSummary[]> {
+    const params = new URLSearchParams({ q: query, limit: String(limit) });
+    const results = await this.getJson<Record<string, unknown>[]>(
+      `/api/papers/search?${params}`,
+      undefined,
+      call,
+    );
+    return results.slice(0, limit).map(toPaperSummary);
+  }
+
+  async paperInfo(id: string, call: HubCall): Promise<PaperDetails> {
+    return toPaper(await this.getJson(`/api/papers/${id}`, { kind: 'paper', id }, call));
+  }
+
+  async searchDocs(query: string, product: string | undefined, call: HubCall): Promise<DocHit[]> {
+    const params = new URLSearchParams({ q: query });
+    if (product) params.set('product', product);
+    const hits = await this.getJson<Record<string, unknown>[]>(`/api/docs/search?${params}`, undefined, call);
+    return hits.map(toDocHit);
+  }
+
+  /**
+   * A documentation page of this Hub (`path` starts with /docs/), as markdown when
+   * the Hub offers it and HTML otherwise. Only paths on the Hub endpoint: the
+   * client never fetches other hosts.
+   */
+  async fetchDocPage(path: string, call: HubCall): Promise<DocPage> {
+    // Resolve dot segments first, so "/docs/../api/…" cannot leave the docs.
+    const normal = new URL(path, 'http://docs.invalid');
+    if (!normal.pathname.startsWith('/docs/')) {
+      throw new ToolError('Only documentation pages under /docs/ can be fetched.');
+    }
+    const url = `${this.endpoint}${normal.pathname}${normal.search}`;
+    return this.run({ kind: 'documentation page', id: url }, call, async (_fetch, exchange) => {
+      const response = await this.http.request(
+        url,
+        { headers: this.headers(call, 'text/markdown, text/html;q=0.9, */*;q=0.1') },
+        call,
+        exchange,
+      );
+      if (!response.ok) throw new HubApiError(url, response.status);
+      return { url, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
     });
   }
 
   /** Release pooled connections (plugin shutdown). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.http.close();
   }
 
   private credentials(call: HubCall): { accessToken?: string } {
@@ -165,28 +300,42 @@ export class HubClient {
     return token ? { accessToken: token } : {};
   }
 
-  /** Run one Hub operation with a fetch bound to this call's signal and timeout; map its errors. */
+  private headers(call: HubCall, accept = 'application/json'): Record<string, string> {
+    const token = call.credentials?.hfToken;
+    return { accept, ...(token && { authorization: `Bearer ${token}` }) };
+  }
+
+  /** GET a JSON API path of the Hub (for the endpoints `@huggingface/hub` does not cover). */
+  private getJson<T = Record<string, unknown>>(
+    path: string,
+    subject: Subject | undefined,
+    call: HubCall,
+  ): Promise<T> {
+    const url = `${this.endpoint}${path}`;
+    return this.run(subject, call, async (_fetch, exchange) => {
+      const response = await this.http.request(url, { headers: this.headers(call) }, call, exchange);
+      if (!response.ok) throw new HubApiError(url, response.status);
+      return (await response.json()) as T;
+    });
+  }
+
+  /** Run one Hub operation with a fetch bound to this call; map its errors. */
   private async run<T>(
     subject: Subject | undefined,
     call: HubCall,
-    operation: (fetch: typeof globalThis.fetch) => Promise<T>,
+    operation: (fetch: typeof globalThis.fetch, exchange: Exchange) => Promise<T>,
+    options?: RequestOptions,
   ): Promise<T> {
-    const signal = call.signal
-      ? AbortSignal.any([call.signal, AbortSignal.timeout(this.timeoutMs)])
-      : AbortSignal.timeout(this.timeoutMs);
-    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      try {
-        return await undiciFetch(input as string, { ...(init as object), signal, dispatcher: this.agent });
-      } catch (error) {
-        const code = networkErrorCode(error);
-        if (code && !signal.aborted) throw new HubUnreachableError(this.endpoint, code, error);
-        throw error;
-      }
-    }) as unknown as typeof globalThis.fetch;
+    if (this.offline) {
+      throw new ToolError(
+        'Toolhost is in offline mode (HF_HUB_OFFLINE=1), and this needs the live Hugging Face Hub. Search and details tools answer from the bundled catalog instead.',
+      );
+    }
+    const exchange: Exchange = {};
     try {
-      return await operation(fetch);
+      return await operation(this.http.fetchFor(call, exchange, options), exchange);
     } catch (error) {
-      throw toToolError(error, subject, this.timeoutMs, call.signal);
+      throw toToolError(error, subject, this.timeoutMs, exchange, call.signal);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { HubApiError } from '@huggingface/hub';
 import { ToolError } from '@toolhost/core';
+import type { Exchange } from './http';
 
 /** The Hub could not be reached at all (DNS, refused connection, reset): not an HTTP answer. */
 export class HubUnreachableError extends ToolError {
@@ -14,8 +15,15 @@ export class HubUnreachableError extends ToolError {
 
 /** What the caller asked for, so that a 404 can name it: "No model named X". */
 export interface Subject {
-  kind: 'model' | 'dataset' | 'space' | 'paper' | 'repository';
+  kind: 'model' | 'dataset' | 'space' | 'paper' | 'repository' | 'documentation page';
   id: string;
+}
+
+/** The Hub answered 404 for a named thing; callers that probe several kinds catch this one. */
+export class HubNotFoundError extends ToolError {
+  constructor(readonly subject: Subject) {
+    super(`No ${subject.kind} named ${subject.id} on the Hugging Face Hub (or it is private).`);
+  }
 }
 
 const NETWORK_CODES = new Set([
@@ -44,6 +52,14 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+function rateLimited(exchange: Exchange): ToolError {
+  const seconds = exchange.retryAfterSeconds;
+  return new ToolError(
+    `The Hugging Face Hub rate-limited this request (429); retry in ${seconds === undefined ? 'a minute' : `${seconds} s`}.`,
+    seconds === undefined ? undefined : { meta: { retryAfterSeconds: seconds } },
+  );
+}
+
 /**
  * Turn anything the Hub client threw into an error a model can act on. Errors that
  * are already `ToolError`s pass through; a caller's own abort is re-thrown as is
@@ -53,6 +69,7 @@ export function toToolError(
   error: unknown,
   subject: Subject | undefined,
   timeoutMs: number,
+  exchange: Exchange,
   signal?: AbortSignal,
 ): Error {
   if (error instanceof ToolError) return error;
@@ -67,13 +84,9 @@ export function toToolError(
       case 403:
         return new ToolError(`The Hub refused access to ${what} (403): the token lacks permission for it.`);
       case 404:
-        return new ToolError(
-          subject
-            ? `No ${subject.kind} named ${subject.id} on the Hugging Face Hub (or it is private).`
-            : 'Not found on the Hub (404).',
-        );
+        return subject ? new HubNotFoundError(subject) : new ToolError('Not found on the Hub (404).');
       case 429:
-        return new ToolError('The Hugging Face Hub rate-limited this request (429); retry in a minute.');
+        return rateLimited(exchange);
       default:
         return new ToolError(
           `The Hugging Face Hub answered ${error.statusCode} for ${what}; try again later.`,

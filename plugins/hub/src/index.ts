@@ -1,33 +1,70 @@
 import { definePlugin, z } from '@toolhost/core';
+import { maxTokensOption, ResultBudget } from './budget';
 import { DEFAULT_HUB_ENDPOINT, HubClient } from './client';
-import { hubService } from './service';
+import { DEFAULT_HTTP_OPTIONS } from './http';
+import { hubBudget, hubService } from './service';
 import { hfWhoami } from './tools/hf-whoami';
+import { hubRepoDetails } from './tools/hub-repo-details';
 
-export type { HubCall, HubClientOptions, ModelDetails, ModelQuery, ModelSummary } from './client';
+export { budgetService, CHARS_PER_TOKEN, maxTokensOption, ResultBudget } from './budget';
+export type { CatalogData, CatalogEntry, CatalogPaper, CatalogQuery, CatalogRepo } from './catalog/catalog';
+export { OfflineCatalog } from './catalog/catalog';
+export type { Answer, AnswerSources, HubCall, HubClientOptions } from './client';
 export { DEFAULT_HUB_ENDPOINT, HubClient } from './client';
-export { HubUnreachableError } from './errors';
-export { hubService } from './service';
+export { HubNotFoundError, HubUnreachableError } from './errors';
+export * as format from './format';
+export type { HubHttpOptions } from './http';
+export { parseRepoRef, REPO_ID, type RepoRef, repoId } from './repo-id';
+export { type AnswerInfo, answerFields, renderAnswer, repoFields } from './results';
+export { hubBudget, hubService } from './service';
+export { defineHubToolsPlugin, type HubToolsPluginDefinition } from './tools-plugin';
+export type * from './types';
+
+/** Hugging Face's convention for boolean variables (huggingface_hub reads HF_HUB_OFFLINE the same way). */
+const isTruthy = (value: string | undefined): boolean =>
+  ['1', 'ON', 'YES', 'TRUE'].includes((value ?? '').trim().toUpperCase());
+
+const ms = (max: number) => z.number().int().min(0).max(max);
 
 export default definePlugin({
   id: 'hub',
   version: '0.1.0',
   title: 'Hugging Face Hub',
-  description: 'The Hub client other plugins use, and hf_whoami.',
+  description: 'The Hub client other plugins use, hf_whoami and hub_repo_details.',
   kernel: '^0.1.0',
   config: z.object({
     /** Hub base URL; defaults to HF_ENDPOINT, then https://huggingface.co. */
     endpoint: z.url().optional(),
     /** Per-request timeout to the Hub, in milliseconds. */
-    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    timeoutMs: z.number().int().min(100).max(120_000).default(DEFAULT_HTTP_OPTIONS.timeoutMs),
+    /** Retries after a 429 or 5xx. */
+    retries: z.number().int().min(0).max(10).default(DEFAULT_HTTP_OPTIONS.retries),
+    /** First backoff delay when the Hub sends no Retry-After; doubles each retry. */
+    retryDelayMs: ms(60_000).default(DEFAULT_HTTP_OPTIONS.retryDelayMs),
+    /** A longer Retry-After is reported ("retry in N s") instead of waited out. */
+    maxRetryWaitMs: ms(300_000).default(DEFAULT_HTTP_OPTIONS.maxRetryWaitMs),
+    /** Requests in flight to the Hub at once. */
+    maxConcurrency: z.number().int().min(1).max(256).default(DEFAULT_HTTP_OPTIONS.maxConcurrency),
+    /** How long successful answers are reused (0: no cache), and how many are kept. */
+    cacheTtlMs: ms(86_400_000).default(DEFAULT_HTTP_OPTIONS.cacheTtlMs),
+    cacheMaxEntries: z.number().int().min(0).max(100_000).default(DEFAULT_HTTP_OPTIONS.cacheMaxEntries),
+    /** Answer from the bundled catalog only; defaults to HF_HUB_OFFLINE. */
+    offline: z.boolean().optional(),
+    /** What searches do when the Hub cannot be reached at all. */
+    fallback: z.enum(['catalog', 'none']).default('catalog'),
+    /** Size budget of hub_repo_details results. */
+    maxTokens: maxTokensOption,
   }),
-  provides: { hub: hubService },
+  provides: { hub: hubService, budget: hubBudget },
   setup({ config, env, onShutdown }) {
+    const { endpoint, offline, maxTokens, ...options } = config;
     const hub = new HubClient({
-      endpoint: config.endpoint ?? env['HF_ENDPOINT'] ?? DEFAULT_HUB_ENDPOINT,
-      timeoutMs: config.timeoutMs,
+      ...options,
+      endpoint: endpoint ?? env['HF_ENDPOINT'] ?? DEFAULT_HUB_ENDPOINT,
+      offline: offline ?? isTruthy(env['HF_HUB_OFFLINE']),
     });
     onShutdown(() => hub.close());
-    return { hub };
+    return { hub, budget: new ResultBudget(maxTokens) };
   },
-  tools: [hfWhoami],
+  tools: [hfWhoami, hubRepoDetails],
 });

@@ -1,14 +1,14 @@
-import { definePlugin } from '@toolhost/core';
-import { hubService } from '@toolhost/plugin-hub';
+import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
+import { modelsBudget } from './budget';
 import { modelDetails } from './tools/model-details';
 import { modelSearch } from './tools/model-search';
 
-export default definePlugin({
+export default defineHubToolsPlugin({
   id: 'models',
   version: '0.1.0',
   title: 'Model search',
   description: 'Search Hugging Face models and read their details.',
   kernel: '^0.1.0',
-  requires: { hub: hubService },
+  budget: modelsBudget,
   tools: [modelSearch, modelDetails],
 });

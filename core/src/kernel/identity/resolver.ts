@@ -18,6 +18,11 @@ export interface IdentityConfig {
   /** Whether Hugging Face tokens are accepted (validated with `{hfEndpoint}/api/whoami-v2`). */
   hf: boolean;
   hfEndpoint: string;
+  /**
+   * HF_HUB_OFFLINE: the Hub must not be contacted, so Hugging Face tokens cannot be
+   * checked. Their callers are served as anonymous (when allowed), the token unverified.
+   */
+  offline?: boolean;
   jwt?: JwtConfig;
   /** How long a validated Hugging Face token is trusted before asking the Hub again. */
   validTtlMs?: number;
@@ -119,7 +124,16 @@ export class IdentityResolver {
       return { ok: true, principal, credentials: NO_CREDENTIALS };
     }
     if (this.jwks && JWT_SHAPE.test(token)) return this.verifyJwt(token);
-    if (this.config.hf && token.startsWith('hf_')) return this.verifyHf(token);
+    if (this.config.hf && token.startsWith('hf_')) {
+      if (!this.config.offline) return this.verifyHf(token);
+      // Kept with the call (nothing goes to the Hub offline), so tools can say they need the live Hub.
+      if (this.config.anonymous) return { ok: true, principal: ANONYMOUS, credentials: { hfToken: token } };
+      return failure(
+        503,
+        'temporarily_unavailable',
+        'Offline mode (HF_HUB_OFFLINE=1): Hugging Face tokens cannot be checked, and anonymous access is off.',
+      );
+    }
     return failure(
       401,
       'invalid_token',

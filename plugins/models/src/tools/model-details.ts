@@ -1,7 +1,20 @@
 import { defineTool, z } from '@toolhost/core';
-import { hubService } from '@toolhost/plugin-hub';
-import { compactNumber, day, parameters } from '../format';
-import { modelSummary, repoId } from '../schemas';
+import { answerFields, format, hubService, renderAnswer, repoId } from '@toolhost/plugin-hub';
+import { modelsBudget } from '../budget';
+import { modelSummary } from '../schemas';
+
+const { access, compactNumber, day, facts, list, parameters } = format;
+
+const output = modelSummary.extend({
+  tags: z.array(z.string()),
+  createdAt: z.string().optional(),
+  license: z.string().optional(),
+  languages: z.array(z.string()).optional(),
+  datasets: z.array(z.string()).optional(),
+  baseModels: z.array(z.string()).optional(),
+  parameters: z.number().optional(),
+  ...answerFields,
+});
 
 export const modelDetails = defineTool({
   name: 'model_details',
@@ -11,45 +24,56 @@ export const modelDetails = defineTool({
   input: z.object({
     repo_id: repoId.describe('The model id, e.g. "openai/whisper-large-v3"'),
   }),
-  output: modelSummary.extend({
-    tags: z.array(z.string()),
-    createdAt: z.string().optional(),
-    license: z.string().optional(),
-    languages: z.array(z.string()).optional(),
-    datasets: z.array(z.string()).optional(),
-    baseModels: z.array(z.string()).optional(),
-    parameters: z.number().optional(),
-  }),
+  output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService },
+  services: { hub: hubService, budget: modelsBudget },
   async handler({ repo_id }, ctx) {
-    const { hub } = ctx.services;
-    const model = await hub.modelInfo(repo_id, ctx);
-    return { ...model, url: hub.repoUrl(model.id) };
+    const { hub, budget } = ctx.services;
+    const answer = await hub.answer<Omit<z.input<typeof output>, 'source'>>(ctx, 'lookup', {
+      hub: async () => {
+        const model = await hub.modelInfo(repo_id, ctx);
+        return { ...model, url: hub.repoUrl(model.id) };
+      },
+      catalog: (catalog) => {
+        const found = catalog.get('model', repo_id);
+        return {
+          id: found.id,
+          url: hub.repoUrl(found.id),
+          ...(found.author && { author: found.author }),
+          ...(found.tasks[0] && { task: found.tasks[0] }),
+          description: found.description,
+          tags: found.tasks,
+        };
+      },
+    });
+    return budget.fit({ ...answer.value, ...answer.info }, render);
   },
-  render(m) {
-    const facts: [string, string | undefined][] = [
-      ['Task', m.task],
-      ['Library', m.library],
-      ['License', m.license],
-      ['Parameters', m.parameters ? parameters(m.parameters) : undefined],
-      ['Languages', m.languages?.join(', ')],
-      ['Datasets', m.datasets?.join(', ')],
-      ['Base model', m.baseModels?.join(', ')],
-      ['Downloads', compactNumber(m.downloads)],
-      ['Likes', compactNumber(m.likes)],
-      ['Created', m.createdAt ? day(m.createdAt) : undefined],
-      ['Updated', day(m.lastModified)],
-      ['Access', m.private ? 'private' : m.gated ? `gated (${m.gated} approval)` : 'public'],
-    ];
-    return [
+  render,
+});
+
+function render(m: z.output<typeof output>): string {
+  return renderAnswer(
+    m,
+    [
       `# [${m.id}](${m.url})`,
       '',
-      ...facts.filter(([, v]) => v !== undefined).map(([k, v]) => `- **${k}:** ${v}`),
-      ...(m.tags.length
-        ? ['', `Tags: ${m.tags.slice(0, 30).join(', ')}${m.tags.length > 30 ? ', …' : ''}`]
-        : []),
-    ].join('\n');
-  },
-});
+      ...(m.description ? [m.description, ''] : []),
+      ...facts([
+        ['Task', m.task],
+        ['Library', m.library],
+        ['License', m.license],
+        ['Parameters', m.parameters && parameters(m.parameters)],
+        ['Languages', m.languages?.join(', ')],
+        ['Datasets', m.datasets?.join(', ')],
+        ['Base model', m.baseModels?.join(', ')],
+        ['Downloads', m.downloads !== undefined && compactNumber(m.downloads)],
+        ['Likes', m.likes !== undefined && compactNumber(m.likes)],
+        ['Created', m.createdAt && day(m.createdAt)],
+        ['Updated', m.lastModified && day(m.lastModified)],
+        ['Access', access(m)],
+      ]),
+      ...(m.tags.length ? ['', `Tags: ${list(m.tags, 30)}`] : []),
+    ].join('\n'),
+  );
+}

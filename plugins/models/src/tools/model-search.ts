@@ -1,9 +1,17 @@
 import { defineTool, z } from '@toolhost/core';
-import { hubService } from '@toolhost/plugin-hub';
-import { compactNumber, day } from '../format';
+import { answerFields, format, hubService, renderAnswer } from '@toolhost/plugin-hub';
+import { modelsBudget } from '../budget';
 import { modelSummary } from '../schemas';
 
+const { compactNumber, day, plural } = format;
+
 const SORTS = ['trendingScore', 'downloads', 'likes', 'createdAt', 'lastModified'] as const;
+
+const output = z.object({
+  models: z.array(modelSummary),
+  sort: z.enum(SORTS),
+  ...answerFields,
+});
 
 export const modelSearch = defineTool({
   name: 'model_search',
@@ -28,35 +36,56 @@ export const modelSearch = defineTool({
     sort: z.enum(SORTS).default('trendingScore').describe('Order of results, most first'),
     limit: z.number().int().min(1).max(100).default(20).describe('How many models to return (1–100)'),
   }),
-  output: z.object({
-    models: z.array(modelSummary),
-    sort: z.enum(SORTS),
-  }),
+  output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService },
+  services: { hub: hubService, budget: modelsBudget },
   async handler(input, ctx) {
-    const { hub } = ctx.services;
-    const models = await hub.searchModels(input, ctx);
-    return { models: models.map((model) => ({ ...model, url: hub.repoUrl(model.id) })), sort: input.sort };
-  },
-  render({ models, sort }) {
-    if (models.length === 0)
-      return 'No models matched. Try fewer or broader keywords, or drop the task/library filter.';
-    const lines = models.map((m, i) => {
-      const facts = [
-        m.task,
-        m.library,
-        `${compactNumber(m.downloads)} downloads`,
-        `${compactNumber(m.likes)} likes`,
-      ];
-      const flags = [m.gated ? 'gated' : undefined, m.private ? 'private' : undefined].filter(Boolean);
-      return `${i + 1}. **[${m.id}](${m.url})** — ${facts.filter(Boolean).join(' · ')} · updated ${day(m.lastModified)}${flags.length ? ` (${flags.join(', ')})` : ''}`;
+    const { hub, budget } = ctx.services;
+    const answer = await hub.answer<z.input<typeof modelSummary>[]>(ctx, 'search', {
+      hub: async () =>
+        (await hub.searchModels(input, ctx)).map((model) => ({ ...model, url: hub.repoUrl(model.id) })),
+      // The catalog knows tasks but not libraries: a library filter matches nothing there.
+      catalog: (catalog) =>
+        input.library
+          ? []
+          : catalog
+              .search('model', { ...input, tasks: input.task ? [input.task] : [] })
+              .map(({ id, author, tasks, description }) => ({
+                id,
+                url: hub.repoUrl(id),
+                ...(author && { author }),
+                ...(tasks[0] && { task: tasks[0] }),
+                description,
+              })),
     });
-    return [
-      `Found ${models.length} model${models.length === 1 ? '' : 's'} (sorted by ${sort}):`,
-      '',
-      ...lines,
-    ].join('\n');
+    return budget.fit({ models: answer.value, sort: input.sort, ...answer.info }, render, 'models');
   },
+  render,
 });
+
+function render(out: z.output<typeof output>): string {
+  if (out.models.length === 0) {
+    return renderAnswer(
+      out,
+      'No models matched. Try fewer or broader keywords, or drop the task/library filter.',
+    );
+  }
+  const lines = out.models.map((m, i) => {
+    const facts = [
+      m.task,
+      m.library,
+      m.downloads !== undefined && `${compactNumber(m.downloads)} downloads`,
+      m.likes !== undefined && `${compactNumber(m.likes)} likes`,
+      m.lastModified && `updated ${day(m.lastModified)}`,
+      m.description,
+    ];
+    const flags = [m.gated ? 'gated' : undefined, m.private ? 'private' : undefined].filter(Boolean);
+    return `${i + 1}. **[${m.id}](${m.url})** — ${facts.filter(Boolean).join(' · ')}${flags.length ? ` (${flags.join(', ')})` : ''}`;
+  });
+  const order = out.source === 'hub' ? `sorted by ${out.sort}` : 'most relevant first';
+  return renderAnswer(
+    out,
+    [`Found ${plural(out.models.length, 'model')} (${order}):`, '', ...lines].join('\n'),
+  );
+}

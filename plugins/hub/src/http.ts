@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Credentials } from '@toolhost/core';
+import { LRUCache } from 'lru-cache';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { HubUnreachableError, networkErrorCode } from './errors';
+import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from './retry';
+
+export interface HubHttpOptions {
+  /** Per-attempt timeout, milliseconds: connecting, waiting and reading the body. */
+  timeoutMs: number;
+  /** Retries after a 429 or 5xx answer (0 = none). */
+  retries: number;
+  /** First backoff delay when the Hub gives no `Retry-After`; doubles with each retry. */
+  retryDelayMs: number;
+  /** The longest wait before a retry; a longer `Retry-After` is reported to the caller instead. */
+  maxRetryWaitMs: number;
+  /** At most this many requests in flight to the Hub at once; the rest queue. */
+  maxConcurrency: number;
+  /** How long a successful GET answer is reused (0 = no cache). */
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HubHttpOptions = {
+  timeoutMs: 10_000,
+  retries: 2,
+  retryDelayMs: 500,
+  maxRetryWaitMs: 10_000,
+  maxConcurrency: 16,
+  cacheTtlMs: 60_000,
+  cacheMaxEntries: 500,
+};
+
+/** The caller's token and abort signal; a ToolContext fits. */
+export interface HubCall {
+  readonly credentials?: Credentials;
+  readonly signal?: AbortSignal;
+}
+
+/** What one Hub operation learned from its requests, for the error message if it fails. */
+export interface Exchange {
+  /** The last 429's `Retry-After`, in whole seconds. */
+  retryAfterSeconds?: number;
+}
+
+export interface RequestOptions {
+  /** Reuse and keep the answer (default: yes, for a GET). */
+  cache?: boolean;
+}
+
+interface Snapshot {
+  status: number;
+  headers: [string, string][];
+  body: string | null;
+}
+
+/** At most this much text in the cache (an answer larger than this is not kept). */
+const CACHE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Statuses whose responses cannot carry a body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+/** Headers that described the wire encoding; the snapshot holds decoded text. */
+const WIRE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection']);
+
+const toResponse = (snapshot: Snapshot): Response =>
+  new Response(snapshot.body, { status: snapshot.status, headers: snapshot.headers });
+
+/** Cache identity: who asked (a hash of the token, never the token) and what exactly. */
+function cacheKey(url: string, headers: Headers): string {
+  const token = headers.get('authorization');
+  const who = token ? createHash('sha256').update(token).digest('base64url').slice(0, 32) : 'anonymous';
+  return `${who} ${headers.get('accept') ?? '*/*'} ${url}`;
+}
+
+/**
+ * Every HTTP request to the Hub goes through here, whether `@huggingface/hub` makes
+ * it (as its `fetch`) or the client does. One place for: a per-attempt timeout tied
+ * to the caller's abort signal; retries on 429/5xx with backoff that honour
+ * `Retry-After`; a concurrency limit (the undici pool's connection count); an
+ * LRU+TTL cache of successful GET answers keyed by token hash and request; and
+ * telling a network failure (the Hub unreachable) apart from an HTTP error.
+ *
+ * The retry loop is written out rather than delegated to undici's RetryAgent because
+ * a `Retry-After` longer than `maxRetryWaitMs` must end the call at once with that
+ * delay in the error ("retry in N s"), not be clamped and waited out.
+ */
+export class HubHttp {
+  readonly options: HubHttpOptions;
+  private readonly agent: Agent;
+  private readonly cache: LRUCache<string, Snapshot> | undefined;
+
+  constructor(
+    private readonly endpoint: string,
+    options: Partial<HubHttpOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };
+    this.agent = new Agent({
+      connections: this.options.maxConcurrency,
+      connect: { timeout: this.options.timeoutMs },
+      keepAliveTimeout: 10_000,
+    });
+    this.cache =
+      this.options.cacheTtlMs > 0 && this.options.cacheMaxEntries > 0
+        ? new LRUCache({
+            max: this.options.cacheMaxEntries,
+            ttl: this.options.cacheTtlMs,
+            // Docs pages and long paper lists are large: bound the memory, not only the count.
+            maxSize: CACHE_MAX_BYTES,
+            sizeCalculation: (snapshot) => (snapshot.body?.length ?? 0) + 1,
+          })
+        : undefined;
+  }
+
+  /** A `fetch` for `@huggingface/hub` bound to one call. */
+  fetchFor(call: HubCall, exchange: Exchange, options?: RequestOptions): typeof globalThis.fetch {
+    return ((input: string | URL | Request, init?: RequestInit) =>
+      this.request(
+        String(input instanceof Request ? input.url : input),
+        init ?? {},
+        call,
+        exchange,
+        options,
+      )) as typeof fetch;
+  }
+
+  async request(
+    url: string,
+    init: RequestInit,
+    call: HubCall,
+    exchange: Exchange,
+    options: RequestOptions = {},
+  ): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const key =
+      this.cache && method === 'GET' && options.cache !== false ? cacheKey(url, headers) : undefined;
+    const cached = key ? this.cache!.get(key) : undefined;
+    if (cached) return toResponse(cached);
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = await this.attempt(url, { ...init, method, headers: [...headers] }, call);
+      if (RETRYABLE_STATUSES.has(snapshot.status)) {
+        const retryAfterMs = parseRetryAfter(new Headers(snapshot.headers).get('retry-after'));
+        if (snapshot.status === 429 && retryAfterMs !== undefined) {
+          exchange.retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+        }
+        const wait = retryAfterMs ?? backoffDelay(this.options.retryDelayMs, attempt);
+        // Only reads are retried: repeating anything else could do it twice.
+        const idempotent = method === 'GET' || method === 'HEAD';
+        if (idempotent && attempt < this.options.retries && wait <= this.options.maxRetryWaitMs) {
+          await sleep(wait, undefined, call.signal ? { signal: call.signal } : undefined);
+          continue;
+        }
+      }
+      if (key && snapshot.status >= 200 && snapshot.status < 300) this.cache!.set(key, snapshot);
+      return toResponse(snapshot);
+    }
+  }
+
+  /** One HTTP exchange, body read in full under the same timeout. */
+  private async attempt(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    try {
+      const response = await undiciFetch(url, {
+        ...(init as object),
+        signal,
+        dispatcher: this.agent,
+      } as Parameters<typeof undiciFetch>[1]);
+      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.text();
+      const headers = [...response.headers].filter(([name]) => !WIRE_HEADERS.has(name));
+      return { status: response.status, headers, body };
+    } catch (error) {
+      const code = networkErrorCode(error);
+      if (code && !signal.aborted) throw new HubUnreachableError(this.endpoint, code, error);
+      throw error;
+    }
+  }
+
+  /** Forget every cached answer (tests, or after a token is revoked). */
+  clearCache(): void {
+    this.cache?.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,14 @@
+import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
+import { papersBudget } from './budget';
+import { paperDetails } from './tools/paper-details';
+import { paperSearch } from './tools/paper-search';
+
+export default defineHubToolsPlugin({
+  id: 'papers',
+  version: '0.1.0',
+  title: 'Paper search',
+  description: 'Search machine-learning papers on Hugging Face Papers and read their details.',
+  kernel: '^0.1.0',
+  budget: papersBudget,
+  tools: [paperSearch, paperDetails],
+});
