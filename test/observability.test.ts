@@ -9,6 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, memoryLogger, postMcp, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+import { closedPort, hubPluginsManifest } from './src/hub-plugins';
 
 /** The value of one sample line of a Prometheus exposition, by its exact name and labels. */
 function sample(text: string, series: string): number | undefined {
@@ -146,6 +147,47 @@ describe('after a real client lists tools and calls model_search twice', () => {
     const html = await response.text();
     expect(html).toContain('/api/dashboard');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+  });
+});
+
+describe('upstream metrics', () => {
+  it('count Hub latency by outcome, and errors: a 5xx retried, an unreachable Hub', async () => {
+    const toolhost = await startToolhost({
+      env: { HF_ENDPOINT: hub.url },
+      manifest: hubPluginsManifest({ retries: 1, retryDelayMs: 10, cacheTtlMs: 0 }),
+    });
+    const down = await startToolhost({
+      env: { HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
+      manifest: hubPluginsManifest({ retries: 0 }),
+    });
+    try {
+      hub.failNext({ status: 503, pathPrefix: '/api/models' });
+      const client = await connectClient(toolhost.mcpUrl, { era: 'modern' });
+      expect(
+        (await client.callTool({ name: 'model_search', arguments: { query: 'bert' } })).isError,
+      ).toBeFalsy();
+      await client.close();
+      const text = await (await fetch(`${toolhost.baseUrl}/metrics`)).text();
+      const series = (outcome: string) =>
+        sample(text, `toolhost_upstream_request_duration_seconds_count{service="hub",outcome="${outcome}"}`);
+      expect([series('server_error'), series('ok')]).toEqual([1, 1]);
+      expect(sample(text, 'toolhost_upstream_errors_total{service="hub",outcome="server_error"}')).toBe(1);
+
+      const offline = await connectClient(down.mcpUrl, { era: 'modern' });
+      const failed = await offline.callTool({
+        name: 'model_details',
+        arguments: { repo_id: 'google-bert/bert-base-uncased' },
+      });
+      expect(failed.isError).toBe(true);
+      await offline.close();
+      const downText = await (await fetch(`${down.baseUrl}/metrics`)).text();
+      expect(sample(downText, 'toolhost_upstream_errors_total{service="hub",outcome="network_error"}')).toBe(
+        1,
+      );
+    } finally {
+      await toolhost.close();
+      await down.close();
+    }
   });
 });
 
