@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { definePlugin, type UpstreamCall } from '../src/api/index';
 import {
+  PluginHost,
   type RequestFinished,
   type Telemetry,
   TelemetryHub,
   type ToolsRelisted,
   type UpstreamCallFinished,
 } from '../src/kernel/index';
-import { PluginHost } from '../src/kernel/host';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as never;
 
