@@ -1,6 +1,8 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { definePlugin, type UpstreamCall } from '../src/api/index';
+import { definePlugin, defineTool, type UpstreamCall, z } from '../src/api/index';
 import {
+  Kernel,
   PluginHost,
   type RequestFinished,
   type Telemetry,
@@ -95,3 +97,73 @@ describe('reportUpstream on the setup context', () => {
     await host.stop();
   });
 });
+
+describe('stdio', () => {
+  it('reports each request with its method, tool, era, client and the stdio transport', async () => {
+    const requests: RequestFinished[] = [];
+    const calls: string[] = [];
+    const echo = defineTool({
+      name: 'echo',
+      description: 'Echo the text.',
+      input: z.object({ text: z.string() }),
+      handler: ({ text }) => text,
+    });
+    const plugin = definePlugin({ id: 'echo', version: '0.1.0', kernel: '^0.1.0', tools: [echo] });
+    const kernel = await Kernel.fromPlugins([{ plugin }], {
+      logger: silent,
+      telemetry: {
+        requestFinished: (event) => requests.push(event),
+        toolCallFinished: (event) => calls.push(`${event.plugin}/${event.tool}:${event.outcome}`),
+      },
+    });
+    const resolution = await kernel.resolveCaller({ logger: silent });
+    if (!resolution.ok) throw new Error('no caller');
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const lines: Record<string, unknown>[] = [];
+    stdout.on('data', (chunk) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    });
+    const handle = kernel.serveStdio(resolution.caller, { stdin, stdout });
+    const send = (message: object) => stdin.write(`${JSON.stringify(message)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'stdio-probe', version: '3.1' },
+      },
+    });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { text: 'hi' } },
+    });
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'missing', arguments: {} } });
+    await waitUntil(() => lines.filter((l) => l['id'] === 2 || l['id'] === 3).length === 2);
+    // The two calls run concurrently: compare in a fixed order.
+    requests.sort((a, b) => (a.tool ?? '').localeCompare(b.tool ?? ''));
+    expect(requests.map((r) => [r.method, r.tool, r.outcome])).toEqual([
+      ['tools/call', 'echo', 'ok'],
+      ['tools/call', 'missing', 'error'],
+    ]);
+    expect(requests[0]).toMatchObject({
+      era: 'legacy',
+      transport: 'stdio',
+      client: { name: 'stdio-probe', version: '3.1' },
+      principalKind: 'anonymous',
+    });
+    expect(calls).toEqual(['echo/echo:ok']);
+    await handle.close?.();
+    await kernel.shutdown();
+  });
+});
+
+async function waitUntil(predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!predicate()) throw new Error('timed out');
+}

@@ -16,7 +16,7 @@ import { SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
-import { createSdkServer } from './mcp/sdk-server';
+import { createSdkServer, type HandledRequest } from './mcp/sdk-server';
 import { McpOperations } from './operations';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
@@ -235,7 +235,15 @@ export class Kernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle {
-    return serveStdio(() => createSdkServer(this.ops, this.identity, caller), {
+    const observe = this.telemetry.active
+      ? (request: HandledRequest) =>
+          this.telemetry.requestFinished({
+            ...request,
+            transport: 'stdio',
+            principalKind: caller.principal.kind,
+          })
+      : undefined;
+    return serveStdio(() => createSdkServer(this.ops, this.identity, caller, observe), {
       legacy: 'serve',
       ...(streams && {
         transport: new StdioServerTransport(streams.stdin as never, streams.stdout as never),

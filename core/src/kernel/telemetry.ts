@@ -41,7 +41,8 @@ export interface RequestFinished {
   /** The tool's name, for `tools/call`. */
   readonly tool?: string;
   readonly outcome: RequestOutcome;
-  readonly status: number;
+  /** The HTTP status; absent on stdio. */
+  readonly status?: number;
   readonly durationMs: number;
   readonly client: ClientIdentity;
   readonly principalKind: string;
