@@ -20,14 +20,31 @@ const RELIST_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 const seconds = (ms: number) => ms / 1000;
 
 /**
+ * Process metrics (CPU, memory, event loop, GC) describe the process, not an app, and
+ * their collectors (event-loop and GC observers) cannot be stopped: one registry for
+ * the whole process, shared by every app's exposition.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
  * Prometheus metrics (prom-client) fed by the kernel's telemetry. One registry per
- * app, so several apps in one process (tests) keep separate counts. Label values
+ * app (plus the shared process metrics), so several apps in one process (tests) keep
+ * separate counts. Label values
  * are bounded: methods outside MCP are `other`, upstream services are short names,
  * tool names come from the gate (tools the server really has), and no user id is
  * ever a label.
  */
 export class Metrics implements Telemetry {
-  readonly registry = new Registry();
+  /** This app's series; `exposition` adds the process metrics. */
+  private readonly own = new Registry();
+  readonly registry: Registry;
   private readonly services = new ServiceLabels();
   private readonly requests: Counter<'method' | 'era' | 'outcome'>;
   private readonly requestDuration: Histogram<'method' | 'era'>;
@@ -43,8 +60,7 @@ export class Metrics implements Telemetry {
   private readonly upstreamErrors: Counter<'service' | 'outcome'>;
 
   constructor() {
-    const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.own];
     this.requests = new Counter({
       name: 'toolhost_mcp_requests_total',
       help: 'MCP requests by JSON-RPC method, protocol era (legacy = 2025, modern = 2026-07-28) and outcome.',
@@ -120,6 +136,7 @@ export class Metrics implements Telemetry {
       labelNames: ['service', 'outcome'],
       registers,
     });
+    this.registry = Registry.merge([processMetrics(), this.own]);
   }
 
   requestFinished(event: RequestFinished): void {
