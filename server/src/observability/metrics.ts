@@ -35,15 +35,15 @@ function processMetrics(): Registry {
 
 /**
  * Prometheus metrics (prom-client) fed by the kernel's telemetry. One registry per
- * app (plus the shared process metrics), so several apps in one process (tests) keep
- * separate counts. Label values
- * are bounded: methods outside MCP are `other`, upstream services are short names,
- * tool names come from the gate (tools the server really has), and no user id is
- * ever a label.
+ * app (plus the shared process metrics), so several apps in one process (tests)
+ * keep separate counts. Label values are bounded: methods outside MCP are `other`,
+ * upstream services are short names, tool names come from the gate (tools the server
+ * really has), and no user id is ever a label.
  */
 export class Metrics implements Telemetry {
-  /** This app's series; `exposition` adds the process metrics. */
+  /** This app's series. */
   private readonly own = new Registry();
+  /** This app's series and the process metrics: what `/metrics` exposes. */
   readonly registry: Registry;
   private readonly services = new ServiceLabels();
   private readonly requests: Counter<'method' | 'era' | 'outcome'>;
