@@ -46,10 +46,12 @@ describe('streams in the metrics', () => {
       await metric('toolhost_mcp_requests_total{method="tools/call",era="legacy",outcome="stream"}'),
     ).toBe(before + 1);
     // The stream closes once its last event is written; the gauge follows.
-    let open: number | undefined;
-    for (let i = 0; i < 100 && (open = await metric('toolhost_open_streams{kind="response"}')) !== 0; i++) {
+    let open = await metric('toolhost_open_streams{kind="response"}');
+    for (let i = 0; i < 100 && open !== 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
+      open = await metric('toolhost_open_streams{kind="response"}');
     }
+    // 0, not undefined: the series exists only once a stream was counted.
     expect(open).toBe(0);
   });
 });
