@@ -7,7 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { buildApp, DEFAULT_MANIFEST } from '@toolhost/server';
+import pino from 'pino';
+import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectClient, REPO_ROOT, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
@@ -47,8 +49,8 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-it('shows the client, the called tool and its count', async () => {
-  const context = await chromium.launchPersistentContext(profile, {
+function launch(): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -63,6 +65,10 @@ it('shows the client, the called tool and its count', async () => {
     ],
     viewport: { width: 1280, height: 1000 },
   });
+}
+
+it('shows the client, the called tool and its count', async () => {
+  const context = await launch();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const failures: string[] = [];
@@ -85,5 +91,32 @@ it('shows the client, the called tool and its count', async () => {
     expect(failures).toEqual([]);
   } finally {
     await context.close();
+  }
+});
+
+it('off localhost, asks for the admin token and then shows the dashboard', async () => {
+  const admin = 'browser-admin-token';
+  const app = await buildApp({
+    logger: pino({ level: 'silent' }),
+    env: { HF_ENDPOINT: hub.url, TOOLHOST_ADMIN_TOKEN: admin },
+    manifest: {
+      plugins: DEFAULT_MANIFEST.plugins,
+      stores: { default: 'memory' },
+      auth: { rateLimit: false },
+    },
+  });
+  const address = await app.listen({ host: '0.0.0.0', port: 0 });
+  const context = await launch();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const first = await page.goto(`http://127.0.0.1:${new URL(address).port}/dashboard`);
+    expect(first?.status()).toBe(401);
+    await page.fill('#t', admin);
+    await Promise.all([page.waitForEvent('load'), page.click('button')]);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    expect(await page.locator('h1').innerText()).toContain('connections');
+  } finally {
+    await context.close();
+    await app.close();
   }
 });
