@@ -28,3 +28,30 @@ describe.each<Era>(['legacy', 'modern'])('%s era', (era) => {
     await client.close();
   });
 });
+
+describe('streams in the metrics', () => {
+  const metric = async (series: string) => {
+    const text = await (await fetch(`${toolhost.baseUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  };
+
+  it('count each SSE answer as a stream while it is open, and its request as outcome "stream"', async () => {
+    const before =
+      (await metric('toolhost_mcp_requests_total{method="tools/call",era="legacy",outcome="stream"}')) ?? 0;
+    const client = await connectClient(toolhost.mcpUrl, { era: 'legacy' });
+    await client.callTool({ name: 'progress', arguments: { steps: 1 } }, { onprogress: () => {} });
+    await client.close();
+    expect(
+      await metric('toolhost_mcp_requests_total{method="tools/call",era="legacy",outcome="stream"}'),
+    ).toBe(before + 1);
+    // The stream closes once its last event is written; the gauge follows.
+    let open = await metric('toolhost_open_streams{kind="response"}');
+    for (let i = 0; i < 100 && open !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open = await metric('toolhost_open_streams{kind="response"}');
+    }
+    // 0, not undefined: the series exists only once a stream was counted.
+    expect(open).toBe(0);
+  });
+});

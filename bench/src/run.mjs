@@ -8,6 +8,7 @@
  *   npm run bench                      # 8 s per scenario, 50 connections
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=100 npm run bench
  *   BENCH_ONLY=call BENCH_SDK=0 npm run bench   # only tools/call, direct path only
+ *   BENCH_METRICS=0 npm run bench      # skip the metrics-off runs
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -100,9 +101,10 @@ baselineRuns.push(
 
 const paths = [
   ['manifest.yaml', 'direct'],
-  ['manifest.sdk-only.yaml', 'SDK only'],
+  ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
+  ...(process.env.BENCH_SDK === '0' ? [] : [['manifest.sdk-only.yaml', 'SDK only']]),
 ];
-for (const [manifest, path] of process.env.BENCH_SDK === '0' ? paths.slice(0, 1) : paths) {
+for (const [manifest, path] of paths) {
   const toolhost = await start([CLI, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/);
   for (const [name, request] of SCENARIOS) {
     if (path === 'SDK only' && name === 'legacy initialize') continue;
@@ -132,6 +134,17 @@ const lines = [
       `| ${r.scenario} | ${r.path} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / base).toFixed(2)} |`,
   ),
 ];
+// What metrics cost: each scenario with metrics on (the default) against the same run with them off.
+const metricsCost = rows
+  .filter((r) => r.path === 'direct, metrics off')
+  .map((off) => {
+    const on = rows.find((r) => r.path === 'direct' && r.scenario === off.scenario);
+    return { scenario: off.scenario, ratio: on.rps / off.rps };
+  });
+if (metricsCost.length > 0) {
+  lines.push('', '| scenario | metrics on / off (req/s) |', '|---|---:|');
+  for (const { scenario, ratio } of metricsCost) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
+}
 process.stdout.write(`${lines.join('\n')}\n`);
 writeFileSync(
   here('../results.json'),
@@ -143,6 +156,7 @@ writeFileSync(
       duration,
       baseline: baselineRuns,
       rows,
+      metricsCost,
     },
     null,
     2,

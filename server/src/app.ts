@@ -8,9 +8,11 @@ import { createHostCheck } from './host-check';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
+import { Observability } from './observability';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
+import { observabilityRoutes } from './routes/observability';
 import { settingsRoutes } from './routes/settings';
 
 export interface BuildAppOptions {
@@ -44,7 +46,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const logger = options.logger ?? createLogger({ level: settings.logLevel });
   const env = options.env ?? process.env;
   const baseDir = options.baseDir ?? process.cwd();
-  const kernel = await startKernel(manifest, { logger, env, baseDir });
+  const observability = settings.metrics ? new Observability() : undefined;
+  const kernel = await startKernel(manifest, {
+    logger,
+    env,
+    baseDir,
+    ...(observability && { telemetry: observability.telemetry }),
+  });
+  const adminToken = env['TOOLHOST_ADMIN_TOKEN'] || undefined;
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -99,11 +108,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(healthRoutes, { kernel });
   await app.register(authRoutes, { manifest });
-  await app.register(settingsRoutes, {
-    kernel,
-    manifest,
-    adminToken: env['TOOLHOST_ADMIN_TOKEN'] || undefined,
-  });
+  await app.register(settingsRoutes, { kernel, manifest, adminToken });
+  if (observability) {
+    await app.register(observabilityRoutes, { observability, adminToken, configuredHost: settings.host });
+  }
   await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl });
   return app;
 }

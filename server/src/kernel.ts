@@ -1,4 +1,4 @@
-import { Kernel } from '@toolhost/core/kernel';
+import { Kernel, type Telemetry } from '@toolhost/core/kernel';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError } from './manifest';
@@ -9,6 +9,8 @@ export interface StartKernelOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** The manifest's folder: relative plugin and store paths resolve against it. */
   baseDir: string;
+  /** Observer of requests, tool calls and upstream calls (the server's metrics and dashboard). */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface StartKernelOptions {
  */
 export async function startKernel(
   manifest: Manifest,
-  { logger, env, baseDir }: StartKernelOptions,
+  { logger, env, baseDir, telemetry }: StartKernelOptions,
 ): Promise<Kernel> {
   const { server, auth, access, presets, quotas } = manifest;
   if (auth.jwt && auth.jwt.audience === undefined && server.publicUrl === undefined) {
@@ -52,6 +54,7 @@ export async function startKernel(
         },
       }),
       stores,
+      ...(telemetry && { telemetry }),
       ...(server.publicUrl !== undefined && { resourceUrl: `${server.publicUrl.replace(/\/+$/, '')}/mcp` }),
     });
   } catch (error) {

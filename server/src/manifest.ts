@@ -113,6 +113,8 @@ const serverSection = z
     /** How long SIGTERM waits for in-flight requests before closing the rest. */
     drainTimeoutMs: z.number().int().min(0).max(600_000).default(10_000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Prometheus metrics at /metrics and the connection dashboard at /dashboard (turn off to skip their bookkeeping). */
+    metrics: z.boolean().default(true),
   })
   .strict();
 

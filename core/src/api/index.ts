@@ -34,4 +34,6 @@ export type {
   ToolReturn,
 } from './tool';
 export { defineTool, TOOL_NAME } from './tool';
+export type { UpstreamCall, UpstreamOutcome, UpstreamReporter } from './upstream';
+export { upstreamOutcome } from './upstream';
 export { KERNEL_VERSION } from './version';

@@ -6,6 +6,7 @@ import type { AnyPrompt } from './prompt';
 import type { AnyResource } from './resource';
 import type { ResolvedServices, ServiceRefMap } from './service';
 import type { AnyTool } from './tool';
+import type { UpstreamReporter } from './upstream';
 
 /** Plugin ids: lower-case, digits and dashes, as in `plugins/<id>/` and `@toolhost/plugin-<id>`. */
 export const PLUGIN_ID = /^[a-z][a-z0-9-]{0,63}$/;
@@ -24,6 +25,11 @@ export interface SetupContext<C, R extends ServiceRefMap | undefined> {
   readonly signal: AbortSignal;
   /** Register clean-up to run at shutdown (reverse plugin order). */
   onShutdown(hook: () => MaybePromise<void>): void;
+  /**
+   * Report each request made to an upstream service (latency, outcome) to the
+   * server's metrics. Hand it to the clients setup builds; a no-op without metrics.
+   */
+  readonly reportUpstream: UpstreamReporter;
 }
 
 export interface PluginDefinition<

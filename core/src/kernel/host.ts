@@ -5,10 +5,12 @@ import type { Logger } from '../api/logger';
 import { type AnyPlugin, PLUGIN_ID } from '../api/plugin';
 import type { ServiceRef } from '../api/service';
 import { TOOL_NAME } from '../api/tool';
+import type { UpstreamReporter } from '../api/upstream';
 import { KERNEL_VERSION } from '../api/version';
 import { createChildScope, createRootScope, registerValues, type Scope } from './container';
 import { errorMessage, PluginLoadError } from './errors';
 import { entryLabel, importPlugin, type PluginEntry } from './loader';
+import type { TelemetryHub } from './telemetry';
 import { TimeoutError, withTimeout } from './timeout';
 
 /** A plugin the host has validated (and, after `start`, set up). */
@@ -35,6 +37,8 @@ export interface PluginHostOptions {
   setupTimeoutMs?: number;
   /** Per-plugin shutdown timeout (default 5 s). */
   shutdownTimeoutMs?: number;
+  /** Where plugins' upstream call reports go (metrics). */
+  telemetry?: Pick<TelemetryHub, 'upstreamCall'>;
 }
 
 /** Zod issues as `config.path.to.field: message; …`. */
@@ -116,6 +120,7 @@ export class PluginHost {
             env,
             signal,
             onShutdown: (hook: () => MaybePromise<void>) => hooks.push(hook),
+            reportUpstream: this.reporterFor(loaded.id),
           }),
         );
       } catch (error) {
@@ -135,6 +140,13 @@ export class PluginHost {
         registerValues(this.root, { [(ref as ServiceRef<unknown>).id]: value });
       }
     }
+  }
+
+  /** The plugin's upstream reporter: tags each report with the plugin id. */
+  private reporterFor(plugin: string): UpstreamReporter {
+    const telemetry = this.options.telemetry;
+    if (!telemetry) return () => {};
+    return (call) => telemetry.upstreamCall({ ...call, plugin });
   }
 
   /** Shut plugins down in reverse order. Failures are logged, never thrown: shutdown always completes. */

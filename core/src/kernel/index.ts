@@ -32,10 +32,28 @@ export { Kernel } from './kernel';
 export type { PluginEntry } from './loader';
 export { LruTtlCache } from './lru';
 export type { McpCaller, ServerIdentity } from './mcp/caller';
-export type { McpHttpEndpointOptions } from './mcp/http-endpoint';
+export type { McpHttpEndpointOptions, McpHttpResult } from './mcp/http-endpoint';
 export { McpHttpEndpoint } from './mcp/http-endpoint';
 export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
+export type { RequestSummary } from './mcp/request-report';
 export { McpOperations } from './operations';
+export type {
+  AuthOutcome,
+  ClientIdentity,
+  Era,
+  ListChangedSent,
+  QuotaRefused,
+  RequestFinished,
+  RequestOutcome,
+  SessionEvent,
+  StreamEvent,
+  Telemetry,
+  ToolCallFinished,
+  ToolsRelisted,
+  Transport,
+  UpstreamCallFinished,
+} from './telemetry';
+export { clientKey, NO_TELEMETRY, TelemetryHub } from './telemetry';
 export { CancelledError, TimeoutError, withTimeout } from './timeout';
 export type { Selection } from './toolset';
 export { ToolSet, ToolSetCache } from './toolset';

@@ -16,8 +16,9 @@ import { SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
-import { createSdkServer } from './mcp/sdk-server';
+import { createSdkServer, type HandledRequest } from './mcp/sdk-server';
 import { McpOperations } from './operations';
+import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
 
 export interface KernelOptions {
@@ -52,6 +53,8 @@ export interface KernelOptions {
   stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore };
   /** The MCP endpoint's public URL (the JWT audience). */
   resourceUrl?: string;
+  /** Observer of requests, tool calls, auth, sessions, streams and upstream calls (metrics, dashboard). */
+  telemetry?: Telemetry;
 }
 
 /** What the transport knows about a request before it is dispatched. */
@@ -87,13 +90,17 @@ export class Kernel {
   readonly settings: SettingsService;
   readonly selector: Selector;
   readonly tokens: TokenStore;
+  /** Where the kernel and transports report what they serve; forwards to `options.telemetry`. */
+  readonly telemetry: TelemetryHub;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
   private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
   private constructor(
     readonly host: PluginHost,
     private readonly options: KernelOptions,
+    telemetry: TelemetryHub,
   ) {
+    this.telemetry = telemetry;
     this.catalog = new Catalog(host.plugins, { toolTimeoutMs: options.toolTimeoutMs });
     this.bus =
       options.bus ??
@@ -121,6 +128,18 @@ export class Kernel {
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
     const gate = new CallGate({
       onCall: (event) => {
+        const { tool, principal, outcome } = event;
+        this.telemetry.toolCallFinished({
+          plugin: tool.plugin.id,
+          tool: tool.name,
+          outcome,
+          durationMs: event.durationMs,
+          principalKind: principal.kind,
+          requestId: event.requestId,
+        });
+        if (outcome === 'quota_exceeded') {
+          this.telemetry.quotaRefused({ plugin: tool.plugin.id, tool: tool.name, plan: principal.plan });
+        }
         for (const listener of this.callListeners) listener(event);
       },
       ...(options.quotas && {
@@ -135,20 +154,23 @@ export class Kernel {
     };
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
       directPath: options.directPath,
+      telemetry: this.telemetry,
       onError: (error) => options.logger.debug({ err: error }, 'MCP request rejected by the SDK'),
     });
   }
 
   /** Load the plugins a manifest names, set them up, and compile the catalog. */
   static async start(entries: readonly PluginEntry[], options: KernelOptions): Promise<Kernel> {
+    const telemetry = Kernel.telemetryHub(options);
     const host = await PluginHost.load(entries, {
       baseDir: options.baseDir ?? process.cwd(),
+      telemetry,
       logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
     });
     await host.start();
-    return new Kernel(host, options);
+    return new Kernel(host, options, telemetry);
   }
 
   /** Start from plugin objects in hand instead of a manifest (tests and embedding). */
@@ -156,14 +178,16 @@ export class Kernel {
     plugins: readonly { plugin: AnyPlugin; config?: unknown }[],
     options: KernelOptions,
   ): Promise<Kernel> {
+    const telemetry = Kernel.telemetryHub(options);
     const host = PluginHost.fromPlugins(plugins, {
       baseDir: options.baseDir ?? process.cwd(),
+      telemetry,
       logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
     });
     await host.start();
-    return new Kernel(host, options);
+    return new Kernel(host, options, telemetry);
   }
 
   /**
@@ -172,8 +196,15 @@ export class Kernel {
    */
   async resolveCaller(request: CallerRequest): Promise<CallerResolution> {
     const auth = await this.auth.authenticate(request.token, { requireToken: request.requireToken });
-    if (!auth.ok) return auth;
+    if (!auth.ok) {
+      this.telemetry.authenticated({ outcome: 'rejected', reason: auth.error });
+      return auth;
+    }
     const { principal, credentials } = auth;
+    this.telemetry.authenticated({
+      outcome: principal.kind === 'anonymous' ? 'anonymous' : 'authenticated',
+      principalKind: principal.kind,
+    });
     const settings =
       principal.kind === 'user' ? await this.settings.get(principal.id, credentials) : undefined;
     const caller: McpCaller = {
@@ -187,6 +218,12 @@ export class Kernel {
     return { ok: true, caller };
   }
 
+  private static telemetryHub(options: KernelOptions): TelemetryHub {
+    return new TelemetryHub(options.telemetry, (error) =>
+      options.logger.warn({ err: error }, 'telemetry observer failed'),
+    );
+  }
+
   /** Observe every finished tool call (metrics, audit). Returns an unsubscribe function. */
   onToolCall(listener: (event: ToolCallEvent) => void): () => void {
     this.callListeners.add(listener);
@@ -198,7 +235,15 @@ export class Kernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle {
-    return serveStdio(() => createSdkServer(this.ops, this.identity, caller), {
+    const observe = this.telemetry.active
+      ? (request: HandledRequest) =>
+          this.telemetry.requestFinished({
+            ...request,
+            transport: 'stdio',
+            principalKind: caller.principal.kind,
+          })
+      : undefined;
+    return serveStdio(() => createSdkServer(this.ops, this.identity, caller, observe), {
       legacy: 'serve',
       ...(streams && {
         transport: new StdioServerTransport(streams.stdin as never, streams.stdout as never),

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Credentials } from '@toolhost/core';
+import {
+  type Credentials,
+  type UpstreamOutcome,
+  type UpstreamReporter,
+  upstreamOutcome,
+} from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { HubUnreachableError, networkErrorCode } from './errors';
@@ -20,6 +25,8 @@ export interface HubHttpOptions {
   /** How long a successful GET answer is reused (0 = no cache). */
   cacheTtlMs: number;
   cacheMaxEntries: number;
+  /** Told about every attempt that went to the network (not cache hits): latency and outcome, for metrics. */
+  reportUpstream?: UpstreamReporter;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HubHttpOptions = {
@@ -159,6 +166,28 @@ export class HubHttp {
 
   /** One HTTP exchange, body read in full under the same timeout. */
   private async attempt(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
+    const { reportUpstream } = this.options;
+    if (!reportUpstream) return this.exchange(url, init, call);
+    const started = performance.now();
+    const report = (outcome: UpstreamOutcome) =>
+      reportUpstream({ service: 'hub', durationMs: performance.now() - started, outcome });
+    try {
+      const snapshot = await this.exchange(url, init, call);
+      report(upstreamOutcome(snapshot.status));
+      return snapshot;
+    } catch (error) {
+      report(
+        call.signal?.aborted
+          ? 'cancelled'
+          : (error as Error | undefined)?.name === 'TimeoutError'
+            ? 'timeout'
+            : 'network_error',
+      );
+      throw error;
+    }
+  }
+
+  private async exchange(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     try {

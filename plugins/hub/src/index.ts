@@ -56,10 +56,11 @@ export default definePlugin({
     maxTokens: maxTokensOption,
   }),
   provides: { hub: hubService, budget: hubBudget },
-  setup({ config, env, onShutdown }) {
+  setup({ config, env, onShutdown, reportUpstream }) {
     const { endpoint, offline, maxTokens, ...options } = config;
     const hub = new HubClient({
       ...options,
+      reportUpstream,
       endpoint: endpoint ?? env['HF_ENDPOINT'] ?? DEFAULT_HUB_ENDPOINT,
       offline: offline ?? isTruthy(env['HF_HUB_OFFLINE']),
     });

@@ -11,16 +11,6 @@ class UnparsedBody {
 /** The SDK's own request body limit (4 MiB). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The MCP method and tool of a request, for its log line (flat fields: cheap to log). */
-function mcpFields(body: unknown): { method?: string; tool?: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
-  const { method, params } = body as { method?: unknown; params?: { name?: unknown } };
-  if (typeof method !== 'string') return {};
-  return method === 'tools/call' && typeof params?.name === 'string'
-    ? { method, tool: params.name }
-    : { method };
-}
-
 async function send(reply: FastifyReply, result: McpHttpResponse) {
   if ('response' in result) return reply.send(result.response);
   reply.code(result.status).headers(result.headers);
@@ -70,13 +60,15 @@ export async function mcpRoutes(
         cancellation,
         caller,
       });
-      const status = 'response' in result ? result.response.status : result.status;
-      const { method, tool } = mcpFields(request.body);
+      const { method, tool, era, outcome, status } = result.summary;
+      // The request logger's bindings carry the request id (`reqId`, from X-Request-Id when given).
       request.log.info(
         {
           method,
           tool,
+          era,
           status,
+          outcome,
           principal: caller.principal.kind,
           ms: Math.round((performance.now() - started) * 10) / 10,
         },

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Principal } from '@toolhost/core';
 import { type Kernel, SettingsError, type UserSettings } from '@toolhost/core/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAdmin } from '../admin-token';
 import { resolveCaller } from '../caller';
 import type { Manifest } from '../manifest';
 import { sendAuthFailure } from './auth';
@@ -24,14 +24,6 @@ async function save(kernel: Kernel, reply: FastifyReply, userId: string, body: u
     }
     throw error;
   }
-}
-
-function isAdmin(request: FastifyRequest, adminToken: string | undefined): boolean {
-  const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (!adminToken || !given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(adminToken);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**

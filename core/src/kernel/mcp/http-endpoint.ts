@@ -1,16 +1,25 @@
 import {
   classifyInboundRequest,
   createMcpHandler,
+  type InboundClassificationOutcome,
   isJsonContentType,
   legacyStatelessFallback,
   type McpHttpHandler,
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import type { McpOperations } from '../operations';
+import type { Era, TelemetryHub } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
+import {
+  ClientIdentities,
+  eraOf,
+  messageFields,
+  type RequestSummary,
+  responseOutcome,
+} from './request-report';
 import { createSdkServer } from './sdk-server';
 
 export interface McpHttpEndpointOptions {
@@ -18,7 +27,12 @@ export interface McpHttpEndpointOptions {
   directPath?: boolean;
   /** Report out-of-band SDK errors (rejected requests, transport faults). */
   onError?: (error: Error) => void;
+  /** Where each finished request and each SSE stream is reported. */
+  telemetry?: TelemetryHub;
 }
+
+/** The answer, and what the request was, for the route's log line. */
+export type McpHttpResult = McpHttpResponse & { readonly summary: RequestSummary };
 
 const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
 
@@ -100,12 +114,15 @@ export class McpHttpEndpoint {
   private readonly callers = new WeakMap<Request, McpCaller>();
   /** How many requests each path answered (for tests, metrics and the dashboard). */
   readonly served = { direct: 0, sdk: 0 };
+  private readonly telemetry: TelemetryHub | undefined;
+  private readonly clients = new ClientIdentities();
 
   constructor(
     private readonly ops: McpOperations,
     private readonly identity: ServerIdentity,
     options: McpHttpEndpointOptions = {},
   ) {
+    this.telemetry = options.telemetry?.active ? options.telemetry : undefined;
     this.direct = options.directPath === false ? undefined : new DirectPath(ops, identity);
     this.quick = this.direct && new QuickClassifier();
     const factory = ({ requestInfo }: { requestInfo?: Request }) => {
@@ -118,7 +135,52 @@ export class McpHttpEndpoint {
     this.legacyNonPost = legacyStatelessFallback(factory, onerror);
   }
 
-  async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+  /** Serve one request, and report it: era, method, tool, outcome (and to telemetry, client and duration). */
+  async handle(request: McpHttpRequest): Promise<McpHttpResult> {
+    const started = performance.now();
+    let classification: InboundClassificationOutcome | undefined;
+    const served = await this.serve(request, (outcome) => {
+      classification = outcome;
+    });
+    const era = request.method === 'POST' ? eraOf(classification) : 'legacy';
+    const status = 'response' in served ? served.response.status : served.status;
+    const outcome = await responseOutcome(served);
+    const result = outcome === 'stream' ? this.trackStream(served, era) : served;
+    const summary: RequestSummary = { ...messageFields(request.body), era, outcome, status };
+    const { telemetry } = this;
+    if (telemetry) {
+      const { caller } = request;
+      telemetry.requestFinished({
+        ...summary,
+        ...(caller.requestId !== undefined && { requestId: caller.requestId }),
+        transport: 'stateless-http',
+        durationMs: performance.now() - started,
+        client: this.clients.identify(request),
+        principalKind: caller.principal.kind,
+      });
+    }
+    return { ...result, summary };
+  }
+
+  /** Report an SSE answer as an open stream until it ends or the client goes away. */
+  private trackStream(result: McpHttpResponse, era: Era | undefined): McpHttpResponse {
+    const { telemetry } = this;
+    if (!telemetry || !('response' in result) || result.response.body === null) return result;
+    const { response } = result;
+    const stream = { kind: 'response' as const, ...(era && { era }) };
+    telemetry.streamOpened(stream);
+    return {
+      response: new Response(
+        onStreamEnd(response.body!, () => telemetry.streamClosed(stream)),
+        { status: response.status, headers: response.headers },
+      ),
+    };
+  }
+
+  private async serve(
+    request: McpHttpRequest,
+    classified: (outcome: InboundClassificationOutcome) => void,
+  ): Promise<McpHttpResponse> {
     const isJson = isJsonContentType(header(request.headers['content-type']));
     if (request.method !== 'POST' || request.body === undefined || !isJson) {
       this.served.sdk++;
@@ -140,6 +202,7 @@ export class McpHttpEndpoint {
         mcpNameHeader: header(request.headers['mcp-name']),
         body: request.body,
       });
+    classified(outcome);
     const direct = this.direct?.tryServe(request, outcome);
     if (direct) {
       this.served.direct++;
