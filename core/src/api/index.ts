@@ -34,4 +34,12 @@ export type {
   ToolReturn,
 } from './tool';
 export { defineTool, TOOL_NAME } from './tool';
+export type {
+  AnyToolSource,
+  DynamicTool,
+  ToolSource,
+  ToolSourceDefinition,
+  ToolSourceRequest,
+} from './tool-source';
+export { defineToolSource } from './tool-source';
 export { KERNEL_VERSION } from './version';

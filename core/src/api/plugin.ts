@@ -6,6 +6,7 @@ import type { AnyPrompt } from './prompt';
 import type { AnyResource } from './resource';
 import type { ResolvedServices, ServiceRefMap } from './service';
 import type { AnyTool } from './tool';
+import type { AnyToolSource } from './tool-source';
 
 /** Plugin ids: lower-case, digits and dashes, as in `plugins/<id>/` and `@toolhost/plugin-<id>`. */
 export const PLUGIN_ID = /^[a-z][a-z0-9-]{0,63}$/;
@@ -52,6 +53,8 @@ export interface PluginDefinition<
   tools?: readonly AnyTool[];
   resources?: readonly AnyResource[];
   prompts?: readonly AnyPrompt[];
+  /** Tools that depend on the caller (each enabled Space's tools), asked for on every request. */
+  toolSource?: AnyToolSource;
 }
 
 export type Plugin<
