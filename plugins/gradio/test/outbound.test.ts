@@ -64,7 +64,7 @@ describe('the guarded fetch', () => {
     const http = createGuardedFetch(open, () => ({}));
     const error = await http.fetch(`http://127.0.0.1:${port}/away`).catch((e: unknown) => e);
     expect(refusalOf(error)?.message).toBe(
-      '127.0.0.1:' + port + ' redirected to elsewhere.example, which spaces.allowedHosts does not allow',
+      `127.0.0.1:${port} redirected to elsewhere.example, which spaces.allowedHosts does not allow`,
     );
     expect((await http.fetch(`http://127.0.0.1:${port}/near`)).status).toBe(307);
     await http.close();
