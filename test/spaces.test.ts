@@ -238,6 +238,27 @@ describe('calls', () => {
   });
 });
 
+describe('spaces.dropImages', () => {
+  it("replaces a proxied tool's images with a note, and leaves generate_image alone", async () => {
+    const textOnly = await start({ dropImages: true });
+    try {
+      const client = await connectClient(`${textOnly.mcpUrl}?gradio=${OWNER}/image-space`, { era: 'legacy' });
+      const proxied = await client.callTool({
+        name: 'toolhost-test_image-space_image_space_infer',
+        arguments: { prompt: 'a fox' },
+      });
+      const blocks = proxied.content as { type: string }[];
+      expect(blocks.map((b) => b.type)).toEqual(['text', 'text']);
+      expect(textOf(proxied)).toContain('[image (image/png) left out: spaces.dropImages is on]');
+      const generated = await client.callTool({ name: 'generate_image', arguments: { prompt: 'a fox' } });
+      expect((generated.content as { type: string }[]).some((b) => b.type === 'image')).toBe(true);
+      await client.close();
+    } finally {
+      await textOnly.close();
+    }
+  });
+});
+
 describe('outbound safety', () => {
   it.each([
     [{ allowedHosts: ['*.hf.space'] }, 'host 127.0.0.1 is not in spaces.allowedHosts'],
