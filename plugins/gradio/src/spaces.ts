@@ -45,6 +45,8 @@ const formatSeconds = (s: number) => `${Number.isInteger(s) ? s : s.toFixed(1)} 
  */
 export class SpaceProxy {
   private readonly cache = new Map<string, Cached>();
+  /** Spaces the Hub said are private: their tools are cached per caller, never shared. */
+  private readonly privateSpaces = new Set<string>();
   readonly connections: SpaceConnections;
 
   constructor(
@@ -69,6 +71,8 @@ export class SpaceProxy {
     this.cache.set(personal, { expires: Number.POSITIVE_INFINITY, state });
     void state.then(({ ok }) => {
       this.cache.delete(personal);
+      // A discovery cut short by its caller's cancel says nothing about the Space.
+      if (call.signal?.aborted) return;
       const ttl = (ok ? this.config.toolsTtlSeconds : this.config.failureTtlSeconds) * 1000;
       if (ttl === 0) return;
       // Public Spaces' tools are shared by every caller; private ones and failures stay per caller.
@@ -119,8 +123,6 @@ export class SpaceProxy {
   async close(): Promise<void> {
     await this.connections.close();
   }
-
-  private readonly privateSpaces = new Set<string>();
 
   private async lookup(id: string, call: SpaceCall): Promise<SpaceState> {
     const signal = AbortSignal.any([
