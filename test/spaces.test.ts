@@ -13,9 +13,10 @@ import {
   waitFor,
 } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
-import { OWNER, PNG_1PX, startTestSpaces, type TestSpaces } from './src/test-spaces';
+import { OWNER, PNG_1PX, PRIVATE_OWNER, startTestSpaces, type TestSpaces } from './src/test-spaces';
 
 const HF_ALICE = 'hf_alice_test_token_000000000000';
+const HF_BOB = 'hf_bob_test_token_00000000000000';
 const TEXT_SPACE = `${OWNER}/text-space`;
 
 let spaces: TestSpaces;
@@ -110,6 +111,32 @@ describe('a Space in the user settings', () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toBe('Error: CUDA out of memory');
     await client.close();
+  });
+});
+
+describe('a private Space', () => {
+  const PRIVATE = `${PRIVATE_OWNER}/private-space`;
+
+  it("works for its owner with the owner's token, and stays hidden from others", async () => {
+    const before = hub.requests.length;
+    const alice = await connectClient(`${toolhost.mcpUrl}?gradio=${PRIVATE}`, {
+      era: 'legacy',
+      token: HF_ALICE,
+    });
+    const result = await alice.callTool({ name: 'alice_private-space_private_space_whisper', arguments: {} });
+    expect(textOf(result)).toBe('a secret');
+    const lookup = hub.requests.slice(before).find((r) => r.path === `/api/spaces/${PRIVATE}`);
+    expect(lookup?.authorization).toBe(`Bearer ${HF_ALICE}`);
+    await alice.close();
+
+    // Bob asks after Alice: her discovery is not shared with him.
+    const bob = await connectClient(`${toolhost.mcpUrl}?gradio=${PRIVATE}`, { era: 'legacy', token: HF_BOB });
+    const names = (await bob.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('alice_private-space_status');
+    expect(names).not.toContain('alice_private-space_private_space_whisper');
+    const status = await bob.callTool({ name: 'alice_private-space_status', arguments: {} });
+    expect(textOf(status)).toContain(`Space ${PRIVATE} is unavailable (NOT_FOUND)`);
+    await bob.close();
   });
 });
 

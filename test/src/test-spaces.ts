@@ -1,5 +1,6 @@
 /**
- * Local stand-ins for Gradio Spaces: real MCP servers over real HTTP on 127.0.0.1,
+ * Local stand-ins for Gradio Spaces (`toolhost-test/<name>`, and one private Space
+ * of the emulator's user alice): real MCP servers over real HTTP on 127.0.0.1,
  * built with the SDK server and stateless like Gradio's (a fresh server per POST,
  * GET answered 405). One HTTP server hosts them all at
  * `/{subdomain}/gradio_api/mcp/`; the Hub emulator describes them (`records`).
@@ -149,6 +150,16 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
       run: async () => ({ content: [{ type: 'text', text: 'Error: CUDA out of memory' }], isError: true }),
     },
   },
+  'private-space': {
+    private_space_whisper: {
+      listing: {
+        name: 'private_space_whisper',
+        description: 'A private Space: only its owner may list or call it.',
+        inputSchema: { type: 'object', properties: {} },
+      },
+      run: async () => text('a secret'),
+    },
+  },
   'hang-space': {
     hang_space_wait: {
       listing: {
@@ -164,17 +175,22 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
   },
 };
 
+/** The user of the Hub emulator's fixtures who owns the private test Space. */
+export const PRIVATE_OWNER = 'alice';
+
 /** The Hub's record of a test Space, in the shape of /api/spaces/{id}. */
 function record(name: string, stage: string, index: number): ApiRepo {
   const subdomain = `${OWNER}-${name}`;
+  const isPrivate = name === 'private-space';
+  const owner = isPrivate ? PRIVATE_OWNER : OWNER;
   return {
     _id: `6790a1b2c3d4e5f6010000${String(index).padStart(2, '0')}`,
-    id: `${OWNER}/${name}`,
-    author: OWNER,
+    id: `${owner}/${name}`,
+    author: owner,
     sha: '0000000000000000000000000000000000000000',
     lastModified: '2026-01-01T00:00:00.000Z',
     createdAt: '2026-01-01T00:00:00.000Z',
-    private: false,
+    private: isPrivate,
     gated: false,
     disabled: false,
     subdomain,
