@@ -3,6 +3,7 @@
  * looks Spaces up in the Hub emulator and proxies their tools to local MCP servers
  * that behave like Gradio Spaces (test/src/test-spaces.ts).
  */
+import { DEFAULT_MANIFEST, parseManifest } from '@toolhost/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectClient,
@@ -311,5 +312,27 @@ describe('outbound safety', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('the manifest', () => {
+  it('has the documented spaces defaults and names a bad field', () => {
+    expect(parseManifest(DEFAULT_MANIFEST, 'default').spaces).toEqual({
+      endpoint: 'https://{subdomain}.hf.space/gradio_api/mcp/',
+      allowedHosts: ['*.hf.space'],
+      allowPrivateAddresses: false,
+      timeoutSeconds: 120,
+      enabled: [],
+      maxSpacesPerRequest: 10,
+      toolsTtlSeconds: 300,
+      failureTtlSeconds: 30,
+      discoveryTimeoutSeconds: 10,
+      dropImages: false,
+    });
+    expect(() =>
+      parseManifest({ ...DEFAULT_MANIFEST, spaces: { endpoint: 'ftp://x', enabled: ['nope'] } }, 'm.yaml'),
+    ).toThrow(
+      'm.yaml: spaces.endpoint: must be an http(s) URL template; spaces.enabled[0]: must look like "owner/name"',
+    );
   });
 });
