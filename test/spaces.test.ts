@@ -75,11 +75,13 @@ describe('a Space in the user settings', () => {
       name: string;
       description: string;
       inputSchema: unknown;
+      annotations?: unknown;
     }[];
     const proxied = tools.find((tool) => tool.name === 'toolhost-test_text-space_text_space_echo');
     const upstream = spaces.tools[TEXT_SPACE]![0]!;
     expect(proxied).toBeDefined();
     expect(proxied!.description).toBe(upstream['description']);
+    expect(proxied!.annotations).toEqual({ readOnlyHint: true, openWorldHint: true });
     expect(JSON.stringify(proxied!.inputSchema)).toBe(JSON.stringify(upstream['inputSchema']));
     // Anonymous callers without ?gradio= do not get it.
     const anonymous = await (await postMcp(toolhost.mcpUrl)).text();

@@ -74,6 +74,7 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
       listing: {
         name: 'text_space_echo',
         description: 'Echo the text back, optionally shouted.',
+        annotations: { readOnlyHint: true },
         inputSchema: {
           properties: {
             text: { type: 'string', description: 'What to echo', maxLength: 200 },

@@ -1,4 +1,9 @@
-import { type DynamicTool, defineToolSource, type ToolSourceRequest } from '@toolhost/core';
+import {
+  type DynamicTool,
+  defineToolSource,
+  type ToolAnnotations,
+  type ToolSourceRequest,
+} from '@toolhost/core';
 import { SPACE_ID } from './config';
 import type { UpstreamTool } from './connections';
 import { nameTools, spacePrefix } from './naming';
@@ -24,6 +29,21 @@ function memo(state: SpaceState, name: string, build: () => DynamicTool): Dynami
   return tool;
 }
 
+/** The Space's own hints, kept; a Space is always an open world (it runs someone else's code). */
+function annotationsOf(upstream: UpstreamTool): ToolAnnotations {
+  const hints = upstream.annotations ?? {};
+  const flag = (key: string) => (typeof hints[key] === 'boolean' ? (hints[key] as boolean) : undefined);
+  const readOnly = flag('readOnlyHint');
+  const destructive = flag('destructiveHint');
+  const idempotent = flag('idempotentHint');
+  return {
+    openWorld: true,
+    ...(readOnly !== undefined && { readOnly }),
+    ...(destructive !== undefined && { destructive }),
+    ...(idempotent !== undefined && { idempotent }),
+  };
+}
+
 /** A Space's tool, proxied: the upstream schema and description as they are. */
 function proxiedTool(
   proxy: SpaceProxy,
@@ -36,7 +56,7 @@ function proxiedTool(
     ...(upstream.title !== undefined && { title: upstream.title }),
     description: upstream.description ?? `Tool ${upstream.name} of the Space ${state.id}.`,
     inputSchema: upstream.inputSchema,
-    annotations: { openWorld: true },
+    annotations: annotationsOf(upstream),
     // The proxy times the call out itself, with a message naming the Space; this is a backstop.
     timeoutMs: proxy.config.timeoutSeconds * 1000 + 5_000,
     handler: (args, ctx) => proxy.call(state, upstream.name, args, ctx),
