@@ -105,9 +105,11 @@ describe('settings from Hugging Face', () => {
     });
     try {
       // Alice's fixture enables model_search and hf_whoami: hub_repo_details and model_details are off, and her Space is listed.
+      // The emulator does not know her Space, so it is served as a status tool saying so.
       const alice = 'hf_alice_test_token_000000000000';
       const client = await connectClient(toolhost.mcpUrl, { era: 'legacy', token: alice });
       expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([
+        'evalstate_flux1_schnell_status',
         'hf_whoami',
         'model_search',
       ]);

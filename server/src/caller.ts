@@ -24,7 +24,7 @@ function first(value: unknown): string | undefined {
 
 /**
  * Selection hints from the URL (`?plugins=`, `?tools=`, `?preset=`) and Hugging
- * Face's conventions (`?bouquet=`, `?mix=`, or their `X-MCP-Bouquet` / `X-MCP-Mix`
+ * Face's conventions (`?bouquet=`, `?mix=`, `?gradio=`, or their `X-MCP-Bouquet` / `X-MCP-Mix`
  * headers), so URLs written for Hugging Face's MCP server keep working.
  */
 export function selectionHints(request: FastifyRequest): SelectionHints {
@@ -34,7 +34,10 @@ export function selectionHints(request: FastifyRequest): SelectionHints {
   const tools = list(query['tools']);
   const preset = first(query['preset']) ?? first(query['bouquet']) ?? first(headers['x-mcp-bouquet']);
   const mix = list(query['mix']) ?? list(headers['x-mcp-mix']);
+  // Hugging Face's `?gradio=owner/a,owner/b`: Spaces served for this request only.
+  const spaces = list(query['gradio']);
   return {
+    ...(spaces && { spaces }),
     ...(plugins && { plugins }),
     ...(tools && { tools }),
     ...(preset && { preset }),

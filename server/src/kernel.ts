@@ -2,6 +2,7 @@ import { Kernel, type Telemetry } from '@toolhost/core/kernel';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError } from './manifest';
+import { withSpacesPlugin } from './spaces';
 import { openStores } from './stores';
 
 export interface StartKernelOptions {
@@ -30,7 +31,7 @@ export async function startKernel(
   let kernel: Kernel | undefined;
   const stores = openStores(manifest, baseDir, env, () => kernel!.catalog);
   try {
-    kernel = await Kernel.start(manifest.plugins, {
+    kernel = await Kernel.start(withSpacesPlugin(manifest), {
       logger,
       pluginLogger: pluginLogger(logger),
       env,

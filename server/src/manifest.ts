@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from '@toolhost/core';
 import { parseWindow } from '@toolhost/core/kernel';
+import { spacesConfig } from '@toolhost/plugin-gradio';
 import { parse as parseYaml } from 'yaml';
 
 /** A manifest that cannot be used: the message names the file and the field. */
@@ -132,8 +133,8 @@ export const manifestSchema = z
       .default({}),
     quotas: quotasSection.optional(),
     stores: storesSection.default(storesSection.parse({})),
-    // Sections owned by later features; accepted now so manifests can grow without breaking.
-    spaces: z.unknown().optional(),
+    /** Gradio Spaces as plugins: the config of @toolhost/plugin-gradio, which is loaded for it. */
+    spaces: spacesConfig.default(spacesConfig.parse({})),
   })
   .strict();
 
@@ -149,6 +150,7 @@ export const DEFAULT_MANIFEST: z.input<typeof manifestSchema> = {
     { use: '@toolhost/plugin-spaces' },
     { use: '@toolhost/plugin-papers' },
     { use: '@toolhost/plugin-docs' },
+    { use: '@toolhost/plugin-image-gen' },
   ],
 };
 

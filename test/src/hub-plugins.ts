@@ -1,10 +1,11 @@
 /** Shared pieces for tests of the Hub plugins: the default tool list, manifests, a closed port. */
 import { createServer } from 'node:net';
 
-/** The tools of the built-in default manifest (hub, models, datasets, spaces, papers, docs), sorted. */
+/** The tools of the built-in default manifest (hub, models, datasets, spaces, papers, docs, image-gen), sorted. */
 export const DEFAULT_TOOLS = [
   'dataset_details',
   'dataset_search',
+  'generate_image',
   'hf_doc_fetch',
   'hf_doc_search',
   'hf_whoami',

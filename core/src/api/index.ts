@@ -34,6 +34,14 @@ export type {
   ToolReturn,
 } from './tool';
 export { defineTool, TOOL_NAME } from './tool';
+export type {
+  AnyToolSource,
+  DynamicTool,
+  ToolSource,
+  ToolSourceDefinition,
+  ToolSourceRequest,
+} from './tool-source';
+export { defineToolSource } from './tool-source';
 export type { UpstreamCall, UpstreamOutcome, UpstreamReporter } from './upstream';
 export { upstreamOutcome } from './upstream';
 export { KERNEL_VERSION } from './version';

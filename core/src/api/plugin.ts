@@ -6,6 +6,7 @@ import type { AnyPrompt } from './prompt';
 import type { AnyResource } from './resource';
 import type { ResolvedServices, ServiceRefMap } from './service';
 import type { AnyTool } from './tool';
+import type { AnyToolSource } from './tool-source';
 import type { UpstreamReporter } from './upstream';
 
 /** Plugin ids: lower-case, digits and dashes, as in `plugins/<id>/` and `@toolhost/plugin-<id>`. */
@@ -58,6 +59,8 @@ export interface PluginDefinition<
   tools?: readonly AnyTool[];
   resources?: readonly AnyResource[];
   prompts?: readonly AnyPrompt[];
+  /** Tools that depend on the caller (each enabled Space's tools), asked for on every request. */
+  toolSource?: AnyToolSource;
 }
 
 export type Plugin<

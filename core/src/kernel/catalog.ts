@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AnyPrompt } from '../api/prompt';
 import type { AnyResource } from '../api/resource';
 import type { AnyTool, ToolAnnotations } from '../api/tool';
+import type { DynamicTool } from '../api/tool-source';
 import type { LoadedPlugin } from './host';
 
 /** A tool ready to serve: its MCP descriptor was built once, at load time. */
@@ -83,6 +84,46 @@ function compileTool(def: AnyTool, plugin: LoadedPlugin, options: CatalogOptions
     descriptor,
     cost: def.cost ?? 1,
     timeoutMs: def.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
+    tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
+  });
+}
+
+/** Arguments of a dynamic tool: any object; its owner (a Space) validates against its own schema. */
+const ANY_ARGUMENTS = z.looseObject({});
+
+/**
+ * A dynamic tool ready to serve. Its JSON Schema is used as given — no round trip
+ * through zod, which would lose keywords zod cannot express — and the call gate
+ * only checks that the arguments are an object.
+ */
+export function compileDynamicTool(
+  tool: DynamicTool,
+  plugin: LoadedPlugin,
+  options: CatalogOptions,
+): CompiledTool {
+  const descriptor: McpTool = {
+    name: tool.name,
+    ...(tool.title !== undefined && { title: tool.title }),
+    description: tool.description,
+    inputSchema: tool.inputSchema as McpTool['inputSchema'],
+    ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema as McpTool['outputSchema'] }),
+  };
+  const annotations = mcpAnnotations(tool.title, tool.annotations);
+  if (annotations) descriptor.annotations = annotations;
+  const def = {
+    name: tool.name,
+    description: tool.description,
+    input: ANY_ARGUMENTS,
+    handler: (args: Record<string, unknown>, ctx: Parameters<DynamicTool['handler']>[1]) =>
+      tool.handler(args, ctx),
+  } as unknown as AnyTool;
+  return Object.freeze({
+    name: tool.name,
+    plugin,
+    def,
+    descriptor,
+    cost: tool.cost ?? 1,
+    timeoutMs: tool.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
     tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
   });
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../api/logger';
 import { type AnyPlugin, PLUGIN_ID } from '../api/plugin';
 import type { ServiceRef } from '../api/service';
 import { TOOL_NAME } from '../api/tool';
+import { isToolSource } from '../api/tool-source';
 import type { UpstreamReporter } from '../api/upstream';
 import { KERNEL_VERSION } from '../api/version';
 import { createChildScope, createRootScope, registerValues, type Scope } from './container';
@@ -212,6 +213,18 @@ function validatePlugin(plugin: AnyPlugin, entry: PluginEntry, index: number, lo
           named,
         );
       }
+    }
+  }
+  if (plugin.toolSource !== undefined) {
+    if (!isToolSource(plugin.toolSource))
+      throw new PluginLoadError('has a toolSource not made by defineToolSource', named);
+    for (const ref of Object.values(plugin.toolSource.services ?? {})) {
+      const id = (ref as ServiceRef<unknown>).id;
+      if (!available.has(id))
+        throw new PluginLoadError(
+          `toolSource uses service '${id}', which the plugin neither requires nor provides`,
+          named,
+        );
     }
   }
   for (const resource of plugin.resources ?? []) {

@@ -14,7 +14,9 @@ export { hashToken, InMemoryTokenStore, newToken, TOOLHOST_TOKEN_PREFIX } from '
 export type { Cancellation } from './cancellation';
 export { CancellationSource, cancellationOf } from './cancellation';
 export type { CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
-export { Catalog, toJsonSchema } from './catalog';
+export { Catalog, compileDynamicTool, toJsonSchema } from './catalog';
+export type { DynamicToolRequest } from './dynamic-tools';
+export { DynamicToolSets } from './dynamic-tools';
 export { PluginLoadError } from './errors';
 export type { CallInfo, CallOutcome, ToolCallEvent } from './gate';
 export { CallGate } from './gate';

@@ -7,6 +7,7 @@ import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
 import { InMemorySettingsStore, type SettingsStore } from '../ports/settings-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
+import { DynamicToolSets } from './dynamic-tools';
 import { CallGate, type ToolCallEvent } from './gate';
 import { PluginHost } from './host';
 import { type QuotaConfig, QuotaGuard } from './identity/quota';
@@ -92,6 +93,8 @@ export class Kernel {
   readonly tokens: TokenStore;
   /** Where the kernel and transports report what they serve; forwards to `options.telemetry`. */
   readonly telemetry: TelemetryHub;
+  /** Per-caller tools from plugins' tool sources (each enabled Space's tools). */
+  readonly dynamicTools: DynamicToolSets;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
   private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
@@ -126,6 +129,11 @@ export class Kernel {
       this.bus,
     );
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
+    this.dynamicTools = new DynamicToolSets(
+      host.plugins,
+      { toolTimeoutMs: options.toolTimeoutMs },
+      options.logger,
+    );
     const gate = new CallGate({
       onCall: (event) => {
         const { tool, principal, outcome } = event;
@@ -207,11 +215,21 @@ export class Kernel {
     });
     const settings =
       principal.kind === 'user' ? await this.settings.get(principal.id, credentials) : undefined;
+    const hints = request.hints ?? {};
+    const toolSet = await this.dynamicTools.extend(this.selector.select(principal, settings, hints), {
+      principal,
+      credentials,
+      spaces: [...new Set([...(settings?.spaces ?? []), ...(hints.spaces ?? [])])],
+      logger: request.logger,
+      allows: (pluginId) => this.selector.allows(principal, pluginId),
+      ...(settings?.disabledTools && { disabledTools: settings.disabledTools }),
+      ...(hints.tools && { onlyTools: hints.tools }),
+    });
     const caller: McpCaller = {
       principal,
       credentials,
       account: principal.kind === 'anonymous' ? `anonymous:${request.ip ?? 'local'}` : principal.id,
-      toolSet: this.selector.select(principal, settings, request.hints),
+      toolSet,
       logger: request.logger,
       ...(request.requestId !== undefined && { requestId: request.requestId }),
     };

@@ -38,6 +38,8 @@ export interface SelectionHints {
   tools?: readonly string[];
   preset?: string;
   mix?: readonly string[];
+  /** Spaces (`owner/name`) to add for this request (`?gradio=`), on top of the caller's saved ones. */
+  spaces?: readonly string[];
 }
 
 const key = (list: readonly string[] | undefined) => (list ? [...list].sort().join(',') : '*');
@@ -101,6 +103,12 @@ export class Selector {
       )
       .map((t) => t.name);
     return { plugins, tools };
+  }
+
+  /** Is this plugin within the caller's policy bound? (Plugins that offer only per-caller tools too.) */
+  allows(principal: Principal, pluginId: string): boolean {
+    const bound = this.bound(principal);
+    return bound === 'all' || this.expand(bound).includes(pluginId);
   }
 
   /** Every plugin id a policy list or preset names, for validation and listing. */

@@ -1,0 +1,68 @@
+import { hasBrand, TOOL_SOURCE_BRAND } from './brand';
+import type { ContentBlock, ToolResult } from './content';
+import type { MaybePromise, ToolContext } from './context';
+import type { Logger } from './logger';
+import type { Credentials, Principal } from './principal';
+import type { ResolvedServices, ServiceRefMap } from './service';
+import type { ToolAnnotations } from './tool';
+
+/** Who asks for tools, and which per-caller choices a source may act on. */
+export interface ToolSourceRequest<S extends ServiceRefMap | undefined = undefined> {
+  /** The services this source declared in `services`. */
+  readonly services: ResolvedServices<S>;
+  readonly principal: Principal;
+  readonly credentials: Credentials;
+  /** Spaces (`owner/name`) the caller chose: saved settings, then `?gradio=`; deduplicated, in order. */
+  readonly spaces: readonly string[];
+  readonly logger: Logger;
+}
+
+/**
+ * A tool that exists only for some callers, discovered at request time (a Space's
+ * tools). Its JSON Schema is listed exactly as given: the kernel only checks that
+ * the arguments are an object and leaves the rest to the tool's owner.
+ */
+export interface DynamicTool {
+  readonly name: string;
+  readonly title?: string;
+  readonly description: string;
+  /** A JSON Schema object, passed through to `tools/list` unchanged. */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+  readonly outputSchema?: Readonly<Record<string, unknown>>;
+  readonly annotations?: ToolAnnotations;
+  /** Quota units one call costs (default 1). */
+  readonly cost?: number;
+  /** Per-call timeout in milliseconds (default: the kernel's `toolTimeoutMs`). */
+  readonly timeoutMs?: number;
+  handler(
+    args: Record<string, unknown>,
+    ctx: ToolContext,
+  ): MaybePromise<string | ContentBlock[] | ToolResult>;
+}
+
+export interface ToolSourceDefinition<S extends ServiceRefMap | undefined> {
+  /** Services the source uses; each must be required or provided by the plugin. */
+  services?: S;
+  /**
+   * The tools this caller gets on top of the static ones. Called for every request,
+   * so answer from a cache; return the same DynamicTool objects for the same tools
+   * and the kernel reuses what it built for them (descriptors, the merged list).
+   */
+  tools(request: ToolSourceRequest<S>): MaybePromise<readonly DynamicTool[]>;
+}
+
+export type ToolSource<S extends ServiceRefMap | undefined = ServiceRefMap | undefined> = Readonly<
+  ToolSourceDefinition<S>
+> & { readonly [TOOL_SOURCE_BRAND]: true };
+
+// biome-ignore lint/suspicious/noExplicitAny: the kernel handles sources of every service shape.
+export type AnyToolSource = ToolSource<any>;
+
+/** Declare a per-caller tool source (`definePlugin({ toolSource })`). */
+export function defineToolSource<S extends ServiceRefMap | undefined = undefined>(
+  definition: ToolSourceDefinition<S>,
+): ToolSource<S> {
+  return Object.freeze({ ...definition, [TOOL_SOURCE_BRAND]: true as const });
+}
+
+export const isToolSource = (value: unknown): value is AnyToolSource => hasBrand(value, TOOL_SOURCE_BRAND);

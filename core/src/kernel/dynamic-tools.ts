@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../api/logger';
+import type { Credentials, Principal } from '../api/principal';
+import type { ServiceRef } from '../api/service';
+import type { AnyToolSource, DynamicTool } from '../api/tool-source';
+import { type CatalogOptions, type CompiledTool, compileDynamicTool } from './catalog';
+import type { LoadedPlugin } from './host';
+import { ToolSet } from './toolset';
+
+/** What a caller brings that tool sources may act on. */
+export interface DynamicToolRequest {
+  readonly principal: Principal;
+  readonly credentials: Credentials;
+  readonly spaces: readonly string[];
+  readonly logger: Logger;
+  /** May this caller use tools of this plugin (their policy bound)? */
+  readonly allows: (pluginId: string) => boolean;
+  /** Tool names the caller switched off (settings) or narrowed to (`?tools=`). */
+  readonly disabledTools?: readonly string[];
+  readonly onlyTools?: readonly string[];
+}
+
+interface Source {
+  readonly plugin: LoadedPlugin;
+  readonly source: AnyToolSource;
+}
+
+interface Compiled {
+  readonly id: number;
+  readonly tool: CompiledTool;
+}
+
+/**
+ * The kernel seam for per-caller tools: plugins with a `toolSource` add tools to a
+ * caller's static ToolSet at request time. Each DynamicTool object is compiled
+ * once (kept while the source keeps it), and each distinct combination of static
+ * ToolSet and dynamic tools is merged once, so a steady caller costs one source
+ * call (a cache lookup in the source) and one map lookup.
+ */
+export class DynamicToolSets {
+  private readonly sources: readonly Source[];
+  private readonly compiled = new WeakMap<DynamicTool, Compiled>();
+  private readonly merged = new Map<string, ToolSet>();
+  private nextId = 0;
+
+  constructor(
+    plugins: readonly LoadedPlugin[],
+    private readonly options: CatalogOptions,
+    private readonly logger: Logger,
+    private readonly maxMerged = 1_000,
+  ) {
+    this.sources = plugins
+      .filter((plugin) => plugin.plugin.toolSource !== undefined)
+      .map((plugin) => ({ plugin, source: plugin.plugin.toolSource! }));
+  }
+
+  /** The static ToolSet plus what the sources give this caller; the static one itself when they give nothing. */
+  async extend(base: ToolSet, request: DynamicToolRequest): Promise<ToolSet> {
+    const sources = this.sources.filter(({ plugin }) => request.allows(plugin.id));
+    if (sources.length === 0) return base;
+    const lists = await Promise.all(sources.map((source) => this.ask(source, request)));
+    const disabled = new Set(request.disabledTools ?? []);
+    const only = request.onlyTools ? new Set(request.onlyTools) : undefined;
+    const added: Compiled[] = [];
+    const names = new Set<string>();
+    for (const [index, tools] of lists.entries()) {
+      for (const tool of tools) {
+        if (disabled.has(tool.name) || (only && !only.has(tool.name))) continue;
+        if (base.tools.has(tool.name) || names.has(tool.name)) {
+          request.logger.warn(
+            { plugin: sources[index]!.plugin.id, tool: tool.name },
+            'a dynamic tool has the name of another tool; it is left out',
+          );
+          continue;
+        }
+        names.add(tool.name);
+        added.push(this.compile(tool, sources[index]!.plugin));
+      }
+    }
+    if (added.length === 0) return base;
+    const mergeKey = `${base.key}|${added.map((c) => c.id).join(',')}`;
+    let toolSet = this.merged.get(mergeKey);
+    if (!toolSet) {
+      const key = createHash('sha256').update(mergeKey).digest('base64url').slice(0, 22);
+      toolSet = new ToolSet(key, [...base.tools.values(), ...added.map((c) => c.tool)], base.resources, [
+        ...base.prompts.values(),
+      ]);
+      if (this.merged.size >= this.maxMerged) this.merged.delete(this.merged.keys().next().value!);
+      this.merged.set(mergeKey, toolSet);
+    }
+    return toolSet;
+  }
+
+  private async ask(
+    { plugin, source }: Source,
+    request: DynamicToolRequest,
+  ): Promise<readonly DynamicTool[]> {
+    try {
+      const services = Object.fromEntries(
+        Object.entries(source.services ?? {}).map(([key, ref]) => [
+          key,
+          plugin.scope!.resolve((ref as ServiceRef<unknown>).id),
+        ]),
+      );
+      return await source.tools({
+        services: services as never,
+        principal: request.principal,
+        credentials: request.credentials,
+        spaces: request.spaces,
+        logger: plugin.logger,
+      });
+    } catch (error) {
+      // A failing source costs the caller its tools, never the request.
+      this.logger.error({ err: error, plugin: plugin.id }, 'tool source failed; its tools are left out');
+      return [];
+    }
+  }
+
+  private compile(tool: DynamicTool, plugin: LoadedPlugin): Compiled {
+    let compiled = this.compiled.get(tool);
+    if (!compiled) {
+      compiled = { id: this.nextId++, tool: compileDynamicTool(tool, plugin, this.options) };
+      this.compiled.set(tool, compiled);
+    }
+    return compiled;
+  }
+}

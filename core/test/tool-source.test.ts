@@ -1,0 +1,106 @@
+/** The per-caller tool seam: plugins' tool sources add tools to a caller's ToolSet at request time. */
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamicTool, definePlugin, defineTool, defineToolSource, z } from '../src/api/index';
+import { CancellationSource, Kernel } from '../src/kernel/index';
+
+const logger = pino({ level: 'silent' });
+const SCHEMA = { properties: { text: { type: 'string' } }, type: 'object', $defs: { unused: {} } };
+
+/** One tool per chosen "Space", built once per name so equal selections get the same objects. */
+const built = new Map<string, DynamicTool>();
+const dynamic = (name: string): DynamicTool => {
+  let tool = built.get(name);
+  if (!tool) {
+    tool = {
+      name,
+      description: `proxied ${name}`,
+      inputSchema: SCHEMA,
+      handler: (args) => `${name} got ${JSON.stringify(args)}`,
+    };
+    built.set(name, tool);
+  }
+  return tool;
+};
+
+const source = definePlugin({
+  id: 'remote',
+  version: '1.0.0',
+  kernel: '^0.1.0',
+  toolSource: defineToolSource({
+    tools: ({ spaces }) => spaces.map((id) => dynamic(id.replace('/', '_'))),
+  }),
+});
+const local = definePlugin({
+  id: 'local',
+  version: '1.0.0',
+  kernel: '^0.1.0',
+  tools: [
+    defineTool({ name: 'owner_taken', description: 'static', input: z.object({}), handler: () => 'static' }),
+  ],
+});
+
+let kernel: Kernel;
+beforeAll(async () => {
+  kernel = await Kernel.fromPlugins([{ plugin: local }, { plugin: source }], {
+    logger,
+    access: { anonymous: ['local'], authenticated: 'all', plans: {}, defaults: 'all', presets: {} },
+    auth: { hf: false },
+  });
+});
+afterAll(() => kernel.shutdown());
+
+async function toolSetFor(spaces: string[]) {
+  const resolution = await kernel.resolveCaller({ logger, hints: { spaces } });
+  if (!resolution.ok) throw new Error('refused');
+  return resolution.caller;
+}
+
+describe('tool sources', () => {
+  it('add per-caller tools with their JSON Schema as given, and only within the policy bound', async () => {
+    // Anonymous callers may use `local` only: the source is not asked.
+    const anonymous = await toolSetFor(['owner/a']);
+    expect([...anonymous.toolSet.tools.keys()]).toEqual(['owner_taken']);
+    expect(anonymous.toolSet).toBe((await toolSetFor([])).toolSet);
+  });
+
+  it('merge once per distinct set, and leave out names that collide with static tools', async () => {
+    const kernelOpen = await Kernel.fromPlugins([{ plugin: local }, { plugin: source }], { logger });
+    try {
+      const resolve = async (spaces: string[]) => {
+        const r = await kernelOpen.resolveCaller({ logger, hints: { spaces } });
+        if (!r.ok) throw new Error('refused');
+        return r.caller;
+      };
+      const one = await resolve(['owner/a', 'owner/taken']);
+      expect([...one.toolSet.tools.keys()]).toEqual(['owner_taken', 'owner_a']);
+      expect(one.toolSet.tools.get('owner_taken')!.def.description).toBe('static');
+      expect(JSON.stringify(one.toolSet.listResult().tools[1]!.inputSchema)).toBe(JSON.stringify(SCHEMA));
+      expect((await resolve(['owner/a'])).toolSet).toBe(one.toolSet);
+      expect((await resolve(['owner/b'])).toolSet).not.toBe(one.toolSet);
+      const result = await kernelOpen.ops.callTool(
+        one.toolSet,
+        'owner_a',
+        { text: 'hi' },
+        {
+          principal: one.principal,
+          credentials: one.credentials,
+          requestId: 'r1',
+          cancellation: new CancellationSource(),
+          logger,
+        },
+      );
+      expect(result).toEqual({ content: [{ type: 'text', text: 'owner_a got {"text":"hi"}' }] });
+      const invalid = await kernelOpen.ops.callTool(one.toolSet, 'owner_a', 'not an object', {
+        principal: one.principal,
+        credentials: one.credentials,
+        requestId: 'r2',
+        cancellation: new CancellationSource(),
+        logger,
+      });
+      expect(invalid.isError).toBe(true);
+    } finally {
+      await kernelOpen.shutdown();
+    }
+  });
+});

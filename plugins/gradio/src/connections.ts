@@ -1,0 +1,181 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  type CallToolResult,
+  Client,
+  type ProgressCallback,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
+import { KERNEL_VERSION, z } from '@toolhost/core';
+import { createGuardedFetch, type GuardedFetch, type OutboundPolicy } from './outbound';
+
+/** A tool as the Space lists it; `inputSchema` is kept exactly as received. */
+export interface UpstreamTool {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly inputSchema: Record<string, unknown>;
+  readonly annotations?: Record<string, unknown>;
+}
+
+/*
+ * tools/list is read with this loose schema instead of the SDK's own: the SDK's
+ * zod schema rebuilds `inputSchema` with `type`, `properties` and `required`
+ * first, and the upstream schema must reach our callers byte for byte.
+ */
+const jsonObject = z.record(z.string(), z.unknown());
+const toolsListResult = z.object({
+  tools: z.array(
+    z.looseObject({
+      name: z.string().min(1),
+      title: z.string().optional(),
+      description: z.string().optional(),
+      inputSchema: jsonObject,
+      annotations: jsonObject.optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+/** Pages of tools/list read at most (a Space with more is truncated). */
+const MAX_PAGES = 10;
+
+export interface CallOptions {
+  /** The caller's Hub token, sent as `X-HF-Authorization` so the Space bills the caller. */
+  readonly token?: string;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs: number;
+  readonly onprogress?: ProgressCallback;
+}
+
+/**
+ * The call a request to a Space is made for, read by the guarded fetch: the
+ * caller's token goes into a header, and the call's signal aborts the HTTP
+ * exchange. Aborting the exchange is what stops a stateless Space (Gradio): it
+ * cannot route a `notifications/cancelled` sent on another request, but it sees
+ * its response stream closed.
+ */
+interface CurrentCall {
+  readonly token: string | undefined;
+  readonly signal?: AbortSignal;
+}
+const currentCall = new AsyncLocalStorage<CurrentCall>();
+
+/**
+ * One SDK client per Space endpoint, connected on first use and reused by every
+ * call and caller: Gradio's MCP servers are stateless, and each request carries
+ * its caller's token in a header. All clients share one undici pool, so calls to
+ * a Space ride the same keep-alive connection.
+ */
+export class SpaceConnections {
+  private readonly clients = new Map<string, Promise<Client>>();
+  private readonly http: GuardedFetch;
+
+  constructor(policy: OutboundPolicy) {
+    this.http = createGuardedFetch(policy, () => {
+      const call = currentCall.getStore();
+      return {
+        ...(call?.token && { headers: { 'x-hf-authorization': `Bearer ${call.token}` } }),
+        ...(call?.signal && { signal: call.signal }),
+      };
+    });
+  }
+
+  /**
+   * The transport's fetch, minus its standing GET stream: the proxy answers each
+   * call on that call's own response and has no use for server-initiated
+   * messages (Gradio refuses the GET anyway), so the GET is answered 405 here
+   * instead of costing every Space a request and a connection of its own.
+   */
+  private readonly fetchPosts = (url: string | URL, init?: RequestInit): Promise<Response> =>
+    (init?.method ?? 'GET').toUpperCase() === 'GET'
+      ? Promise.resolve(new Response(null, { status: 405, headers: { allow: 'POST' } }))
+      : this.http.fetch(url, init);
+
+  async listTools(url: string, options: CallOptions): Promise<UpstreamTool[]> {
+    return this.withClient(url, options, async (client) => {
+      const tools: UpstreamTool[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const result = await client.request(
+          { method: 'tools/list', ...(cursor !== undefined && { params: { cursor } }) },
+          toolsListResult,
+          { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) },
+        );
+        tools.push(...(result.tools as UpstreamTool[]));
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+      }
+      return tools;
+    });
+  }
+
+  async callTool(
+    url: string,
+    name: string,
+    args: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<CallToolResult> {
+    return this.withClient(url, options, (client) =>
+      client.callTool(
+        { name, arguments: args },
+        {
+          timeout: options.timeoutMs,
+          maxTotalTimeout: options.timeoutMs,
+          ...(options.signal && { signal: options.signal }),
+          ...(options.onprogress && { onprogress: options.onprogress, resetTimeoutOnProgress: true }),
+        },
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.allSettled(clients.map(async (client) => (await client).close()));
+    await this.http.close();
+  }
+
+  /** Run `use` as this call: its token on every request, and its HTTP exchanges ended when it ends. */
+  private async withClient<T>(
+    url: string,
+    options: CallOptions,
+    use: (client: Client) => Promise<T>,
+  ): Promise<T> {
+    const client = await currentCall.run({ token: options.token }, () => this.client(url, options));
+    const done = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, done.signal]) : done.signal;
+    try {
+      return await currentCall.run({ token: options.token, signal }, () => use(client));
+    } finally {
+      // On timeout or cancel the SDK gives up on the answer; this also closes the exchange upstream.
+      done.abort();
+    }
+  }
+
+  private client(url: string, options: CallOptions): Promise<Client> {
+    let client = this.clients.get(url);
+    if (!client) {
+      client = this.connect(url, options);
+      this.clients.set(url, client);
+      // A failed or closed connection is forgotten, so the next call connects afresh.
+      client.catch(() => this.clients.delete(url));
+    }
+    return client;
+  }
+
+  private connect(url: string, options: CallOptions): Promise<Client> {
+    const client = new Client({ name: 'toolhost', version: KERNEL_VERSION });
+    const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: this.fetchPosts });
+    client.onclose = () => {
+      if (this.clients.get(url) === connected) this.clients.delete(url);
+    };
+    const connected = (async () => {
+      await client.connect(transport, {
+        timeout: options.timeoutMs,
+        ...(options.signal && { signal: options.signal }),
+      });
+      return client;
+    })();
+    return connected;
+  }
+}

@@ -1,0 +1,36 @@
+import { definePlugin } from '@toolhost/core';
+import { hubService } from '@toolhost/plugin-hub';
+import { spacesConfig } from './config';
+import { gradioService } from './service';
+import { spaceTools } from './space-tools';
+import { SpaceProxy } from './spaces';
+
+export { SPACE_ID, type SpacesConfig, spacesConfig } from './config';
+export type { UpstreamTool } from './connections';
+export { proxiedToolName, spacePrefix } from './naming';
+export { hostAllowed, isPrivateAddress, OutboundRefusal } from './outbound';
+export { gradioService } from './service';
+export { type SpaceCall, SpaceProxy, type SpaceState } from './spaces';
+
+/**
+ * Gradio Spaces as plugins: every Space a caller enabled (the manifest's
+ * `spaces.enabled`, their settings, `?gradio=`) is discovered at request time and
+ * its MCP tools are proxied. The server passes the manifest's `spaces` section as
+ * this plugin's config.
+ */
+export default definePlugin({
+  id: 'gradio',
+  version: '0.1.0',
+  title: 'Gradio Spaces',
+  description: 'Each enabled Gradio Space served as a plugin whose MCP tools are proxied.',
+  kernel: '^0.1.0',
+  config: spacesConfig,
+  requires: { hub: hubService },
+  provides: { gradio: gradioService },
+  setup({ config, services, logger, onShutdown, reportUpstream }) {
+    const proxy = new SpaceProxy(services.hub, config, logger, reportUpstream);
+    onShutdown(() => proxy.close());
+    return { gradio: proxy };
+  },
+  toolSource: spaceTools,
+});

@@ -1,0 +1,222 @@
+import type { CallToolResult } from '@modelcontextprotocol/client';
+import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import {
+  type ContentBlock,
+  type Credentials,
+  isToolError,
+  type Logger,
+  type ToolContext,
+  ToolError,
+  type ToolResult,
+  toolResult,
+  type UpstreamOutcome,
+  type UpstreamReporter,
+} from '@toolhost/core';
+import { type HubClient, HubNotFoundError } from '@toolhost/plugin-hub';
+import type { SpacesConfig } from './config';
+import { SpaceConnections, type UpstreamTool } from './connections';
+import { refusalOf } from './outbound';
+
+/** What discovery learned about a Space: its endpoint and tools, or why it cannot be used. */
+export type SpaceState =
+  | { readonly ok: true; readonly id: string; readonly url: string; readonly tools: readonly UpstreamTool[] }
+  | { readonly ok: false; readonly id: string; readonly status: string; readonly message: string };
+
+interface Cached {
+  readonly expires: number;
+  readonly state: Promise<SpaceState>;
+}
+
+/** How a call identifies its caller to the Hub and the Space. */
+export interface SpaceCall {
+  readonly credentials: Credentials;
+  /** Caches keep private Spaces and failures per caller. */
+  readonly principalId: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Gradio's own rule for a Space's subdomain, when the Hub does not say it. */
+const defaultSubdomain = (id: string) => id.toLowerCase().replace(/[/_.]/g, '-');
+
+const formatSeconds = (s: number) => `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+
+/**
+ * Reaches Spaces: discovers them (the Hub's `/api/spaces/{id}`, then the Space's
+ * MCP tools/list, cached with a TTL and failures cached briefly) and calls their
+ * tools over reused connections. Provided to other plugins as the `gradio` service.
+ */
+export class SpaceProxy {
+  private readonly cache = new Map<string, Cached>();
+  /** Spaces the Hub said are private: their tools are cached per caller, never shared. */
+  private readonly privateSpaces = new Set<string>();
+  readonly connections: SpaceConnections;
+
+  constructor(
+    private readonly hub: HubClient,
+    readonly config: SpacesConfig,
+    private readonly logger: Logger,
+    private readonly reportUpstream: UpstreamReporter = () => {},
+  ) {
+    this.connections = new SpaceConnections(config);
+  }
+
+  /** The Space's endpoint and tools, or a failure naming its status; never throws. */
+  discover(id: string, call: SpaceCall): Promise<SpaceState> {
+    const now = Date.now();
+    const personal = `${id}#${call.principalId}`;
+    for (const key of [id, personal]) {
+      const hit = this.cache.get(key);
+      if (hit && hit.expires > now) return hit.state;
+      if (hit) this.cache.delete(key);
+    }
+    const state = this.lookup(id, call);
+    // Until it settles, concurrent requests share this discovery (no stampede).
+    this.cache.set(personal, { expires: Number.POSITIVE_INFINITY, state });
+    void state.then(({ ok }) => {
+      this.cache.delete(personal);
+      // A discovery cut short by its caller's cancel says nothing about the Space.
+      if (call.signal?.aborted) return;
+      const ttl = (ok ? this.config.toolsTtlSeconds : this.config.failureTtlSeconds) * 1000;
+      if (ttl === 0) return;
+      // Public Spaces' tools are shared by every caller; private ones and failures stay per caller.
+      const shared = ok && !this.privateSpaces.has(id);
+      this.cache.set(shared ? id : personal, { expires: Date.now() + ttl, state });
+      if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
+    });
+    return state;
+  }
+
+  /** Call a Space's tool for a caller: progress relayed, cancellation and timeout applied, errors named. */
+  async call(
+    state: Extract<SpaceState, { ok: true }>,
+    tool: string,
+    args: Record<string, unknown>,
+    ctx: Pick<ToolContext, 'credentials' | 'signal' | 'progress'>,
+    options: { dropImages?: boolean } = {},
+  ): Promise<ToolResult> {
+    const timeoutMs = this.config.timeoutSeconds * 1000;
+    const started = performance.now();
+    const report = (outcome: UpstreamOutcome) =>
+      this.reportUpstream({ service: 'space', durationMs: performance.now() - started, outcome });
+    let result: CallToolResult;
+    try {
+      result = await this.connections.callTool(state.url, tool, args, {
+        ...(ctx.credentials.hfToken !== undefined && { token: ctx.credentials.hfToken }),
+        signal: ctx.signal,
+        timeoutMs,
+        onprogress: (p) => void ctx.progress(p.progress, p.total, p.message).catch(() => {}),
+      });
+    } catch (error) {
+      if (ctx.signal.aborted) {
+        report('cancelled');
+        throw ctx.signal.reason ?? error;
+      }
+      // A refused destination was never contacted: nothing upstream to report.
+      if (!refusalOf(error)) report(isTimeout(error) ? 'timeout' : 'network_error');
+      throw this.callError(state.id, error);
+    }
+    report('ok');
+    const drop = options.dropImages ?? this.config.dropImages;
+    const content = drop ? dropImages(result.content as ContentBlock[]) : (result.content as ContentBlock[]);
+    return toolResult({
+      content,
+      ...(result.structuredContent != null && {
+        structuredContent: result.structuredContent as Record<string, unknown>,
+      }),
+      ...(result.isError === true && { isError: true }),
+    });
+  }
+
+  /** The failure of a Space that cannot be used, as the error a call returns. */
+  unavailable(state: Extract<SpaceState, { ok: false }>): ToolError {
+    return new ToolError(`Space ${state.id} is unavailable (${state.status}): ${state.message}`);
+  }
+
+  async close(): Promise<void> {
+    await this.connections.close();
+  }
+
+  private async lookup(id: string, call: SpaceCall): Promise<SpaceState> {
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(this.config.discoveryTimeoutSeconds * 1000),
+      ...(call.signal ? [call.signal] : []),
+    ]);
+    let url: string;
+    try {
+      const info = await this.hub.spaceInfo(id, { credentials: call.credentials, signal });
+      if (info.private) this.privateSpaces.add(id);
+      const stage = info.stage ?? 'UNKNOWN';
+      if (stage !== 'RUNNING') {
+        return {
+          ok: false,
+          id,
+          status: stage,
+          message: `the Space is not running; open https://huggingface.co/spaces/${id} to start it, then try again.`,
+        };
+      }
+      url = this.config.endpoint
+        .replaceAll('{subdomain}', info.subdomain ?? defaultSubdomain(id))
+        .replaceAll('{id}', id);
+    } catch (error) {
+      if (error instanceof HubNotFoundError) {
+        return {
+          ok: false,
+          id,
+          status: 'NOT_FOUND',
+          message: 'no such Space on the Hub (or it is private).',
+        };
+      }
+      return { ok: false, id, status: 'HUB_ERROR', message: hubMessage(error, signal) };
+    }
+    try {
+      const tools = await this.connections.listTools(url, {
+        ...(call.credentials.hfToken !== undefined && { token: call.credentials.hfToken }),
+        signal,
+        timeoutMs: this.config.discoveryTimeoutSeconds * 1000,
+      });
+      return { ok: true, id, url, tools };
+    } catch (error) {
+      const failure = this.callError(id, error);
+      this.logger.warn({ space: id, err: error }, 'Space discovery failed');
+      const refused = refusalOf(error) !== undefined;
+      return {
+        ok: false,
+        id,
+        status: refused ? 'REFUSED' : 'UNREACHABLE',
+        message: failure.message.replace(`Space ${id} `, ''),
+      };
+    }
+  }
+
+  private callError(id: string, error: unknown): ToolError {
+    if (isToolError(error)) return error;
+    const refusal = refusalOf(error);
+    if (refusal) return new ToolError(`Space ${id} was not contacted: ${refusal.message}.`);
+    if (isTimeout(error)) {
+      return new ToolError(
+        `Space ${id} did not answer within ${formatSeconds(this.config.timeoutSeconds)} (spaces.timeoutSeconds); it may be busy or waking up. Try again later.`,
+      );
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn({ space: id, err: error }, 'Space call failed');
+    return new ToolError(`Space ${id} could not be reached or refused the call: ${message}`);
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
+}
+
+function hubMessage(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return 'the Hub did not answer in time.';
+  return isToolError(error) ? error.message : 'the Hub lookup failed.';
+}
+
+/** Image blocks replaced by a short note, for clients that cannot show images. */
+function dropImages(content: readonly ContentBlock[]): ContentBlock[] {
+  return content.map((block) =>
+    block.type === 'image'
+      ? { type: 'text', text: `[image (${block.mimeType}) left out: spaces.dropImages is on]` }
+      : block,
+  );
+}
