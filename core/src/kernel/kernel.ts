@@ -3,6 +3,7 @@ import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
+import { InMemorySessionEventStores, type SessionEventStores } from '../ports/event-store';
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
 import { InMemorySettingsStore, type SettingsStore } from '../ports/settings-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
@@ -16,7 +17,9 @@ import { SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
+import { PrincipalScopedListenBus } from './mcp/listen-bus';
 import { createSdkServer } from './mcp/sdk-server';
+import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
 import { ToolSetCache } from './toolset';
 
@@ -52,6 +55,19 @@ export interface KernelOptions {
   stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore };
   /** The MCP endpoint's public URL (the JWT audience). */
   resourceUrl?: string;
+  /** 2025-era stateful sessions (server push); off by default: stateless scales out. */
+  sessions?: SessionSettings;
+}
+
+export interface SessionSettings {
+  /** Refuse new sessions beyond this many open ones (default 1000). */
+  maxSessions?: number;
+  /** Close sessions unused for this long (default 30 min). */
+  idleTimeoutMs?: number;
+  /** SSE keep-alive ping interval (default 15 s). */
+  keepAliveMs?: number;
+  /** Where session events are kept for resumption (default: in memory, 1000 per session). */
+  eventStores?: SessionEventStores;
 }
 
 /** What the transport knows about a request before it is dispatched. */
@@ -87,6 +103,8 @@ export class Kernel {
   readonly settings: SettingsService;
   readonly selector: Selector;
   readonly tokens: TokenStore;
+  /** Open 2025-era sessions; undefined when sessions are off. */
+  readonly sessions: SessionManager | undefined;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
   private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
@@ -133,9 +151,21 @@ export class Kernel {
       capabilities: this.capabilities(),
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };
+    const onError = (error: Error) => options.logger.debug({ err: error }, 'MCP request rejected by the SDK');
+    this.sessions =
+      options.sessions &&
+      new SessionManager(this.ops, this.identity, this.bus, {
+        maxSessions: options.sessions.maxSessions ?? 1_000,
+        idleTimeoutMs: options.sessions.idleTimeoutMs ?? 30 * 60_000,
+        keepAliveMs: options.sessions.keepAliveMs ?? 15_000,
+        eventStores: options.sessions.eventStores ?? new InMemorySessionEventStores(),
+        onError,
+      });
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
       directPath: options.directPath,
-      onError: (error) => options.logger.debug({ err: error }, 'MCP request rejected by the SDK'),
+      onError,
+      ...(this.sessions && { sessions: this.sessions }),
+      listenBus: new PrincipalScopedListenBus(this.bus),
     });
   }
 
@@ -198,7 +228,8 @@ export class Kernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle {
-    return serveStdio(() => createSdkServer(this.ops, this.identity, caller), {
+    // stdio is one stateful connection: the client can answer elicitation and sampling.
+    return serveStdio(() => createSdkServer(this.ops, this.identity, caller, { interactive: true }), {
       legacy: 'serve',
       ...(streams && {
         transport: new StdioServerTransport(streams.stdin as never, streams.stdout as never),
@@ -225,9 +256,12 @@ export class Kernel {
     const completes =
       prompts.some((p) => p.def.complete) ||
       resources.some((r) => (r.def as { complete?: unknown }).complete);
+    // Server push (sessions) adds logging and resource subscriptions.
+    const push = this.options.sessions !== undefined;
     return {
       tools: { listChanged: true },
-      ...(resources.length > 0 && { resources: { listChanged: true } }),
+      ...(push && { logging: {} }),
+      ...(resources.length > 0 && { resources: { listChanged: true, ...(push && { subscribe: true }) } }),
       ...(prompts.length > 0 && { prompts: { listChanged: true } }),
       ...(completes && { completions: {} }),
     };

@@ -11,34 +11,23 @@ import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
+import type { PrincipalScopedListenBus } from './listen-bus';
 import { createSdkServer } from './sdk-server';
+import type { SessionManager } from './sessions';
+import { isEventStream, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
   /** Serve hot stateless methods without the SDK's per-request machinery (default true). */
   directPath?: boolean;
   /** Report out-of-band SDK errors (rejected requests, transport faults). */
   onError?: (error: Error) => void;
+  /** 2025-era stateful sessions; without them every 2025 request is served statelessly. */
+  sessions?: SessionManager;
+  /** Feeds `subscriptions/listen` streams (2026-07-28), scoped to the caller that opened each. */
+  listenBus?: PrincipalScopedListenBus;
 }
 
 const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
-
-function toWebRequest(request: McpHttpRequest): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
-  const hasBody = request.method === 'POST';
-  return new Request(request.url, {
-    method: request.method,
-    headers,
-    signal: request.cancellation.signal,
-    ...(hasBody && {
-      body: request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body)),
-    }),
-  });
-}
 
 /** A 2025-era request that asked for progress gets an SSE response so progress can reach it. */
 function wantsStream(body: unknown): boolean {
@@ -48,40 +37,6 @@ function wantsStream(body: unknown): boolean {
       (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta?.progressToken !==
       undefined,
   );
-}
-
-function isEventStream(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-}
-
-/** Pass a stream through, running `done` once when it ends or the client cancels it. */
-function onStreamEnd(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let finished = false;
-  const finish = () => {
-    if (!finished) {
-      finished = true;
-      done();
-    }
-  };
-  return new ReadableStream({
-    async pull(controller) {
-      try {
-        const { done: end, value } = await reader.read();
-        if (end) {
-          finish();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        finish();
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      finish();
-      return reader.cancel(reason).catch(() => {});
-    },
-  });
 }
 
 /**
@@ -100,12 +55,16 @@ export class McpHttpEndpoint {
   private readonly callers = new WeakMap<Request, McpCaller>();
   /** How many requests each path answered (for tests, metrics and the dashboard). */
   readonly served = { direct: 0, sdk: 0 };
+  private readonly sessions: SessionManager | undefined;
+  private readonly listenBus: PrincipalScopedListenBus | undefined;
 
   constructor(
     private readonly ops: McpOperations,
     private readonly identity: ServerIdentity,
     options: McpHttpEndpointOptions = {},
   ) {
+    this.sessions = options.sessions;
+    this.listenBus = options.listenBus;
     this.direct = options.directPath === false ? undefined : new DirectPath(ops, identity);
     this.quick = this.direct && new QuickClassifier();
     const factory = ({ requestInfo }: { requestInfo?: Request }) => {
@@ -114,11 +73,19 @@ export class McpHttpEndpoint {
       return createSdkServer(ops, identity, caller);
     };
     const onerror = (error: Error) => options.onError?.(error);
-    this.modern = createMcpHandler(factory, { legacy: 'reject', onerror });
+    this.modern = createMcpHandler(factory, {
+      legacy: 'reject',
+      onerror,
+      ...(options.listenBus && { bus: options.listenBus }),
+    });
     this.legacyNonPost = legacyStatelessFallback(factory, onerror);
   }
 
   async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+    if (this.sessions?.claims(request)) {
+      this.served.sdk++;
+      return this.sessions.handle(request);
+    }
     const isJson = isJsonContentType(header(request.headers['content-type']));
     if (request.method !== 'POST' || request.body === undefined || !isJson) {
       this.served.sdk++;
@@ -150,18 +117,16 @@ export class McpHttpEndpoint {
   }
 
   async close(): Promise<void> {
+    await this.sessions?.close();
     await this.modern.close();
   }
 
   private async serveModern(request: McpHttpRequest): Promise<McpHttpResponse> {
     const web = toWebRequest(request);
     this.callers.set(web, request.caller);
-    return {
-      response: await this.modern.fetch(
-        web,
-        request.body === undefined ? undefined : { parsedBody: request.body },
-      ),
-    };
+    const serve = () =>
+      this.modern.fetch(web, request.body === undefined ? undefined : { parsedBody: request.body });
+    return { response: await (this.listenBus ? this.listenBus.run(request.caller, serve) : serve()) };
   }
 
   private async serveLegacyPost(request: McpHttpRequest): Promise<McpHttpResponse> {

@@ -1,0 +1,44 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ServerEvent, ServerEventBus } from '@modelcontextprotocol/server';
+import type { EventBus } from '../../ports/event-bus';
+import type { McpCaller } from './caller';
+
+const EVENT_KIND = {
+  tools: 'tools_list_changed',
+  prompts: 'prompts_list_changed',
+  resources: 'resources_list_changed',
+} as const;
+
+/**
+ * The SDK's `subscriptions/listen` streams (2026-07-28) read a `ServerEventBus`
+ * that knows nothing of principals. This adapter feeds them from the kernel bus
+ * and scopes each stream to the caller that opened it: the SDK subscribes while
+ * serving that caller's request, inside `run(caller, …)`, so the caller is known
+ * at subscription time and another principal's changes never reach the stream.
+ */
+export class PrincipalScopedListenBus implements ServerEventBus {
+  private readonly current = new AsyncLocalStorage<McpCaller>();
+
+  constructor(private readonly bus: EventBus) {}
+
+  /** Serve one request with `caller` as the owner of any stream it opens. */
+  run<T>(caller: McpCaller, serve: () => T): T {
+    return this.current.run(caller, serve);
+  }
+
+  publish(event: ServerEvent): void {
+    const list = (Object.keys(EVENT_KIND) as (keyof typeof EVENT_KIND)[]).find(
+      (key) => EVENT_KIND[key] === event.kind,
+    );
+    if (list) void this.bus.publish({ type: 'list-changed', lists: [list] });
+  }
+
+  subscribe(listener: (event: ServerEvent) => void): () => void {
+    const principalId = this.current.getStore()?.principal.id;
+    return this.bus.subscribe((event) => {
+      if (event.type !== 'list-changed') return;
+      if (event.principalId !== undefined && event.principalId !== principalId) return;
+      for (const list of event.lists) listener({ kind: EVENT_KIND[list] });
+    });
+  }
+}
