@@ -6,7 +6,7 @@ import type { McpOperations } from '../operations';
 import type { McpCaller, ServerIdentity } from './caller';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import { createSdkServer } from './sdk-server';
-import { isEventStream, jsonRpcError, onStreamEnd, toWebRequest } from './web';
+import { isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
 
 export interface SessionOptions {
   /** Refuse new sessions beyond this many open ones (503). */
@@ -142,7 +142,8 @@ export class SessionManager {
     if (response.body === null || !isEventStream(response)) return { response };
     // A session with an open stream is in use, however long it has been since its last request.
     session.openStreams++;
-    const body = onStreamEnd(response.body, () => {
+    const stream = request.method === 'GET' ? withOpeningComment(response.body) : response.body;
+    const body = onStreamEnd(stream, () => {
       session.openStreams--;
       session.lastSeen = Date.now();
     });

@@ -67,3 +67,32 @@ export function jsonRpcError(
     body: JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }),
   };
 }
+
+const OPENING_COMMENT = new TextEncoder().encode(': stream open\n\n');
+
+/**
+ * Start a long-lived SSE stream with a comment line. Node sends response headers
+ * with the first body bytes, and a GET stream may stay silent for minutes: without
+ * this the client would not see its stream open until the first event.
+ */
+export function withOpeningComment(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let opened = false;
+  return new ReadableStream({
+    async pull(controller) {
+      if (!opened) {
+        opened = true;
+        controller.enqueue(OPENING_COMMENT);
+        return;
+      }
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason).catch(() => {}),
+  });
+}
