@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
 import { settingsRoutes } from './routes/settings';
+import { sseRoutes } from './routes/sse';
 
 export interface BuildAppOptions {
   /** The manifest, parsed or raw (it is validated here); the built-in default when omitted. */
@@ -72,6 +73,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // While closing, keep-alive connections that finish their last request are closed
   // as soon as they fall idle, so a keep-alive client cannot hold the drain open.
   app.addHook('preClose', (done) => {
+    // Open session streams (GET, SSE) never finish by themselves: end them so the drain can.
+    void kernel.sessions?.close();
     const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     sweep.unref();
     app.server.once('close', () => clearInterval(sweep));
@@ -105,5 +108,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     adminToken: env['TOOLHOST_ADMIN_TOKEN'] || undefined,
   });
   await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl });
+  if (manifest.transport.sse) await app.register(sseRoutes, { kernel, publicUrl: settings.publicUrl });
   return app;
 }

@@ -21,7 +21,8 @@ function mcpFields(body: unknown): { method?: string; tool?: string } {
     : { method };
 }
 
-async function send(reply: FastifyReply, result: McpHttpResponse) {
+/** Write a kernel answer (complete, or a web Response to stream) with fastify. */
+export async function sendMcpResponse(reply: FastifyReply, result: McpHttpResponse) {
   if ('response' in result) return reply.send(result.response);
   reply.code(result.status).headers(result.headers);
   // A Buffer goes out byte for byte: fastify would append "; charset=utf-8" to a JSON string body.
@@ -82,7 +83,7 @@ export async function mcpRoutes(
         },
         'mcp request',
       );
-      return send(reply, result);
+      return sendMcpResponse(reply, result);
     },
   });
 }

@@ -6,6 +6,7 @@ import type { McpOperations } from '../operations';
 import type { McpCaller, ServerIdentity } from './caller';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import { createSdkServer } from './sdk-server';
+import { SseServerTransport } from './sse-transport';
 import { isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
 
 export interface SessionOptions {
@@ -26,12 +27,20 @@ interface Session {
   readonly account: string;
   readonly principalId: string;
   readonly server: Server;
-  readonly transport: WebStandardStreamableHTTPServerTransport;
+  /** Streamable HTTP (2025) or HTTP+SSE (2024-11-05). */
+  readonly transport: WebStandardStreamableHTTPServerTransport | SseServerTransport;
   /** The latest request's caller: the session's handlers read its ToolSet from here. */
   caller: McpCaller;
   lastSeen: number;
   openStreams: number;
 }
+
+const SESSION_NOT_FOUND = () =>
+  jsonRpcError(
+    404,
+    -32001,
+    'Session not found: it expired, was deleted, or never existed. Start a new session.',
+  );
 
 const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
 
@@ -40,10 +49,11 @@ function isInitialize(body: unknown): boolean {
 }
 
 /**
- * 2025-era stateful sessions (server push): one SDK server and Streamable HTTP
- * transport per `Mcp-Session-Id`, with the GET stream, DELETE, keep-alive,
- * resumability, idle expiry and a cap. A session belongs to the account that
- * created it: anybody else presenting its id is told it does not exist.
+ * Stateful connections (server push): one SDK server and transport per session.
+ * 2025-era Streamable HTTP sessions (`Mcp-Session-Id`, the GET stream, DELETE,
+ * resumability) and 2024-11-05 HTTP+SSE connections share the cap, keep-alive,
+ * idle expiry and list-change announcements. A session belongs to the account
+ * that created it: anybody else presenting its id is told it does not exist.
  */
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
@@ -88,6 +98,49 @@ export class SessionManager {
     return this.serve(session, request);
   }
 
+  /** `GET /sse`: open an HTTP+SSE connection whose messages are POSTed to `messagesPath?sessionId=…`. */
+  async openSse(caller: McpCaller, messagesPath: string): Promise<McpHttpResponse> {
+    if (this.sessions.size >= this.options.maxSessions) return this.full();
+    const id = randomUUID();
+    const transport = new SseServerTransport(id, `${messagesPath}?sessionId=${id}`, this.options.keepAliveMs);
+    const session = this.register(id, caller, transport);
+    transport.onclose = () => void this.end(session);
+    transport.onerror = (error) => this.options.onError?.(error);
+    session.openStreams = 1;
+    await session.server.connect(transport);
+    this.sessions.set(id, session);
+    return {
+      response: new Response(transport.stream, {
+        status: 200,
+        headers: {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache, no-transform',
+          'x-accel-buffering': 'no',
+        },
+      }),
+    };
+  }
+
+  /** `POST /messages?sessionId=…`: one message (or batch) for an HTTP+SSE connection; answers go down its stream. */
+  postSse(sessionId: string | undefined, caller: McpCaller, body: unknown): McpHttpResponse {
+    const session = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+    if (
+      !session ||
+      session.account !== caller.account ||
+      !(session.transport instanceof SseServerTransport)
+    ) {
+      return SESSION_NOT_FOUND();
+    }
+    session.caller = caller;
+    session.lastSeen = Date.now();
+    try {
+      session.transport.receive(body);
+    } catch {
+      return jsonRpcError(400, -32700, 'The body is not a JSON-RPC message (or batch of them).');
+    }
+    return { status: 202, headers: { 'content-type': 'text/plain' }, body: 'Accepted' };
+  }
+
   async close(): Promise<void> {
     this.unsubscribe();
     clearInterval(this.sweeper);
@@ -95,14 +148,7 @@ export class SessionManager {
   }
 
   private async open(request: McpHttpRequest): Promise<McpHttpResponse> {
-    if (this.sessions.size >= this.options.maxSessions) {
-      return jsonRpcError(
-        503,
-        -32000,
-        `Too many open sessions (the limit is ${this.options.maxSessions}); try again later, and close sessions you no longer need with DELETE.`,
-        { 'retry-after': '30' },
-      );
-    }
+    if (this.sessions.size >= this.options.maxSessions) return this.full();
     const id = randomUUID();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
@@ -112,11 +158,27 @@ export class SessionManager {
       keepAliveMs: this.options.keepAliveMs,
       onsessionclosed: () => this.forget(id),
     });
+    const session = this.register(id, request.caller, transport);
+    transport.onerror = (error) => this.options.onError?.(error);
+    await session.server.connect(transport);
+    const response = await this.serve(session, request);
+    // Registered only once the SDK accepted the initialize (it may refuse it).
+    if (transport.sessionId === id) this.sessions.set(id, session);
+    else {
+      await transport.close().catch(() => {});
+      await session.server.close().catch(() => {});
+      this.options.eventStores.dropSession(id);
+    }
+    return response;
+  }
+
+  /** A session record with its own SDK server, reading the caller of its latest request. */
+  private register(id: string, caller: McpCaller, transport: Session['transport']): Session {
     const session: Session = {
       id,
-      account: request.caller.account,
-      principalId: request.caller.principal.id,
-      caller: request.caller,
+      account: caller.account,
+      principalId: caller.principal.id,
+      caller,
       transport,
       server: undefined as unknown as Server,
       lastSeen: Date.now(),
@@ -125,16 +187,20 @@ export class SessionManager {
     (session as { server: Server }).server = createSdkServer(this.ops, this.identity, liveCaller(session), {
       interactive: true,
     });
-    transport.onerror = (error) => this.options.onError?.(error);
-    await session.server.connect(transport);
-    const response = await this.serve(session, request);
-    // Registered only once the SDK accepted the initialize (it may refuse it).
-    if (transport.sessionId === id) this.sessions.set(id, session);
-    else await this.end(session);
-    return response;
+    return session;
+  }
+
+  private full(): McpHttpResponse {
+    return jsonRpcError(
+      503,
+      -32000,
+      `Too many open sessions (the limit is ${this.options.maxSessions}); try again later, and close sessions you no longer need.`,
+      { 'retry-after': '30' },
+    );
   }
 
   private async serve(session: Session, request: McpHttpRequest): Promise<McpHttpResponse> {
+    if (!(session.transport instanceof WebStandardStreamableHTTPServerTransport)) return SESSION_NOT_FOUND();
     const response = await session.transport.handleRequest(
       toWebRequest(request),
       request.body === undefined ? undefined : { parsedBody: request.body },
@@ -174,6 +240,7 @@ export class SessionManager {
   }
 
   private async end(session: Session): Promise<void> {
+    if (this.sessions.get(session.id) !== session) return;
     this.forget(session.id);
     await session.transport.close().catch(() => {});
     await session.server.close().catch(() => {});
