@@ -4,6 +4,7 @@
 //   active   0.1.x, the active server scenarios (default; what CI runs)
 //   pending  0.1.x, the pending scenarios
 //   alpha    0.2.0-alpha, with --requirements 2026-07-28
+// Further arguments go to the suite (e.g. `--scenario NAME --verbose` runs one scenario).
 // The suite needs Node >= 22: on an older Node, node@22 is installed from npm into .tools/.
 // Needs a build (`npm run build`): the server is imported from its dist.
 import { execFileSync, spawn } from 'node:child_process';
@@ -60,7 +61,10 @@ console.error(
   `conformance ${suite.version} (${mode}) against ${url} with node ${execFileSync(node, ['--version']).toString().trim()}`,
 );
 
-const child = spawn(node, [suiteEntry, 'server', '--url', url, ...suite.args, ...process.argv.slice(3)], {
+// Extra arguments go to the suite; `--scenario X` replaces the mode's own selection.
+const extra = process.argv.slice(3);
+const selection = extra.includes('--scenario') ? [] : suite.args;
+const child = spawn(node, [suiteEntry, 'server', '--url', url, ...selection, ...extra], {
   stdio: 'inherit',
 });
 const code = await new Promise((done) =>

@@ -272,3 +272,48 @@ async function modernClient(token: string): Promise<Client> {
   open.push(client);
   return client;
 }
+
+describe('session limits', () => {
+  let limited: RunningToolhost;
+  beforeAll(async () => {
+    limited = await startToolhost({
+      manifest: { ...MANIFEST, transport: { sessions: true, maxSessions: 1, idleTimeout: '1s' } },
+    });
+  });
+  afterAll(() => limited.close());
+
+  const initialize = async () => {
+    const response = await postMcp(
+      limited.mcpUrl,
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '1' },
+        },
+      },
+      { 'mcp-protocol-version': '2025-11-25' },
+    );
+    const text = await response.text();
+    return { status: response.status, sessionId: response.headers.get('mcp-session-id'), text };
+  };
+
+  it('refuses sessions beyond the cap with 503, and expires idle ones', async () => {
+    const first = await initialize();
+    expect(first.status).toBe(200);
+    expect(first.sessionId).toBeTruthy();
+
+    const second = await initialize();
+    expect(second.status).toBe(503);
+    expect(JSON.parse(second.text).error.message).toContain('Too many open sessions (the limit is 1)');
+
+    // Nobody uses the first session: it is closed after the idle timeout, freeing the slot.
+    await waitFor(() => limited.app.kernel.sessions!.size === 0, 'the idle session expires');
+    const gone = await postMcp(limited.mcpUrl, undefined, sessionHeaders(first.sessionId!));
+    expect(gone.status).toBe(404);
+    expect((await initialize()).status).toBe(200);
+  });
+});

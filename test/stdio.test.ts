@@ -55,3 +55,35 @@ describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
     expect(stderr()).not.toContain('hf_bob_test_token');
   });
 });
+
+describe('stdio is one stateful connection', () => {
+  it('lets a tool elicit from the user (2025 era)', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'serve', '--stdio', '--config', 'examples/conformance.yaml'],
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '' },
+      stderr: 'pipe',
+    });
+    const client = new Client(
+      { name: 'stdio-elicit', version: '1.0.0' },
+      { capabilities: { elicitation: {} } },
+    );
+    client.setRequestHandler('elicitation/create', (request) => ({
+      action: 'accept',
+      content: { username: `re: ${request.params.message}`, email: 'ada@example.com' },
+    }));
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
+      expect(result.content).toEqual([
+        {
+          type: 'text',
+          text: 'User response: action=accept, content={"username":"re: who?","email":"ada@example.com"}',
+        },
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+});

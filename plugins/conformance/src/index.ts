@@ -8,6 +8,7 @@ import { testElicitationEnums } from './tools/elicitation-enums';
 import { testEmbeddedResource } from './tools/embedded-resource';
 import { testErrorHandling } from './tools/error-handling';
 import { testImageContent } from './tools/image-content';
+import { testLoggingTool } from './tools/logging-tool';
 import { testMultipleContentTypes } from './tools/multiple-content-types';
 import { testSampling } from './tools/sampling';
 import { testSimpleText } from './tools/simple-text';
@@ -38,6 +39,7 @@ export default definePlugin({
     testElicitation,
     testElicitationDefaults,
     testElicitationEnums,
+    testLoggingTool,
   ],
   resources: [staticText, staticBinary, templateData, watchedResource],
   prompts: [simplePrompt, promptWithArguments, promptWithEmbeddedResource, promptWithImage],

@@ -82,7 +82,7 @@ export class McpHttpEndpoint {
   }
 
   async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
-    if (this.sessions?.claims(request)) {
+    if (this.sessions?.names(request)) {
       this.served.sdk++;
       return this.sessions.handle(request);
     }
@@ -107,6 +107,11 @@ export class McpHttpEndpoint {
         mcpNameHeader: header(request.headers['mcp-name']),
         body: request.body,
       });
+    // A 2025-era initialize opens a session; a 2026-07-28 one is the modern handler's to refuse.
+    if (this.sessions && outcome.kind === 'legacy' && this.sessions.opens(request)) {
+      this.served.sdk++;
+      return this.sessions.handle(request);
+    }
     const direct = this.direct?.tryServe(request, outcome);
     if (direct) {
       this.served.direct++;

@@ -71,9 +71,13 @@ export class SessionManager {
     this.sweeper.unref();
   }
 
-  /** Does this request belong to the session layer (it names a session, or opens one)? */
-  claims(request: McpHttpRequest): boolean {
-    if (header(request.headers['mcp-session-id']) !== undefined) return true;
+  /** Does this request name a session (`Mcp-Session-Id`)? */
+  names(request: McpHttpRequest): boolean {
+    return header(request.headers['mcp-session-id']) !== undefined;
+  }
+
+  /** Does this (2025-era) request open a session? */
+  opens(request: McpHttpRequest): boolean {
     return request.method === 'POST' && isInitialize(request.body);
   }
 
