@@ -317,3 +317,39 @@ describe('session limits', () => {
     expect((await initialize()).status).toBe(200);
   });
 });
+
+describe('2026-07-28 input-required round trip', () => {
+  it('lets a tool elicit and sample through input_required results, answered by the client', async () => {
+    const client = new Client(
+      { name: 'mrtr-test', version: '1.0.0' },
+      {
+        versionNegotiation: { mode: { pin: '2026-07-28' } },
+        capabilities: { elicitation: {}, sampling: {} },
+      },
+    );
+    let asked = 0;
+    client.setRequestHandler('elicitation/create', (request) => {
+      asked++;
+      return { action: 'accept', content: { username: `re: ${request.params.message}`, email: 'a@b.c' } };
+    });
+    client.setRequestHandler('sampling/createMessage', () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'sampled' },
+      model: 'test-model',
+      stopReason: 'endTurn',
+    }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(toolhost.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${tokenA}` } },
+      }),
+    );
+    open.push(client);
+    const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
+    expect(elicited.content).toEqual([
+      { type: 'text', text: 'User response: action=accept, content={"username":"re: who?","email":"a@b.c"}' },
+    ]);
+    expect(asked).toBe(1);
+    const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'hi' } });
+    expect(sampled.content).toEqual([{ type: 'text', text: 'LLM response: sampled' }]);
+  });
+});

@@ -10,6 +10,7 @@ import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { createChildScope, type Scope } from './container';
 import type { QuotaGuard } from './identity/quota';
+import { InputRequiredSignal } from './input-required';
 import { CancelledError, TimeoutError, withTimeout } from './timeout';
 
 /** Everything about the caller that a tool call needs; built by the transport layer. */
@@ -220,6 +221,8 @@ export class CallGate {
       });
       return { outcome: 'ok', result: toCallResult(tool, value) };
     } catch (error) {
+      // Not a failure: the transport asks the client for input and the call comes again.
+      if (error instanceof InputRequiredSignal) throw error;
       if (isToolError(error)) {
         return {
           outcome: 'tool_error',

@@ -65,12 +65,15 @@ export class McpHttpEndpoint {
   ) {
     this.sessions = options.sessions;
     this.listenBus = options.listenBus;
-    this.direct = options.directPath === false ? undefined : new DirectPath(ops, identity);
+    this.direct =
+      options.directPath === false
+        ? undefined
+        : new DirectPath(ops, identity, (request) => this.serveModern(request));
     this.quick = this.direct && new QuickClassifier();
-    const factory = ({ requestInfo }: { requestInfo?: Request }) => {
+    const factory = ({ era, requestInfo }: { era?: string; requestInfo?: Request }) => {
       const caller = requestInfo && this.callers.get(requestInfo);
       if (!caller) throw new Error('MCP request reached the SDK without a caller');
-      return createSdkServer(ops, identity, caller);
+      return createSdkServer(ops, identity, caller, { roundTrip: era === 'modern' });
     };
     const onerror = (error: Error) => options.onError?.(error);
     this.modern = createMcpHandler(factory, {

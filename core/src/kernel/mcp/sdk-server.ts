@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Server, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  type CreateMessageResult,
+  type ElicitResult,
+  inputRequired,
+  Server,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
+import { decodeAnswers, encodeAnswers, InputRequiredSignal } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { McpCaller, ServerIdentity } from './caller';
 
@@ -15,9 +22,40 @@ export interface SdkServerOptions {
    * answer server→client requests, so handlers may elicit and sample.
    */
   interactive?: boolean;
+  /**
+   * A 2026-07-28 request: elicit and sample become input-required round trips
+   * (the client answers and calls again) instead of server→client requests.
+   */
+  roundTrip?: boolean;
 }
 
-function callInfo(caller: McpCaller, ctx: ServerContext, interactive: boolean): CallInfo {
+/**
+ * elicit/sample for one round of a 2026-07-28 request: the n-th question of the
+ * handler is answered from this round's `inputResponses` or the answers carried in
+ * `requestState`; the first unanswered one ends the round with an InputRequiredSignal.
+ */
+function roundTripAsks(ctx: ServerContext): Required<Pick<CallInfo, 'elicit' | 'sample'>> {
+  const answers = { ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) };
+  let asked = 0;
+  const ask = (kind: 'elicit' | 'sample', request: () => unknown) => {
+    const key = `${kind}-${asked++}`;
+    if (key in answers) return Promise.resolve(answers[key]);
+    return Promise.reject(new InputRequiredSignal({ [key]: request() as never }, answers));
+  };
+  return {
+    elicit: (params) => ask('elicit', () => inputRequired.elicit(params)) as Promise<ElicitResult>,
+    sample: (params) =>
+      ask('sample', () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
+  };
+}
+
+/** The input-required result for a handler that asked what it has no answer for yet. */
+export function asInputRequired(error: unknown) {
+  if (!(error instanceof InputRequiredSignal)) throw error;
+  return inputRequired({ inputRequests: error.requests, requestState: encodeAnswers(error.answers) });
+}
+
+function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptions): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   return {
     principal: caller.principal,
@@ -39,7 +77,8 @@ function callInfo(caller: McpCaller, ctx: ServerContext, interactive: boolean): 
         }),
     }),
     log: (level, data) => ctx.mcpReq.log(level, data),
-    ...(interactive && {
+    ...(options.roundTrip && roundTripAsks(ctx)),
+    ...(options.interactive && {
       elicit: (params) => ctx.mcpReq.elicitInput(params),
       sample: async (params) => {
         const result = await ctx.mcpReq.requestSampling(params);
@@ -60,7 +99,6 @@ export function createSdkServer(
   caller: McpCaller,
   options: SdkServerOptions = {},
 ): Server {
-  const interactive = options.interactive ?? false;
   const server = new Server(identity.serverInfo, {
     capabilities: identity.capabilities,
     ...(identity.instructions !== undefined && { instructions: identity.instructions }),
@@ -71,19 +109,21 @@ export function createSdkServer(
   if (caps['tools']) {
     server.setRequestHandler('tools/list', () => ops.listTools(caller.toolSet));
     server.setRequestHandler('tools/call', (request, ctx) =>
-      ops.callTool(
-        caller.toolSet,
-        request.params.name,
-        request.params.arguments,
-        callInfo(caller, ctx, interactive),
-      ),
+      ops
+        .callTool(
+          caller.toolSet,
+          request.params.name,
+          request.params.arguments,
+          callInfo(caller, ctx, options),
+        )
+        .catch(asInputRequired),
     );
   }
   if (caps['resources']) {
     server.setRequestHandler('resources/list', () => ops.listResources(caller.toolSet));
     server.setRequestHandler('resources/templates/list', () => ops.listResourceTemplates(caller.toolSet));
     server.setRequestHandler('resources/read', (request, ctx) =>
-      ops.readResource(caller.toolSet, request.params.uri, callInfo(caller, ctx, interactive)),
+      ops.readResource(caller.toolSet, request.params.uri, callInfo(caller, ctx, options)),
     );
     if ((caps['resources'] as { subscribe?: boolean }).subscribe) {
       // Toolhost's resources are read-only views of the Hub: a subscription is accepted
@@ -99,7 +139,7 @@ export function createSdkServer(
         caller.toolSet,
         request.params.name,
         request.params.arguments,
-        callInfo(caller, ctx, interactive),
+        callInfo(caller, ctx, options),
       ),
     );
   }

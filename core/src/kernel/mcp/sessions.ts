@@ -90,13 +90,7 @@ export class SessionManager {
     if (id === undefined) return this.open(request);
     const session = this.sessions.get(id);
     // Another account's session id gets exactly the answer an unknown id gets.
-    if (!session || session.account !== request.caller.account) {
-      return jsonRpcError(
-        404,
-        -32001,
-        'Session not found: it expired, was deleted, or never existed. Initialize a new session.',
-      );
-    }
+    if (!session || session.account !== request.caller.account) return SESSION_NOT_FOUND();
     session.caller = request.caller;
     session.lastSeen = Date.now();
     return this.serve(session, request);
