@@ -39,9 +39,18 @@ export interface ToolContext<S extends ServiceRefMap | undefined = undefined> ex
    * connections only (2025 sessions, HTTP+SSE, stdio); elsewhere it throws a
    * ToolError telling the caller so, which the kernel turns into an `isError` result.
    */
-  elicit(params: ElicitRequestFormParams): Promise<ElicitResult>;
+  elicit(params: ElicitRequestFormParams, options?: AskOptions): Promise<ElicitResult>;
   /** Ask the client's model for a completion (sampling); stateful connections only, as `elicit`. */
-  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>;
+  sample(params: CreateMessageRequestParams, options?: AskOptions): Promise<CreateMessageResult>;
+}
+
+export interface AskOptions {
+  /**
+   * The name of this question in a 2026-07-28 input-required round trip
+   * (`inputRequests` / `inputResponses` key). Default: `elicit-N` / `sample-N`,
+   * numbered in the order the handler asks.
+   */
+  key?: string;
 }
 
 export type {

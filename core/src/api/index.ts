@@ -5,6 +5,7 @@ export { z } from 'zod';
 export type { CallToolResult, ContentBlock, ToolResult } from './content';
 export { text, toolResult } from './content';
 export type {
+  AskOptions,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,

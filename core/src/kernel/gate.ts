@@ -65,7 +65,8 @@ function needsStatefulConnection(what: string): () => Promise<never> {
     throw new ToolError(
       `This tool needs to ask the client for ${what}, which needs a stateful connection: ` +
         'a 2025-era session (the server runs with transport.sessions: true and the client keeps its Mcp-Session-Id), ' +
-        'the HTTP+SSE endpoint (/sse), or stdio. This request came without one.',
+        'the HTTP+SSE endpoint (/sse), stdio, or a 2026-07-28 client (input-required round trips). ' +
+        'This request came without one.',
     );
   };
 }

@@ -8,6 +8,9 @@ import { testElicitationEnums } from './tools/elicitation-enums';
 import { testEmbeddedResource } from './tools/embedded-resource';
 import { testErrorHandling } from './tools/error-handling';
 import { testImageContent } from './tools/image-content';
+import { testInputRequiredElicitation } from './tools/input-required-elicitation';
+import { testInputRequiredMultiRound } from './tools/input-required-multi-round';
+import { testInputRequiredSampling } from './tools/input-required-sampling';
 import { testLoggingTool } from './tools/logging-tool';
 import { testMultipleContentTypes } from './tools/multiple-content-types';
 import { testSampling } from './tools/sampling';
@@ -40,6 +43,9 @@ export default definePlugin({
     testElicitationDefaults,
     testElicitationEnums,
     testLoggingTool,
+    testInputRequiredElicitation,
+    testInputRequiredSampling,
+    testInputRequiredMultiRound,
   ],
   resources: [staticText, staticBinary, templateData, watchedResource],
   prompts: [simplePrompt, promptWithArguments, promptWithEmbeddedResource, promptWithImage],

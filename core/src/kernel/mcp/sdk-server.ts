@@ -36,16 +36,21 @@ export interface SdkServerOptions {
  */
 function roundTripAsks(ctx: ServerContext): Required<Pick<CallInfo, 'elicit' | 'sample'>> {
   const answers = { ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) };
+  // Questions asked together (Promise.all) go out together: they share one pending set.
+  const pending: Record<string, unknown> = {};
   let asked = 0;
-  const ask = (kind: 'elicit' | 'sample', request: () => unknown) => {
-    const key = `${kind}-${asked++}`;
-    if (key in answers) return Promise.resolve(answers[key]);
-    return Promise.reject(new InputRequiredSignal({ [key]: request() as never }, answers));
+  const ask = (kind: 'elicit' | 'sample', key: string | undefined, request: () => unknown) => {
+    const name = key ?? `${kind}-${asked}`;
+    asked++;
+    if (name in answers) return Promise.resolve(answers[name]);
+    pending[name] = request();
+    return Promise.reject(new InputRequiredSignal(pending as never, answers));
   };
   return {
-    elicit: (params) => ask('elicit', () => inputRequired.elicit(params)) as Promise<ElicitResult>,
-    sample: (params) =>
-      ask('sample', () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
+    elicit: (params, options) =>
+      ask('elicit', options?.key, () => inputRequired.elicit(params)) as Promise<ElicitResult>,
+    sample: (params, options) =>
+      ask('sample', options?.key, () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
   };
 }
 
