@@ -56,8 +56,8 @@ describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
   });
 });
 
-describe('stdio is one stateful connection', () => {
-  it('lets a tool elicit from the user (2025 era)', async () => {
+describe.each<Era>(['legacy', 'modern'])('stdio elicitation, %s era', (era) => {
+  it('lets a tool elicit from the user', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [CLI, 'serve', '--stdio', '--config', 'examples/conformance.yaml'],
@@ -65,9 +65,13 @@ describe('stdio is one stateful connection', () => {
       env: { PATH: process.env['PATH'] ?? '' },
       stderr: 'pipe',
     });
+    // 2025: a server→client request on the connection; 2026-07-28: an input-required round trip.
     const client = new Client(
       { name: 'stdio-elicit', version: '1.0.0' },
-      { capabilities: { elicitation: {} } },
+      {
+        capabilities: { elicitation: {} },
+        ...(era === 'modern' && { versionNegotiation: { mode: { pin: '2026-07-28' as const } } }),
+      },
     );
     client.setRequestHandler('elicitation/create', (request) => ({
       action: 'accept',

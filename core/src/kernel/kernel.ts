@@ -228,8 +228,16 @@ export class Kernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle {
-    // stdio is one stateful connection: the client can answer elicitation and sampling.
-    return serveStdio(() => createSdkServer(this.ops, this.identity, caller, { interactive: true }), {
+    // stdio is one stateful connection: a 2025 client answers elicitation and sampling requests;
+    // a 2026-07-28 client gets input-required round trips instead.
+    const factory = ({ era }: { era?: string }) =>
+      createSdkServer(
+        this.ops,
+        this.identity,
+        caller,
+        era === 'modern' ? { roundTrip: true } : { interactive: true },
+      );
+    return serveStdio(factory, {
       legacy: 'serve',
       ...(streams && {
         transport: new StdioServerTransport(streams.stdin as never, streams.stdout as never),
