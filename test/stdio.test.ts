@@ -55,3 +55,39 @@ describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
     expect(stderr()).not.toContain('hf_bob_test_token');
   });
 });
+
+describe.each<Era>(['legacy', 'modern'])('stdio elicitation, %s era', (era) => {
+  it('lets a tool elicit from the user', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'serve', '--stdio', '--config', 'examples/conformance.yaml'],
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '' },
+      stderr: 'pipe',
+    });
+    // 2025: a server→client request on the connection; 2026-07-28: an input-required round trip.
+    const client = new Client(
+      { name: 'stdio-elicit', version: '1.0.0' },
+      {
+        capabilities: { elicitation: {} },
+        ...(era === 'modern' && { versionNegotiation: { mode: { pin: '2026-07-28' as const } } }),
+      },
+    );
+    client.setRequestHandler('elicitation/create', (request) => ({
+      action: 'accept',
+      content: { username: `re: ${request.params.message}`, email: 'ada@example.com' },
+    }));
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
+      expect(result.content).toEqual([
+        {
+          type: 'text',
+          text: 'User response: action=accept, content={"username":"re: who?","email":"ada@example.com"}',
+        },
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+});

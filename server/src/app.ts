@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
 import { observabilityRoutes } from './routes/observability';
 import { settingsRoutes } from './routes/settings';
+import { sseRoutes } from './routes/sse';
 
 export interface BuildAppOptions {
   /** The manifest, parsed or raw (it is validated here); the built-in default when omitted. */
@@ -81,6 +82,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // While closing, keep-alive connections that finish their last request are closed
   // as soon as they fall idle, so a keep-alive client cannot hold the drain open.
   app.addHook('preClose', (done) => {
+    // Open session streams (GET, SSE) never finish by themselves: end them so the drain can.
+    void kernel.sessions?.close();
     const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     sweep.unref();
     app.server.once('close', () => clearInterval(sweep));
@@ -113,5 +116,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     await app.register(observabilityRoutes, { observability, adminToken, configuredHost: settings.host });
   }
   await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl });
+  if (manifest.transport.sse) await app.register(sseRoutes, { kernel, publicUrl: settings.publicUrl });
   return app;
 }

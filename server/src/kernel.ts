@@ -56,6 +56,13 @@ export async function startKernel(
       }),
       stores,
       ...(telemetry && { telemetry }),
+      ...(manifest.transport.sessions && {
+        sessions: {
+          maxSessions: manifest.transport.maxSessions,
+          idleTimeoutMs: manifest.transport.idleTimeout,
+          keepAliveMs: manifest.transport.keepAlive,
+        },
+      }),
       ...(server.publicUrl !== undefined && { resourceUrl: `${server.publicUrl.replace(/\/+$/, '')}/mcp` }),
     });
   } catch (error) {

@@ -119,6 +119,26 @@ const serverSection = z
   })
   .strict();
 
+/** How MCP clients connect, beyond stateless Streamable HTTP (always on). */
+const transportSection = z
+  .object({
+    /** 2025-era stateful sessions (Mcp-Session-Id, GET stream, resumability, elicitation, sampling). */
+    sessions: z.boolean().default(false),
+    /** Refuse new sessions (503) beyond this many open ones; shared with HTTP+SSE connections. */
+    maxSessions: z.number().int().min(1).max(1_000_000).default(1_000),
+    /** Close a session with no request and no open stream for this long. */
+    idleTimeout: duration.default(30 * 60_000),
+    /** SSE keep-alive ping interval on open streams. */
+    keepAlive: duration.default(15_000),
+    /** The deprecated HTTP+SSE transport of 2024-11-05 (GET /sse, POST /messages); needs sessions. */
+    sse: z.boolean().default(false),
+  })
+  .strict()
+  .refine((t) => !t.sse || t.sessions, {
+    message: 'sse: true needs sessions: true (both keep per-connection state)',
+    path: ['sse'],
+  });
+
 export const manifestSchema = z
   .object({
     server: serverSection.default(serverSection.parse({})),
@@ -133,6 +153,7 @@ export const manifestSchema = z
       .default({}),
     quotas: quotasSection.optional(),
     stores: storesSection.default(storesSection.parse({})),
+    transport: transportSection.default(transportSection.parse({})),
     /** Gradio Spaces as plugins: the config of @toolhost/plugin-gradio, which is loaded for it. */
     spaces: spacesConfig.default(spacesConfig.parse({})),
   })

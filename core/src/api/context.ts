@@ -1,3 +1,10 @@
+import type {
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  LoggingLevel,
+} from '@modelcontextprotocol/server';
 import type { Logger } from './logger';
 import type { Credentials, Principal } from './principal';
 import type { ResolvedServices, ServiceRefMap } from './service';
@@ -21,6 +28,37 @@ export interface ToolContext<S extends ServiceRefMap | undefined = undefined> ex
    * (no progress token), so handlers can call it unconditionally.
    */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /**
+   * Send an MCP log message (`notifications/message`) to the client, filtered by the
+   * level it set with `logging/setLevel`. A no-op where the answer cannot carry
+   * notifications (a plain JSON response), so handlers can call it unconditionally.
+   */
+  log(level: LoggingLevel, data: unknown): Promise<void>;
+  /**
+   * Ask the user for input through the client (elicitation). Works on stateful
+   * connections only (2025 sessions, HTTP+SSE, stdio); elsewhere it throws a
+   * ToolError telling the caller so, which the kernel turns into an `isError` result.
+   */
+  elicit(params: ElicitRequestFormParams, options?: AskOptions): Promise<ElicitResult>;
+  /** Ask the client's model for a completion (sampling); stateful connections only, as `elicit`. */
+  sample(params: CreateMessageRequestParams, options?: AskOptions): Promise<CreateMessageResult>;
 }
+
+export interface AskOptions {
+  /**
+   * The name of this question in a 2026-07-28 input-required round trip
+   * (`inputRequests` / `inputResponses` key). Default: `elicit-N` / `sample-N`,
+   * numbered in the order the handler asks.
+   */
+  key?: string;
+}
+
+export type {
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  LoggingLevel,
+};
 
 export type MaybePromise<T> = T | Promise<T>;

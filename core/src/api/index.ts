@@ -4,7 +4,17 @@
 export { z } from 'zod';
 export type { CallToolResult, ContentBlock, ToolResult } from './content';
 export { text, toolResult } from './content';
-export type { MaybePromise, RequestContext, ToolContext } from './context';
+export type {
+  AskOptions,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  LoggingLevel,
+  MaybePromise,
+  RequestContext,
+  ToolContext,
+} from './context';
 export { isToolError, ToolError } from './errors';
 export type { Logger } from './logger';
 export type { AnyPlugin, ConfigSchema, Plugin, PluginDefinition, SetupContext } from './plugin';

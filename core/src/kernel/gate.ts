@@ -2,7 +2,7 @@ import { type CallToolResult, specTypeSchemas } from '@modelcontextprotocol/serv
 import { hasBrand, TOOL_RESULT_BRAND } from '../api/brand';
 import type { ContentBlock, ToolResult } from '../api/content';
 import type { ToolContext } from '../api/context';
-import { isToolError } from '../api/errors';
+import { isToolError, ToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { Credentials, Principal } from '../api/principal';
 import type { ServiceRef } from '../api/service';
@@ -10,6 +10,7 @@ import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { createChildScope, type Scope } from './container';
 import type { QuotaGuard } from './identity/quota';
+import { InputRequiredSignal } from './input-required';
 import { CancelledError, TimeoutError, withTimeout } from './timeout';
 
 /** Everything about the caller that a tool call needs; built by the transport layer. */
@@ -25,6 +26,11 @@ export interface CallInfo {
   readonly logger: Logger;
   /** Sends `notifications/progress`; absent when the client gave no progress token. */
   readonly progress?: (progress: number, total?: number, message?: string) => Promise<void>;
+  /** Sends `notifications/message`; absent where the answer cannot carry notifications. */
+  readonly log?: ToolContext['log'];
+  /** Server→client requests; present only on stateful connections (sessions, SSE, stdio). */
+  readonly elicit?: ToolContext['elicit'];
+  readonly sample?: ToolContext['sample'];
 }
 
 export type CallOutcome =
@@ -52,6 +58,20 @@ export interface CallGateOptions {
 }
 
 const NO_PROGRESS = async () => {};
+
+/** Why elicit/sample cannot work here, in words the caller can act on. */
+function needsStatefulConnection(what: string): () => Promise<never> {
+  return async () => {
+    throw new ToolError(
+      `This tool needs to ask the client for ${what}, which needs a stateful connection: ` +
+        'a 2025-era session (the server runs with transport.sessions: true and the client keeps its Mcp-Session-Id), ' +
+        'the HTTP+SSE endpoint (/sse), stdio, or a 2026-07-28 client (input-required round trips). ' +
+        'This request came without one.',
+    );
+  };
+}
+const NO_ELICIT = needsStatefulConnection('input (elicitation)');
+const NO_SAMPLE = needsStatefulConnection('a model completion (sampling)');
 
 /** A bad return value from a handler: a plugin bug, reported as an internal error. */
 class InvalidToolReturn extends Error {}
@@ -194,11 +214,16 @@ export class CallGate {
             return callLogger();
           },
           progress: info.progress ?? NO_PROGRESS,
+          log: info.log ?? NO_PROGRESS,
+          elicit: info.elicit ?? NO_ELICIT,
+          sample: info.sample ?? NO_SAMPLE,
         };
         return tool.def.handler(input.data, ctx);
       });
       return { outcome: 'ok', result: toCallResult(tool, value) };
     } catch (error) {
+      // Not a failure: the transport asks the client for input and the call comes again.
+      if (error instanceof InputRequiredSignal) throw error;
       if (isToolError(error)) {
         return {
           outcome: 'tool_error',

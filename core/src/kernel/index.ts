@@ -5,6 +5,8 @@
 
 export type { EventBus, KernelEvent, ListChangedEvent } from '../ports/event-bus';
 export { InMemoryEventBus } from '../ports/event-bus';
+export type { EventStore, SessionEventStores } from '../ports/event-store';
+export { InMemorySessionEventStores } from '../ports/event-store';
 export type { QuotaCharge, QuotaStore } from '../ports/quota-store';
 export { applyCharge, InMemoryQuotaStore, windowStart } from '../ports/quota-store';
 export type { SettingsStore, UserSettings } from '../ports/settings-store';
@@ -29,7 +31,7 @@ export { IdentityResolver } from './identity/resolver';
 export type { AccessPolicy, PluginList, SelectionHints } from './identity/selection';
 export { OPEN_POLICY, Selector } from './identity/selection';
 export { SettingsError, SettingsService, userSettingsSchema } from './identity/settings';
-export type { CallerRequest, CallerResolution, KernelOptions } from './kernel';
+export type { CallerRequest, CallerResolution, KernelOptions, SessionSettings } from './kernel';
 export { Kernel } from './kernel';
 export type { PluginEntry } from './loader';
 export { LruTtlCache } from './lru';
@@ -37,7 +39,9 @@ export type { McpCaller, ServerIdentity } from './mcp/caller';
 export type { McpHttpEndpointOptions, McpHttpResult } from './mcp/http-endpoint';
 export { McpHttpEndpoint } from './mcp/http-endpoint';
 export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
+export { PrincipalScopedListenBus } from './mcp/listen-bus';
 export type { RequestSummary } from './mcp/request-report';
+export { SessionManager } from './mcp/sessions';
 export { McpOperations } from './operations';
 export type {
   AuthOutcome,

@@ -3,6 +3,7 @@ import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
+import { InMemorySessionEventStores, type SessionEventStores } from '../ports/event-store';
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
 import { InMemorySettingsStore, type SettingsStore } from '../ports/settings-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
@@ -17,7 +18,9 @@ import { SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
+import { PrincipalScopedListenBus } from './mcp/listen-bus';
 import { createSdkServer, type HandledRequest } from './mcp/sdk-server';
+import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
@@ -56,6 +59,19 @@ export interface KernelOptions {
   resourceUrl?: string;
   /** Observer of requests, tool calls, auth, sessions, streams and upstream calls (metrics, dashboard). */
   telemetry?: Telemetry;
+  /** 2025-era stateful sessions (server push); off by default: stateless scales out. */
+  sessions?: SessionSettings;
+}
+
+export interface SessionSettings {
+  /** Refuse new sessions beyond this many open ones (default 1000). */
+  maxSessions?: number;
+  /** Close sessions unused for this long (default 30 min). */
+  idleTimeoutMs?: number;
+  /** SSE keep-alive ping interval (default 15 s). */
+  keepAliveMs?: number;
+  /** Where session events are kept for resumption (default: in memory, 1000 per session). */
+  eventStores?: SessionEventStores;
 }
 
 /** What the transport knows about a request before it is dispatched. */
@@ -95,6 +111,8 @@ export class Kernel {
   readonly telemetry: TelemetryHub;
   /** Per-caller tools from plugins' tool sources (each enabled Space's tools). */
   readonly dynamicTools: DynamicToolSets;
+  /** Open 2025-era sessions; undefined when sessions are off. */
+  readonly sessions: SessionManager | undefined;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
   private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
@@ -160,10 +178,23 @@ export class Kernel {
       capabilities: this.capabilities(),
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };
+    const onError = (error: Error) => options.logger.debug({ err: error }, 'MCP request rejected by the SDK');
+    this.sessions =
+      options.sessions &&
+      new SessionManager(this.ops, this.identity, this.bus, {
+        maxSessions: options.sessions.maxSessions ?? 1_000,
+        idleTimeoutMs: options.sessions.idleTimeoutMs ?? 30 * 60_000,
+        keepAliveMs: options.sessions.keepAliveMs ?? 15_000,
+        eventStores: options.sessions.eventStores ?? new InMemorySessionEventStores(),
+        onError,
+        telemetry: this.telemetry,
+      });
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
       directPath: options.directPath,
       telemetry: this.telemetry,
-      onError: (error) => options.logger.debug({ err: error }, 'MCP request rejected by the SDK'),
+      onError,
+      ...(this.sessions && { sessions: this.sessions }),
+      listenBus: new PrincipalScopedListenBus(this.bus, this.telemetry),
     });
   }
 
@@ -261,7 +292,14 @@ export class Kernel {
             principalKind: caller.principal.kind,
           })
       : undefined;
-    return serveStdio(() => createSdkServer(this.ops, this.identity, caller, observe), {
+    // stdio is one stateful connection: a 2025 client answers elicitation and sampling requests;
+    // a 2026-07-28 client gets input-required round trips instead.
+    const factory = ({ era }: { era?: string }) =>
+      createSdkServer(this.ops, this.identity, caller, {
+        ...(era === 'modern' ? { roundTrip: true } : { interactive: true }),
+        ...(observe && { observe }),
+      });
+    return serveStdio(factory, {
       legacy: 'serve',
       ...(streams && {
         transport: new StdioServerTransport(streams.stdin as never, streams.stdout as never),
@@ -288,9 +326,12 @@ export class Kernel {
     const completes =
       prompts.some((p) => p.def.complete) ||
       resources.some((r) => (r.def as { complete?: unknown }).complete);
+    // Server push (sessions) adds logging and resource subscriptions.
+    const push = this.options.sessions !== undefined;
     return {
       tools: { listChanged: true },
-      ...(resources.length > 0 && { resources: { listChanged: true } }),
+      ...(push && { logging: {} }),
+      ...(resources.length > 0 && { resources: { listChanged: true, ...(push && { subscribe: true }) } }),
       ...(prompts.length > 0 && { prompts: { listChanged: true } }),
       ...(completes && { completions: {} }),
     };

@@ -11,7 +11,8 @@ class UnparsedBody {
 /** The SDK's own request body limit (4 MiB). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-async function send(reply: FastifyReply, result: McpHttpResponse) {
+/** Write a kernel answer (complete, or a web Response to stream) with fastify. */
+export async function sendMcpResponse(reply: FastifyReply, result: McpHttpResponse) {
   if ('response' in result) return reply.send(result.response);
   reply.code(result.status).headers(result.headers);
   // A Buffer goes out byte for byte: fastify would append "; charset=utf-8" to a JSON string body.
@@ -74,7 +75,7 @@ export async function mcpRoutes(
         },
         'mcp request',
       );
-      return send(reply, result);
+      return sendMcpResponse(reply, result);
     },
   });
 }

@@ -6,6 +6,7 @@ import {
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
+import { InputRequiredSignal } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ToolSet } from '../toolset';
 import type { ServerIdentity } from './caller';
@@ -31,6 +32,8 @@ const ENVELOPE_KEYS = new Set([
   'io.modelcontextprotocol/logLevel',
 ]);
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' });
+/** On the direct path a 2026-07-28 tool that asks for input is handed to the SDK path. */
+const NEEDS_ROUND_TRIP = () => Promise.reject(new InputRequiredSignal({}, {}));
 
 type Era = 'legacy' | 'modern';
 type RequestId = string | number;
@@ -75,6 +78,8 @@ export class DirectPath {
   constructor(
     private readonly ops: McpOperations,
     private readonly identity: ServerIdentity,
+    /** Serves a 2026-07-28 call again on the SDK path when its tool asks the client for input. */
+    private readonly roundTrip?: (request: McpHttpRequest) => Promise<McpHttpResponse>,
   ) {}
 
   /** Serve the request, or return `undefined` when it must go to the SDK path. */
@@ -199,10 +204,13 @@ export class DirectPath {
         requestId: caller.requestId ?? randomUUID(),
         cancellation: request.cancellation,
         logger: caller.logger,
+        ...(era === 'modern' && { elicit: NEEDS_ROUND_TRIP, sample: NEEDS_ROUND_TRIP }),
       });
       const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;
       return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(encoded), id) };
     } catch (error) {
+      // The tool asks the client for input: the SDK path runs the call again and answers input_required.
+      if (error instanceof InputRequiredSignal && this.roundTrip) return this.roundTrip(request);
       if (!(error instanceof ProtocolError)) throw error;
       return { status: 200, headers: JSON_HEADERS, body: errorBody(error, id) };
     }

@@ -13,6 +13,7 @@ import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
+import type { PrincipalScopedListenBus } from './listen-bus';
 import {
   ClientIdentities,
   eraOf,
@@ -21,6 +22,8 @@ import {
   responseOutcome,
 } from './request-report';
 import { createSdkServer } from './sdk-server';
+import type { SessionManager } from './sessions';
+import { isEventStream, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
   /** Serve hot stateless methods without the SDK's per-request machinery (default true). */
@@ -29,30 +32,16 @@ export interface McpHttpEndpointOptions {
   onError?: (error: Error) => void;
   /** Where each finished request and each SSE stream is reported. */
   telemetry?: TelemetryHub;
+  /** 2025-era stateful sessions; without them every 2025 request is served statelessly. */
+  sessions?: SessionManager;
+  /** Feeds `subscriptions/listen` streams (2026-07-28), scoped to the caller that opened each. */
+  listenBus?: PrincipalScopedListenBus;
 }
 
 /** The answer, and what the request was, for the route's log line. */
 export type McpHttpResult = McpHttpResponse & { readonly summary: RequestSummary };
 
 const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
-
-function toWebRequest(request: McpHttpRequest): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
-  const hasBody = request.method === 'POST';
-  return new Request(request.url, {
-    method: request.method,
-    headers,
-    signal: request.cancellation.signal,
-    ...(hasBody && {
-      body: request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body)),
-    }),
-  });
-}
 
 /** A 2025-era request that asked for progress gets an SSE response so progress can reach it. */
 function wantsStream(body: unknown): boolean {
@@ -62,40 +51,6 @@ function wantsStream(body: unknown): boolean {
       (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta?.progressToken !==
       undefined,
   );
-}
-
-function isEventStream(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-}
-
-/** Pass a stream through, running `done` once when it ends or the client cancels it. */
-function onStreamEnd(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let finished = false;
-  const finish = () => {
-    if (!finished) {
-      finished = true;
-      done();
-    }
-  };
-  return new ReadableStream({
-    async pull(controller) {
-      try {
-        const { done: end, value } = await reader.read();
-        if (end) {
-          finish();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        finish();
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      finish();
-      return reader.cancel(reason).catch(() => {});
-    },
-  });
 }
 
 /**
@@ -116,6 +71,8 @@ export class McpHttpEndpoint {
   readonly served = { direct: 0, sdk: 0 };
   private readonly telemetry: TelemetryHub | undefined;
   private readonly clients = new ClientIdentities();
+  private readonly sessions: SessionManager | undefined;
+  private readonly listenBus: PrincipalScopedListenBus | undefined;
 
   constructor(
     private readonly ops: McpOperations,
@@ -123,15 +80,24 @@ export class McpHttpEndpoint {
     options: McpHttpEndpointOptions = {},
   ) {
     this.telemetry = options.telemetry?.active ? options.telemetry : undefined;
-    this.direct = options.directPath === false ? undefined : new DirectPath(ops, identity);
+    this.sessions = options.sessions;
+    this.listenBus = options.listenBus;
+    this.direct =
+      options.directPath === false
+        ? undefined
+        : new DirectPath(ops, identity, (request) => this.serveModern(request));
     this.quick = this.direct && new QuickClassifier();
-    const factory = ({ requestInfo }: { requestInfo?: Request }) => {
+    const factory = ({ era, requestInfo }: { era?: string; requestInfo?: Request }) => {
       const caller = requestInfo && this.callers.get(requestInfo);
       if (!caller) throw new Error('MCP request reached the SDK without a caller');
-      return createSdkServer(ops, identity, caller);
+      return createSdkServer(ops, identity, caller, { roundTrip: era === 'modern' });
     };
     const onerror = (error: Error) => options.onError?.(error);
-    this.modern = createMcpHandler(factory, { legacy: 'reject', onerror });
+    this.modern = createMcpHandler(factory, {
+      legacy: 'reject',
+      onerror,
+      ...(options.listenBus && { bus: options.listenBus }),
+    });
     this.legacyNonPost = legacyStatelessFallback(factory, onerror);
   }
 
@@ -142,18 +108,26 @@ export class McpHttpEndpoint {
     const served = await this.serve(request, (outcome) => {
       classification = outcome;
     });
-    const era = request.method === 'POST' ? eraOf(classification) : 'legacy';
+    // Session streams are reported by the session manager, which knows when they end.
+    const sessionId = this.sessionOf(request, served);
+    // Sessions are 2025-era only; a request naming one was not classified.
+    const era = request.method === 'POST' && sessionId === undefined ? eraOf(classification) : 'legacy';
     const status = 'response' in served ? served.response.status : served.status;
     const outcome = await responseOutcome(served);
-    const result = outcome === 'stream' ? this.trackStream(served, era) : served;
-    const summary: RequestSummary = { ...messageFields(request.body), era, outcome, status };
+    const fields = messageFields(request.body);
+    const result =
+      outcome === 'stream' && sessionId === undefined
+        ? this.trackStream(served, era, fields.method === 'subscriptions/listen' ? 'listen' : 'response')
+        : served;
+    const summary: RequestSummary = { ...fields, era, outcome, status };
     const { telemetry } = this;
     if (telemetry) {
       const { caller } = request;
       telemetry.requestFinished({
         ...summary,
         ...(caller.requestId !== undefined && { requestId: caller.requestId }),
-        transport: 'stateless-http',
+        ...(sessionId !== undefined && { sessionId }),
+        transport: sessionId === undefined ? 'stateless-http' : 'session-http',
         durationMs: performance.now() - started,
         client: this.clients.identify(request),
         principalKind: caller.principal.kind,
@@ -162,12 +136,24 @@ export class McpHttpEndpoint {
     return { ...result, summary };
   }
 
+  /** The session a request was served in: the one it named, or the one its initialize opened. */
+  private sessionOf(request: McpHttpRequest, served: McpHttpResponse): string | undefined {
+    if (!this.sessions) return undefined;
+    const named = request.headers['mcp-session-id'];
+    if (typeof named === 'string') return named;
+    return 'response' in served ? (served.response.headers.get('mcp-session-id') ?? undefined) : undefined;
+  }
+
   /** Report an SSE answer as an open stream until it ends or the client goes away. */
-  private trackStream(result: McpHttpResponse, era: Era | undefined): McpHttpResponse {
+  private trackStream(
+    result: McpHttpResponse,
+    era: Era | undefined,
+    kind: 'response' | 'listen',
+  ): McpHttpResponse {
     const { telemetry } = this;
     if (!telemetry || !('response' in result) || result.response.body === null) return result;
     const { response } = result;
-    const stream = { kind: 'response' as const, ...(era && { era }) };
+    const stream = { kind, ...(era && { era }) };
     telemetry.streamOpened(stream);
     return {
       response: new Response(
@@ -181,6 +167,10 @@ export class McpHttpEndpoint {
     request: McpHttpRequest,
     classified: (outcome: InboundClassificationOutcome) => void,
   ): Promise<McpHttpResponse> {
+    if (this.sessions?.names(request)) {
+      this.served.sdk++;
+      return this.sessions.handle(request);
+    }
     const isJson = isJsonContentType(header(request.headers['content-type']));
     if (request.method !== 'POST' || request.body === undefined || !isJson) {
       this.served.sdk++;
@@ -203,6 +193,11 @@ export class McpHttpEndpoint {
         body: request.body,
       });
     classified(outcome);
+    // A 2025-era initialize opens a session; a 2026-07-28 one is the modern handler's to refuse.
+    if (this.sessions && outcome.kind === 'legacy' && this.sessions.opens(request)) {
+      this.served.sdk++;
+      return this.sessions.handle(request);
+    }
     const direct = this.direct?.tryServe(request, outcome);
     if (direct) {
       this.served.direct++;
@@ -213,18 +208,18 @@ export class McpHttpEndpoint {
   }
 
   async close(): Promise<void> {
+    await this.sessions?.close();
     await this.modern.close();
   }
 
   private async serveModern(request: McpHttpRequest): Promise<McpHttpResponse> {
     const web = toWebRequest(request);
     this.callers.set(web, request.caller);
-    return {
-      response: await this.modern.fetch(
-        web,
-        request.body === undefined ? undefined : { parsedBody: request.body },
-      ),
-    };
+    const serve = () =>
+      this.modern.fetch(web, request.body === undefined ? undefined : { parsedBody: request.body });
+    if (!this.listenBus) return { response: await serve() };
+    const client = this.telemetry ? this.clients.identify(request) : {};
+    return { response: await this.listenBus.run(request.caller, serve, client) };
   }
 
   private async serveLegacyPost(request: McpHttpRequest): Promise<McpHttpResponse> {

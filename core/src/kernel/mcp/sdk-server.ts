@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   type CallToolRequest,
   type CompleteRequest,
+  type CreateMessageResult,
+  type ElicitResult,
   type GetPromptRequest,
+  inputRequired,
   type ReadResourceRequest,
   Server,
   type ServerContext,
@@ -10,6 +13,7 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
+import { decodeAnswers, encodeAnswers, InputRequiredSignal } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
@@ -42,7 +46,53 @@ function clientOf(server: Server, ctx: ServerContext): { era: Era; client: Clien
 /** One validator for every Server instance: building Ajv per instance is a quarter of the CPU of a request. */
 const sharedValidator = new AjvJsonSchemaValidator();
 
-function callInfo(caller: McpCaller, ctx: ServerContext): CallInfo {
+export interface SdkServerOptions {
+  /**
+   * The connection is stateful (a 2025 session, HTTP+SSE, stdio): the client can
+   * answer server→client requests, so handlers may elicit and sample.
+   */
+  interactive?: boolean;
+  /**
+   * A 2026-07-28 request: elicit and sample become input-required round trips
+   * (the client answers and calls again) instead of server→client requests.
+   */
+  roundTrip?: boolean;
+  /** Report each answered request (for transports whose requests the kernel does not see itself: stdio). */
+  observe?: (request: HandledRequest) => void;
+}
+
+/**
+ * elicit/sample for one round of a 2026-07-28 request: the n-th question of the
+ * handler is answered from this round's `inputResponses` or the answers carried in
+ * `requestState`; the first unanswered one ends the round with an InputRequiredSignal.
+ */
+function roundTripAsks(ctx: ServerContext): Required<Pick<CallInfo, 'elicit' | 'sample'>> {
+  const answers = { ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) };
+  // Questions asked together (Promise.all) go out together: they share one pending set.
+  const pending: Record<string, unknown> = {};
+  let asked = 0;
+  const ask = (kind: 'elicit' | 'sample', key: string | undefined, request: () => unknown) => {
+    const name = key ?? `${kind}-${asked}`;
+    asked++;
+    if (name in answers) return Promise.resolve(answers[name]);
+    pending[name] = request();
+    return Promise.reject(new InputRequiredSignal(pending as never, answers));
+  };
+  return {
+    elicit: (params, options) =>
+      ask('elicit', options?.key, () => inputRequired.elicit(params)) as Promise<ElicitResult>,
+    sample: (params, options) =>
+      ask('sample', options?.key, () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
+  };
+}
+
+/** The input-required result for a handler that asked what it has no answer for yet. */
+export function asInputRequired(error: unknown) {
+  if (!(error instanceof InputRequiredSignal)) throw error;
+  return inputRequired({ inputRequests: error.requests, requestState: encodeAnswers(error.answers) });
+}
+
+function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptions): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   return {
     principal: caller.principal,
@@ -63,6 +113,15 @@ function callInfo(caller: McpCaller, ctx: ServerContext): CallInfo {
           },
         }),
     }),
+    log: (level, data) => ctx.mcpReq.log(level, data),
+    ...(options.roundTrip && roundTripAsks(ctx)),
+    ...(options.interactive && {
+      elicit: (params) => ctx.mcpReq.elicitInput(params),
+      sample: async (params) => {
+        const result = await ctx.mcpReq.requestSampling(params);
+        return result as Awaited<ReturnType<NonNullable<CallInfo['sample']>>>;
+      },
+    }),
   };
 }
 
@@ -75,13 +134,14 @@ export function createSdkServer(
   ops: McpOperations,
   identity: ServerIdentity,
   caller: McpCaller,
-  observe?: (request: HandledRequest) => void,
+  options: SdkServerOptions = {},
 ): Server {
   const server = new Server(identity.serverInfo, {
     capabilities: identity.capabilities,
     ...(identity.instructions !== undefined && { instructions: identity.instructions }),
     jsonSchemaValidator: sharedValidator,
   });
+  const { observe } = options;
   /** The handler, reporting each request it answers to `observe` when there is one. */
   const timed = <Q extends { params?: unknown }, R>(
     method: string,
@@ -107,45 +167,63 @@ export function createSdkServer(
       }
     };
   };
-  const { toolSet } = caller;
+  // Read per request: a session's caller (and so its ToolSet) is refreshed on every request.
   const caps = identity.capabilities;
   if (caps['tools']) {
     server.setRequestHandler(
       'tools/list',
-      timed('tools/list', () => ops.listTools(toolSet)),
+      timed('tools/list', () => ops.listTools(caller.toolSet)),
     );
     server.setRequestHandler(
       'tools/call',
       timed('tools/call', (request: CallToolRequest, ctx) =>
-        ops.callTool(toolSet, request.params.name, request.params.arguments, callInfo(caller, ctx)),
+        ops
+          .callTool(
+            caller.toolSet,
+            request.params.name,
+            request.params.arguments,
+            callInfo(caller, ctx, options),
+          )
+          .catch(asInputRequired),
       ),
     );
   }
   if (caps['resources']) {
     server.setRequestHandler(
       'resources/list',
-      timed('resources/list', () => ops.listResources(toolSet)),
+      timed('resources/list', () => ops.listResources(caller.toolSet)),
     );
     server.setRequestHandler(
       'resources/templates/list',
-      timed('resources/templates/list', () => ops.listResourceTemplates(toolSet)),
+      timed('resources/templates/list', () => ops.listResourceTemplates(caller.toolSet)),
     );
     server.setRequestHandler(
       'resources/read',
       timed('resources/read', (request: ReadResourceRequest, ctx) =>
-        ops.readResource(toolSet, request.params.uri, callInfo(caller, ctx)),
+        ops.readResource(caller.toolSet, request.params.uri, callInfo(caller, ctx, options)),
       ),
     );
+    if ((caps['resources'] as { subscribe?: boolean }).subscribe) {
+      // Toolhost's resources are read-only views of the Hub: a subscription is accepted
+      // and there is never an update to send, so nothing needs to be remembered.
+      server.setRequestHandler('resources/subscribe', () => ({}));
+      server.setRequestHandler('resources/unsubscribe', () => ({}));
+    }
   }
   if (caps['prompts']) {
     server.setRequestHandler(
       'prompts/list',
-      timed('prompts/list', () => ops.listPrompts(toolSet)),
+      timed('prompts/list', () => ops.listPrompts(caller.toolSet)),
     );
     server.setRequestHandler(
       'prompts/get',
       timed('prompts/get', (request: GetPromptRequest, ctx) =>
-        ops.getPrompt(toolSet, request.params.name, request.params.arguments, callInfo(caller, ctx)),
+        ops.getPrompt(
+          caller.toolSet,
+          request.params.name,
+          request.params.arguments,
+          callInfo(caller, ctx, options),
+        ),
       ),
     );
   }
@@ -153,7 +231,7 @@ export function createSdkServer(
     server.setRequestHandler(
       'completion/complete',
       timed('completion/complete', (request: CompleteRequest) =>
-        ops.complete(toolSet, request.params.ref, request.params.argument),
+        ops.complete(caller.toolSet, request.params.ref, request.params.argument),
       ),
     );
   }

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import { type Server, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import type { EventBus, KernelEvent } from '../../ports/event-bus';
+import type { SessionEventStores } from '../../ports/event-store';
+import type { McpOperations } from '../operations';
+import type { ClientIdentity, StreamEvent, TelemetryHub, Transport } from '../telemetry';
+import type { McpCaller, ServerIdentity } from './caller';
+import type { McpHttpRequest, McpHttpResponse } from './http-types';
+import { messageFields } from './request-report';
+import { createSdkServer } from './sdk-server';
+import { SseServerTransport } from './sse-transport';
+import { isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
+
+export interface SessionOptions {
+  /** Refuse new sessions beyond this many open ones (503). */
+  maxSessions: number;
+  /** Close a session nobody has used (no request, no open stream) for this long. */
+  idleTimeoutMs: number;
+  /** SSE comment pings on open streams, so proxies keep them open. */
+  keepAliveMs: number;
+  /** Where each session's events are kept for `Last-Event-ID` replay. */
+  eventStores: SessionEventStores;
+  onError?: (error: Error) => void;
+  /** Where sessions, their streams and their list-changed notifications are reported. */
+  telemetry?: TelemetryHub;
+}
+
+interface Session {
+  readonly id: string;
+  /** The account that created it; nobody else may use its id. */
+  readonly account: string;
+  readonly principalId: string;
+  readonly server: Server;
+  /** Streamable HTTP (2025) or HTTP+SSE (2024-11-05). */
+  readonly transport: WebStandardStreamableHTTPServerTransport | SseServerTransport;
+  readonly kind: Extract<Transport, 'session-http' | 'legacy-sse'>;
+  /** The latest request's caller: the session's handlers read its ToolSet from here. */
+  caller: McpCaller;
+  lastSeen: number;
+  openStreams: number;
+}
+
+const SESSION_NOT_FOUND = () =>
+  jsonRpcError(
+    404,
+    -32001,
+    'Session not found: it expired, was deleted, or never existed. Start a new session.',
+  );
+
+const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
+
+const SSE_STREAM: StreamEvent = { kind: 'legacy-sse', era: 'legacy' };
+
+/** The client a session's server met at `initialize` (empty before it). */
+function clientOf(server: Server): ClientIdentity {
+  const info = server.getClientVersion();
+  return info ? { name: info.name, version: info.version } : {};
+}
+
+function isInitialize(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'initialize';
+}
+
+/**
+ * Stateful connections (server push): one SDK server and transport per session.
+ * 2025-era Streamable HTTP sessions (`Mcp-Session-Id`, the GET stream, DELETE,
+ * resumability) and 2024-11-05 HTTP+SSE connections share the cap, keep-alive,
+ * idle expiry and list-change announcements. A session belongs to the account
+ * that created it: anybody else presenting its id is told it does not exist.
+ */
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly unsubscribe: () => void;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly ops: McpOperations,
+    private readonly identity: ServerIdentity,
+    bus: EventBus,
+    private readonly options: SessionOptions,
+  ) {
+    this.unsubscribe = bus.subscribe((event) => this.announce(event));
+    this.sweeper = setInterval(() => this.expireIdle(), Math.min(options.idleTimeoutMs / 2, 60_000));
+    this.sweeper.unref();
+  }
+
+  /** Does this request name a session (`Mcp-Session-Id`)? */
+  names(request: McpHttpRequest): boolean {
+    return header(request.headers['mcp-session-id']) !== undefined;
+  }
+
+  /** Does this (2025-era) request open a session? */
+  opens(request: McpHttpRequest): boolean {
+    return request.method === 'POST' && isInitialize(request.body);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+    const id = header(request.headers['mcp-session-id']);
+    if (id === undefined) return this.open(request);
+    const session = this.sessions.get(id);
+    // Another account's session id gets exactly the answer an unknown id gets.
+    if (!session || session.account !== request.caller.account) return SESSION_NOT_FOUND();
+    session.caller = request.caller;
+    session.lastSeen = Date.now();
+    return this.serve(session, request);
+  }
+
+  /** `GET /sse`: open an HTTP+SSE connection whose messages are POSTed to `messagesPath?sessionId=…`. */
+  async openSse(caller: McpCaller, messagesPath: string): Promise<McpHttpResponse> {
+    if (this.sessions.size >= this.options.maxSessions) return this.full();
+    const id = randomUUID();
+    const transport = new SseServerTransport(id, `${messagesPath}?sessionId=${id}`, this.options.keepAliveMs);
+    const session = this.register(id, caller, transport);
+    transport.onclose = () => void this.end(session);
+    transport.onerror = (error) => this.options.onError?.(error);
+    session.openStreams = 1;
+    await session.server.connect(transport);
+    this.sessions.set(id, session);
+    this.report(session, 'opened');
+    this.options.telemetry?.streamOpened(SSE_STREAM);
+    return {
+      response: new Response(transport.stream, {
+        status: 200,
+        headers: {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache, no-transform',
+          'x-accel-buffering': 'no',
+        },
+      }),
+    };
+  }
+
+  /** `POST /messages?sessionId=…`: one message (or batch) for an HTTP+SSE connection; answers go down its stream. */
+  postSse(sessionId: string | undefined, caller: McpCaller, body: unknown): McpHttpResponse {
+    const session = sessionId === undefined ? undefined : this.sessions.get(sessionId);
+    if (
+      !session ||
+      session.account !== caller.account ||
+      !(session.transport instanceof SseServerTransport)
+    ) {
+      return SESSION_NOT_FOUND();
+    }
+    session.caller = caller;
+    session.lastSeen = Date.now();
+    const started = performance.now();
+    try {
+      session.transport.receive(body);
+    } catch {
+      return jsonRpcError(400, -32700, 'The body is not a JSON-RPC message (or batch of them).');
+    }
+    // The answer goes down the stream later: what is reported here is the message's acceptance.
+    this.options.telemetry?.requestFinished({
+      ...messageFields(body),
+      era: 'legacy',
+      transport: 'legacy-sse',
+      outcome: 'ok',
+      status: 202,
+      durationMs: performance.now() - started,
+      client: clientOf(session.server),
+      principalKind: caller.principal.kind,
+      sessionId: session.id,
+    });
+    return { status: 202, headers: { 'content-type': 'text/plain' }, body: 'Accepted' };
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((session) => this.end(session)));
+  }
+
+  private async open(request: McpHttpRequest): Promise<McpHttpResponse> {
+    if (this.sessions.size >= this.options.maxSessions) return this.full();
+    const id = randomUUID();
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      // SSE answers, never JSON: the JSON mode leaks per request inside the SDK (PROTOCOL.md).
+      enableJsonResponse: false,
+      eventStore: this.options.eventStores.forSession(id),
+      keepAliveMs: this.options.keepAliveMs,
+      onsessionclosed: () => {
+        const session = this.sessions.get(id);
+        if (session) void this.end(session);
+      },
+    });
+    const session = this.register(id, request.caller, transport);
+    transport.onerror = (error) => this.options.onError?.(error);
+    await session.server.connect(transport);
+    const response = await this.serve(session, request);
+    // Registered only once the SDK accepted the initialize (it may refuse it).
+    if (transport.sessionId === id) {
+      this.sessions.set(id, session);
+      this.report(session, 'opened');
+    } else {
+      await transport.close().catch(() => {});
+      await session.server.close().catch(() => {});
+      this.options.eventStores.dropSession(id);
+    }
+    return response;
+  }
+
+  /** A session record with its own SDK server, reading the caller of its latest request. */
+  private register(id: string, caller: McpCaller, transport: Session['transport']): Session {
+    const session: Session = {
+      id,
+      kind: transport instanceof SseServerTransport ? 'legacy-sse' : 'session-http',
+      account: caller.account,
+      principalId: caller.principal.id,
+      caller,
+      transport,
+      server: undefined as unknown as Server,
+      lastSeen: Date.now(),
+      openStreams: 0,
+    };
+    (session as { server: Server }).server = createSdkServer(this.ops, this.identity, liveCaller(session), {
+      interactive: true,
+    });
+    return session;
+  }
+
+  private full(): McpHttpResponse {
+    return jsonRpcError(
+      503,
+      -32000,
+      `Too many open sessions (the limit is ${this.options.maxSessions}); try again later, and close sessions you no longer need.`,
+      { 'retry-after': '30' },
+    );
+  }
+
+  private async serve(session: Session, request: McpHttpRequest): Promise<McpHttpResponse> {
+    if (!(session.transport instanceof WebStandardStreamableHTTPServerTransport)) return SESSION_NOT_FOUND();
+    const response = await session.transport.handleRequest(
+      toWebRequest(request),
+      request.body === undefined ? undefined : { parsedBody: request.body },
+    );
+    if (response.body === null || !isEventStream(response)) return { response };
+    // A session with an open stream is in use, however long it has been since its last request.
+    session.openStreams++;
+    const event: StreamEvent = { kind: request.method === 'GET' ? 'get' : 'response', era: 'legacy' };
+    this.options.telemetry?.streamOpened(event);
+    const stream = request.method === 'GET' ? withOpeningComment(response.body) : response.body;
+    const body = onStreamEnd(stream, () => {
+      session.openStreams--;
+      session.lastSeen = Date.now();
+      this.options.telemetry?.streamClosed(event);
+    });
+    return { response: new Response(body, { status: response.status, headers: response.headers }) };
+  }
+
+  /** Tell the affected sessions that a list changed (a user's settings, a plugin's tools). */
+  private announce(event: KernelEvent): void {
+    for (const session of this.sessions.values()) {
+      if (event.principalId !== undefined && event.principalId !== session.principalId) continue;
+      for (const list of event.lists) {
+        const sent =
+          list === 'tools'
+            ? session.server.sendToolListChanged()
+            : list === 'prompts'
+              ? session.server.sendPromptListChanged()
+              : session.server.sendResourceListChanged();
+        sent.catch((error: Error) => this.options.onError?.(error));
+        this.options.telemetry?.listChangedSent({
+          list,
+          client: clientOf(session.server),
+          sessionId: session.id,
+        });
+      }
+    }
+  }
+
+  private expireIdle(): void {
+    const cutoff = Date.now() - this.options.idleTimeoutMs;
+    for (const session of this.sessions.values()) {
+      if (session.openStreams === 0 && session.lastSeen < cutoff) void this.end(session);
+    }
+  }
+
+  private async end(session: Session): Promise<void> {
+    if (this.sessions.get(session.id) !== session) return;
+    this.forget(session.id);
+    this.report(session, 'closed');
+    if (session.kind === 'legacy-sse') this.options.telemetry?.streamClosed(SSE_STREAM);
+    await session.transport.close().catch(() => {});
+    await session.server.close().catch(() => {});
+  }
+
+  private report(session: Session, what: 'opened' | 'closed'): void {
+    const { telemetry } = this.options;
+    if (!telemetry) return;
+    const event = {
+      era: 'legacy' as const,
+      transport: session.kind,
+      client: clientOf(session.server),
+      sessionId: session.id,
+    };
+    if (what === 'opened') telemetry.sessionOpened(event);
+    else telemetry.sessionClosed(event);
+  }
+
+  private forget(id: string): void {
+    this.sessions.delete(id);
+    this.options.eventStores.dropSession(id);
+  }
+}
+
+/** A caller whose every field reads the session's latest request's caller. */
+function liveCaller(session: Session): McpCaller {
+  return {
+    get principal() {
+      return session.caller.principal;
+    },
+    get credentials() {
+      return session.caller.credentials;
+    },
+    get account() {
+      return session.caller.account;
+    },
+    get toolSet() {
+      return session.caller.toolSet;
+    },
+    get logger() {
+      return session.caller.logger;
+    },
+    get requestId() {
+      return session.caller.requestId;
+    },
+  };
+}
