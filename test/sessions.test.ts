@@ -59,9 +59,10 @@ function droppableFetch() {
 async function sessionClient(
   token: string | undefined,
   fetcher?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
+  name = 'sessions-test',
 ) {
   const client = new Client(
-    { name: 'sessions-test', version: '1.0.0' },
+    { name, version: '1.0.0' },
     { capabilities: { elicitation: {}, sampling: {} } },
   );
   const transport = new StreamableHTTPClientTransport(new URL(toolhost.mcpUrl), {
@@ -220,7 +221,7 @@ describe('live tools/list_changed from settings', () => {
   it("delivers A's settings change to A's session stream and listen stream, not to B's", async () => {
     const netA = droppableFetch();
     const netB = droppableFetch();
-    const legacyA = await sessionClient(tokenA, netA.fetcher);
+    const legacyA = await sessionClient(tokenA, netA.fetcher, 'live-session-a');
     const legacyB = await sessionClient(tokenB, netB.fetcher);
     const modernA = await modernClient(tokenA);
     const modernB = await modernClient(tokenB);
@@ -233,6 +234,7 @@ describe('live tools/list_changed from settings', () => {
     await modernA.listen({ toolsListChanged: true });
     await modernB.listen({ toolsListChanged: true });
     await waitFor(() => netA.gets.length === 1 && netB.gets.length === 1, 'both GET streams are open');
+    const before = await observed();
 
     const put = await fetch(
       `${toolhost.app.server.address() && new URL(toolhost.mcpUrl).origin}/api/settings`,
@@ -256,8 +258,48 @@ describe('live tools/list_changed from settings', () => {
     const tools = (await legacyA.client.listTools()).tools.map((t) => t.name);
     expect(tools).not.toContain('test_simple_text');
     expect(tools).toContain('test_image_content');
+
+    // Operators see it: sessions, streams and these two notifications in /metrics; which
+    // clients got them (and that A's session re-listed) in /api/dashboard.
+    const after = await observed();
+    // At least A's two live streams; A's earlier sessions in this file get it too (kept for replay).
+    expect(after.listChangedSent - before.listChangedSent).toBeGreaterThanOrEqual(2);
+    expect(after.openSessions).toBeGreaterThanOrEqual(2);
+    expect(after.getStreams).toBeGreaterThanOrEqual(2);
+    expect(after.listenStreams).toBeGreaterThanOrEqual(2);
+    expect(after.legacy?.transports).toContain('session-http');
+    expect(after.legacy!.listChanged.sent - before.legacy!.listChanged.sent).toBe(1);
+    expect(after.legacy!.listChanged.relisted - before.legacy!.listChanged.relisted).toBe(1);
+    expect(after.modern!.listChanged.sent - before.modern!.listChanged.sent).toBe(1);
   });
 });
+
+interface DashboardClient {
+  name: string | null;
+  transports: string[];
+  listChanged: { sent: number; relisted: number };
+}
+
+/** What /metrics and /api/dashboard say about sessions, streams and list-changed notifications. */
+async function observed() {
+  const origin = new URL(toolhost.mcpUrl).origin;
+  const metrics = await (await fetch(`${origin}/metrics`)).text();
+  const value = (series: string) => {
+    const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  };
+  const { clients } = (await (await fetch(`${origin}/api/dashboard`)).json()) as {
+    clients: DashboardClient[];
+  };
+  return {
+    listChangedSent: value('toolhost_list_changed_sent_total{list="tools"}'),
+    openSessions: value('toolhost_open_sessions{era="legacy"}'),
+    getStreams: value('toolhost_open_streams{kind="get"}'),
+    listenStreams: value('toolhost_open_streams{kind="listen"}'),
+    legacy: clients.find((c) => c.name === 'live-session-a'),
+    modern: clients.find((c) => c.name === 'listen-test'),
+  };
+}
 
 async function modernClient(token: string): Promise<Client> {
   const client = new Client(

@@ -25,9 +25,10 @@ let hub: HubEmulator;
 let toolhost: RunningToolhost;
 
 /** A Toolhost whose `spaces` section points at the test Spaces (loopback allowed, as tests must). */
-function start(spacesSection: Record<string, unknown> = {}) {
+function start(spacesSection: Record<string, unknown> = {}, more: Record<string, unknown> = {}) {
   return startToolhost({
     manifest: {
+      ...more,
       plugins: [
         { use: '@toolhost/plugin-hub' },
         { use: '@toolhost/plugin-image-gen', config: { space: `${OWNER}/image-space` } },
@@ -210,9 +211,14 @@ describe('calls', () => {
 
   // The 2026-07-28 era cancels by ending the request. A 2025-era client sends notifications/cancelled
   // on a request of its own, which the stateless 2025 transport cannot route to the call.
-  it.each<Era>(['modern'])('propagates a client cancel to the Space (%s era)', async (era) => {
+  // A stateless 2025 request's cancel arrives on another POST that nothing can match to the
+  // call; a 2025 session (and every 2026-07-28 request) carries it to the call.
+  it.each<[Era, boolean]>([
+    ['modern', false],
+    ['legacy', true],
+  ])('propagates a client cancel to the Space (%s era, sessions %s)', async (era, sessions) => {
     // A long timeout, so only the cancel can end the call.
-    const patient = await start({ timeoutSeconds: 600 });
+    const patient = await start({ timeoutSeconds: 600 }, sessions ? { transport: { sessions: true } } : {});
     try {
       const client = await connectClient(`${patient.mcpUrl}?gradio=${OWNER}/hang-space`, { era });
       const before = spaces.requests.length;

@@ -60,6 +60,17 @@ describe('HTTP+SSE transport (2024-11-05)', () => {
     expect(sampled.content).toEqual([
       { type: 'text', text: 'LLM response: echo {"type":"text","text":"hi"}' },
     ]);
+
+    // The connection is visible to operators as an open legacy-sse session and stream.
+    const metrics = await (await fetch(`${toolhost.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^toolhost_open_streams\{kind="legacy-sse"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^toolhost_mcp_requests_total\{method="tools\/call",era="legacy",outcome="ok"\} 3$/m,
+    );
+    const { clients } = (await (await fetch(`${toolhost.baseUrl}/api/dashboard`)).json()) as {
+      clients: { name: string | null; transports: string[] }[];
+    };
+    expect(clients.find((c) => c.name === 'sse-test')?.transports).toEqual(['legacy-sse']);
     await client.close();
   });
 
