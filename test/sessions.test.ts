@@ -61,10 +61,7 @@ async function sessionClient(
   fetcher?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
   name = 'sessions-test',
 ) {
-  const client = new Client(
-    { name, version: '1.0.0' },
-    { capabilities: { elicitation: {}, sampling: {} } },
-  );
+  const client = new Client({ name, version: '1.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
   const transport = new StreamableHTTPClientTransport(new URL(toolhost.mcpUrl), {
     requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} },
     reconnectionOptions: {
