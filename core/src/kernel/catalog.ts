@@ -75,15 +75,26 @@ function compileTool(def: AnyTool, plugin: LoadedPlugin, options: CatalogOptions
       outputSchema: toJsonSchema(def.output, 'output') as McpTool['outputSchema'],
     }),
   };
-  const annotations = mcpAnnotations(def.title, def.annotations);
+  return frozenTool(def, plugin, descriptor, def, options);
+}
+
+/** The compiled tool, annotations added to its descriptor and its size in tokens measured once. */
+function frozenTool(
+  def: AnyTool,
+  plugin: LoadedPlugin,
+  descriptor: McpTool,
+  declared: Pick<AnyTool, 'title' | 'annotations' | 'cost' | 'timeoutMs'>,
+  options: CatalogOptions,
+): CompiledTool {
+  const annotations = mcpAnnotations(declared.title, declared.annotations);
   if (annotations) descriptor.annotations = annotations;
   return Object.freeze({
-    name: def.name,
+    name: descriptor.name,
     plugin,
     def,
     descriptor,
-    cost: def.cost ?? 1,
-    timeoutMs: def.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
+    cost: declared.cost ?? 1,
+    timeoutMs: declared.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
     tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
   });
 }
@@ -108,8 +119,6 @@ export function compileDynamicTool(
     inputSchema: tool.inputSchema as McpTool['inputSchema'],
     ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema as McpTool['outputSchema'] }),
   };
-  const annotations = mcpAnnotations(tool.title, tool.annotations);
-  if (annotations) descriptor.annotations = annotations;
   const def = {
     name: tool.name,
     description: tool.description,
@@ -117,15 +126,7 @@ export function compileDynamicTool(
     handler: (args: Record<string, unknown>, ctx: Parameters<DynamicTool['handler']>[1]) =>
       tool.handler(args, ctx),
   } as unknown as AnyTool;
-  return Object.freeze({
-    name: tool.name,
-    plugin,
-    def,
-    descriptor,
-    cost: tool.cost ?? 1,
-    timeoutMs: tool.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
-    tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
-  });
+  return frozenTool(def, plugin, descriptor, tool, options);
 }
 
 function compileResource(def: AnyResource, plugin: LoadedPlugin): CompiledResource {
