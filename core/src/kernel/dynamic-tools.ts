@@ -23,6 +23,8 @@ export interface DynamicToolRequest {
 interface Source {
   readonly plugin: LoadedPlugin;
   readonly source: AnyToolSource;
+  /** The source's services, resolved on first use (the plugin scope's singletons never change). */
+  services?: Record<string, unknown>;
 }
 
 interface Compiled {
@@ -91,19 +93,17 @@ export class DynamicToolSets {
     return toolSet;
   }
 
-  private async ask(
-    { plugin, source }: Source,
-    request: DynamicToolRequest,
-  ): Promise<readonly DynamicTool[]> {
+  private async ask(entry: Source, request: DynamicToolRequest): Promise<readonly DynamicTool[]> {
+    const { plugin, source } = entry;
     try {
-      const services = Object.fromEntries(
+      entry.services ??= Object.fromEntries(
         Object.entries(source.services ?? {}).map(([key, ref]) => [
           key,
           plugin.scope!.resolve((ref as ServiceRef<unknown>).id),
         ]),
       );
       return await source.tools({
-        services: services as never,
+        services: entry.services as never,
         principal: request.principal,
         credentials: request.credentials,
         spaces: request.spaces,
