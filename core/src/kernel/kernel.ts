@@ -179,6 +179,8 @@ export class Kernel {
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };
     const onError = (error: Error) => options.logger.debug({ err: error }, 'MCP request rejected by the SDK');
+    // Transports report only when something listens: otherwise they skip building the reports.
+    const observed = this.telemetry.active ? this.telemetry : undefined;
     this.sessions =
       options.sessions &&
       new SessionManager(this.ops, this.identity, this.bus, {
@@ -187,14 +189,14 @@ export class Kernel {
         keepAliveMs: options.sessions.keepAliveMs ?? 15_000,
         eventStores: options.sessions.eventStores ?? new InMemorySessionEventStores(),
         onError,
-        telemetry: this.telemetry,
+        ...(observed && { telemetry: observed }),
       });
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
       directPath: options.directPath,
-      telemetry: this.telemetry,
+      ...(observed && { telemetry: observed }),
       onError,
       ...(this.sessions && { sessions: this.sessions }),
-      listenBus: new PrincipalScopedListenBus(this.bus, this.telemetry),
+      listenBus: new PrincipalScopedListenBus(this.bus, observed),
     });
   }
 

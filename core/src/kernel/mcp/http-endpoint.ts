@@ -23,14 +23,14 @@ import {
 } from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
-import { isEventStream, onStreamEnd, toWebRequest } from './web';
+import { header, isEventStream, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
   /** Serve hot stateless methods without the SDK's per-request machinery (default true). */
   directPath?: boolean;
   /** Report out-of-band SDK errors (rejected requests, transport faults). */
   onError?: (error: Error) => void;
-  /** Where each finished request and each SSE stream is reported. */
+  /** Where each finished request and each SSE stream is reported; absent when nothing listens. */
   telemetry?: TelemetryHub;
   /** 2025-era stateful sessions; without them every 2025 request is served statelessly. */
   sessions?: SessionManager;
@@ -40,8 +40,6 @@ export interface McpHttpEndpointOptions {
 
 /** The answer, and what the request was, for the route's log line. */
 export type McpHttpResult = McpHttpResponse & { readonly summary: RequestSummary };
-
-const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
 
 /** A 2025-era request that asked for progress gets an SSE response so progress can reach it. */
 function wantsStream(body: unknown): boolean {
@@ -79,7 +77,7 @@ export class McpHttpEndpoint {
     private readonly identity: ServerIdentity,
     options: McpHttpEndpointOptions = {},
   ) {
-    this.telemetry = options.telemetry?.active ? options.telemetry : undefined;
+    this.telemetry = options.telemetry;
     this.sessions = options.sessions;
     this.listenBus = options.listenBus;
     this.direct =
@@ -139,8 +137,8 @@ export class McpHttpEndpoint {
   /** The session a request was served in: the one it named, or the one its initialize opened. */
   private sessionOf(request: McpHttpRequest, served: McpHttpResponse): string | undefined {
     if (!this.sessions) return undefined;
-    const named = request.headers['mcp-session-id'];
-    if (typeof named === 'string') return named;
+    const named = header(request.headers['mcp-session-id']);
+    if (named !== undefined) return named;
     return 'response' in served ? (served.response.headers.get('mcp-session-id') ?? undefined) : undefined;
   }
 
@@ -218,8 +216,9 @@ export class McpHttpEndpoint {
     const serve = () =>
       this.modern.fetch(web, request.body === undefined ? undefined : { parsedBody: request.body });
     if (!this.listenBus) return { response: await serve() };
-    const client = this.telemetry ? this.clients.identify(request) : {};
-    return { response: await this.listenBus.run(request.caller, serve, client) };
+    return {
+      response: await this.listenBus.run(request.caller, serve, () => this.clients.identify(request)),
+    };
   }
 
   private async serveLegacyPost(request: McpHttpRequest): Promise<McpHttpResponse> {

@@ -18,15 +18,18 @@ const EVENT_KIND = {
  * at subscription time and another principal's changes never reach the stream.
  */
 export class PrincipalScopedListenBus implements ServerEventBus {
-  private readonly current = new AsyncLocalStorage<{ caller: McpCaller; client: ClientIdentity }>();
+  private readonly current = new AsyncLocalStorage<{ caller: McpCaller; client: () => ClientIdentity }>();
 
   constructor(
     private readonly bus: EventBus,
     private readonly telemetry?: TelemetryHub,
   ) {}
 
-  /** Serve one request with `caller` (and its client, for telemetry) as the owner of any stream it opens. */
-  run<T>(caller: McpCaller, serve: () => T, client: ClientIdentity = {}): T {
+  /**
+   * Serve one request with `caller` as the owner of any stream it opens; `client` names
+   * it for telemetry, asked only when a stream subscribes (most requests open none).
+   */
+  run<T>(caller: McpCaller, serve: () => T, client: () => ClientIdentity = () => ({})): T {
     return this.current.run({ caller, client }, serve);
   }
 
@@ -40,12 +43,13 @@ export class PrincipalScopedListenBus implements ServerEventBus {
   subscribe(listener: (event: ServerEvent) => void): () => void {
     const owner = this.current.getStore();
     const principalId = owner?.caller.principal.id;
+    const client = this.telemetry && owner ? owner.client() : {};
     return this.bus.subscribe((event) => {
       if (event.type !== 'list-changed') return;
       if (event.principalId !== undefined && event.principalId !== principalId) return;
       for (const list of event.lists) {
         listener({ kind: EVENT_KIND[list] });
-        this.telemetry?.listChangedSent({ list, client: owner?.client ?? {} });
+        this.telemetry?.listChangedSent({ list, client });
       }
     });
   }

@@ -9,7 +9,8 @@ import type { McpHttpRequest, McpHttpResponse } from './http-types';
  * answered anyway (no second parse on the direct path).
  */
 
-const CLIENT_INFO_KEY = 'io.modelcontextprotocol/clientInfo';
+/** Where a 2026-07-28 request's `_meta` envelope carries the clientInfo. */
+export const CLIENT_INFO_KEY = 'io.modelcontextprotocol/clientInfo';
 /** How long a 2025 client's `initialize` clientInfo names its later (sessionless) requests. */
 const CLIENT_MEMORY_MS = 60 * 60_000;
 const MAX_REMEMBERED_CLIENTS = 2_000;
@@ -47,7 +48,8 @@ export function eraOf(outcome: InboundClassificationOutcome | undefined): Era | 
   return undefined;
 }
 
-function clientInfoOf(value: unknown): ClientIdentity | undefined {
+/** A clientInfo (`initialize` or envelope) as a bounded identity; undefined without a name. */
+export function clientInfoOf(value: unknown): ClientIdentity | undefined {
   if (!isObject(value)) return undefined;
   const name = short(value['name']);
   if (!name) return undefined;

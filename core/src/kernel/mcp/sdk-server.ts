@@ -17,6 +17,7 @@ import { decodeAnswers, encodeAnswers, InputRequiredSignal } from '../input-requ
 import type { McpOperations } from '../operations';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
+import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
 
 /** One request a server answered, for transports whose requests the kernel does not see itself (stdio). */
 export interface HandledRequest {
@@ -28,18 +29,10 @@ export interface HandledRequest {
   readonly durationMs: number;
 }
 
-const CLIENT_INFO_KEY = 'io.modelcontextprotocol/clientInfo';
-
 /** The client's identity: the 2026 envelope's clientInfo, else what it sent in `initialize`. */
 function clientOf(server: Server, ctx: ServerContext): { era: Era; client: ClientIdentity } {
-  const fromEnvelope = ctx.mcpReq._meta?.[CLIENT_INFO_KEY] as
-    | { name?: unknown; version?: unknown }
-    | undefined;
-  const info = fromEnvelope ?? server.getClientVersion();
-  const client: ClientIdentity =
-    typeof info?.name === 'string'
-      ? { name: info.name, ...(typeof info.version === 'string' && { version: info.version }) }
-      : {};
+  const fromEnvelope = ctx.mcpReq._meta?.[CLIENT_INFO_KEY];
+  const client = clientInfoOf(fromEnvelope ?? server.getClientVersion()) ?? {};
   return { era: fromEnvelope ? 'modern' : 'legacy', client };
 }
 

@@ -6,10 +6,10 @@ import type { McpOperations } from '../operations';
 import type { ClientIdentity, StreamEvent, TelemetryHub, Transport } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
-import { messageFields } from './request-report';
+import { clientInfoOf, messageFields } from './request-report';
 import { createSdkServer } from './sdk-server';
 import { SseServerTransport } from './sse-transport';
-import { isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
+import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
 
 export interface SessionOptions {
   /** Refuse new sessions beyond this many open ones (503). */
@@ -21,7 +21,7 @@ export interface SessionOptions {
   /** Where each session's events are kept for `Last-Event-ID` replay. */
   eventStores: SessionEventStores;
   onError?: (error: Error) => void;
-  /** Where sessions, their streams and their list-changed notifications are reported. */
+  /** Where sessions, their streams and their list-changed notifications are reported; absent when nothing listens. */
   telemetry?: TelemetryHub;
 }
 
@@ -47,15 +47,10 @@ const SESSION_NOT_FOUND = () =>
     'Session not found: it expired, was deleted, or never existed. Start a new session.',
   );
 
-const header = (value: string | string[] | undefined) => (typeof value === 'string' ? value : undefined);
-
 const SSE_STREAM: StreamEvent = { kind: 'legacy-sse', era: 'legacy' };
 
 /** The client a session's server met at `initialize` (empty before it). */
-function clientOf(server: Server): ClientIdentity {
-  const info = server.getClientVersion();
-  return info ? { name: info.name, version: info.version } : {};
-}
+const clientOf = (server: Server): ClientIdentity => clientInfoOf(server.getClientVersion()) ?? {};
 
 function isInitialize(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { method?: unknown }).method === 'initialize';

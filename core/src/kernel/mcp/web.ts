@@ -2,6 +2,10 @@ import type { McpHttpRequest, McpHttpResponse } from './http-types';
 
 /** Web-standard plumbing shared by the MCP HTTP paths (stateless, sessions, SSE). */
 
+/** A single-valued request header (a repeated one counts as absent). */
+export const header = (value: string | string[] | undefined) =>
+  typeof value === 'string' ? value : undefined;
+
 export function toWebRequest(request: McpHttpRequest): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
