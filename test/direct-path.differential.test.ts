@@ -50,6 +50,8 @@ const TOOL_CALLS: { name: string; arguments?: unknown }[] = [
   { name: 'model_details', arguments: { repo_id: 'openai/whisper-small' } },
   { name: 'model_details', arguments: { repo_id: 'nobody/nothing' } },
   { name: 'does_not_exist', arguments: {} },
+  // Asks the client for input: input_required in 2026-07-28, an isError in a stateless 2025 request.
+  { name: 'ask_name', arguments: {} },
 ];
 
 function legacy(id: unknown, method: string, params?: unknown, extra: Record<string, string> = {}): Probe {
@@ -260,6 +262,7 @@ const manifest = (directPath: boolean) => ({
     { use: '@toolhost/plugin-hub' },
     { use: '@toolhost/plugin-models' },
     { use: './plugins/testkit.mjs' },
+    { use: './plugins/round-trip.mjs' },
   ],
 });
 
@@ -320,5 +323,21 @@ describe('direct path ≡ SDK path', () => {
         direct: 0,
       });
     }
+  });
+
+  it('answers a first round that asks the client for input identically, with or without the capability', async () => {
+    const capable = { ...ENVELOPE, 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } };
+    const probes = [
+      modern('ask-1', 'tools/call', { name: 'ask_name', arguments: {}, _meta: capable }, 'ask_name'),
+      modern('ask-2', 'tools/call', { name: 'ask_name', arguments: {} }, 'ask_name'),
+    ];
+    for (const [index, probe] of probes.entries()) {
+      const requestId = `ask-${index}`;
+      const [a, b] = [await send(direct, probe, requestId), await send(sdkOnly, probe, requestId)];
+      expect({ probe: probe.label, index, ...a }).toEqual({ probe: probe.label, index, ...b });
+    }
+    const answered = await send(direct, probes[0]!, 'ask-status');
+    expect(answered.status).toBe(200);
+    expect(JSON.parse(answered.body).result.resultType).toBe('input_required');
   });
 });

@@ -1,4 +1,10 @@
-import type { InputRequests } from '@modelcontextprotocol/server';
+import {
+  type CreateMessageResult,
+  type ElicitResult,
+  type InputRequests,
+  inputRequired,
+} from '@modelcontextprotocol/server';
+import type { ToolContext } from '../api/context';
 
 /**
  * Thrown by `ctx.elicit()` / `ctx.sample()` on a 2026-07-28 request whose answer the
@@ -33,4 +39,33 @@ export function decodeAnswers(state: unknown): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/**
+ * `ctx.elicit`/`ctx.sample` for one round of a 2026-07-28 request: the n-th question
+ * of the handler is answered from `answers` (this round's `inputResponses` and those
+ * carried in `requestState`); the first unanswered one ends the round with an
+ * InputRequiredSignal. Questions asked together (Promise.all) go out together.
+ */
+export function roundTripAsks(answers: Record<string, unknown>): Pick<ToolContext, 'elicit' | 'sample'> {
+  const pending: Record<string, unknown> = {};
+  let asked = 0;
+  const ask = (kind: 'elicit' | 'sample', key: string | undefined, request: () => unknown) => {
+    const name = key ?? `${kind}-${asked}`;
+    asked++;
+    if (name in answers) return Promise.resolve(answers[name]);
+    pending[name] = request();
+    return Promise.reject(new InputRequiredSignal(pending as never, answers));
+  };
+  return {
+    elicit: (params, options) =>
+      ask('elicit', options?.key, () => inputRequired.elicit(params)) as Promise<ElicitResult>,
+    sample: (params, options) =>
+      ask('sample', options?.key, () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
+  };
+}
+
+/** The input-required result that ends a round whose handler asked what it has no answer for yet. */
+export function inputRequiredResult(signal: InputRequiredSignal) {
+  return inputRequired({ inputRequests: signal.requests, requestState: encodeAnswers(signal.answers) });
 }

@@ -6,7 +6,7 @@ import {
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
-import { InputRequiredSignal } from '../input-required';
+import { InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ToolSet } from '../toolset';
 import type { ServerIdentity } from './caller';
@@ -32,8 +32,6 @@ const ENVELOPE_KEYS = new Set([
   'io.modelcontextprotocol/logLevel',
 ]);
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' });
-/** On the direct path a 2026-07-28 tool that asks for input is handed to the SDK path. */
-const NEEDS_ROUND_TRIP = () => Promise.reject(new InputRequiredSignal({}, {}));
 
 type Era = 'legacy' | 'modern';
 type RequestId = string | number;
@@ -78,8 +76,15 @@ export class DirectPath {
   constructor(
     private readonly ops: McpOperations,
     private readonly identity: ServerIdentity,
-    /** Serves a 2026-07-28 call again on the SDK path when its tool asks the client for input. */
-    private readonly roundTrip?: (request: McpHttpRequest) => Promise<McpHttpResponse>,
+    /**
+     * Finishes a 2026-07-28 call whose handler asked the client for input: the SDK path
+     * answers the request from the result already computed (its capability checks and
+     * encoding), so the handler is not run, nor the call charged, a second time.
+     */
+    private readonly finishOnSdkPath: (
+      request: McpHttpRequest,
+      result: ReturnType<typeof inputRequiredResult>,
+    ) => Promise<McpHttpResponse>,
   ) {}
 
   /** Serve the request, or return `undefined` when it must go to the SDK path. */
@@ -204,13 +209,14 @@ export class DirectPath {
         requestId: caller.requestId ?? randomUUID(),
         cancellation: request.cancellation,
         logger: caller.logger,
-        ...(era === 'modern' && { elicit: NEEDS_ROUND_TRIP, sample: NEEDS_ROUND_TRIP }),
+        // The direct path takes only first rounds (no inputResponses, no requestState): no answers yet.
+        ...(era === 'modern' && roundTripAsks({})),
       });
       const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;
       return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(encoded), id) };
     } catch (error) {
-      // The tool asks the client for input: the SDK path runs the call again and answers input_required.
-      if (error instanceof InputRequiredSignal && this.roundTrip) return this.roundTrip(request);
+      if (error instanceof InputRequiredSignal)
+        return this.finishOnSdkPath(request, inputRequiredResult(error));
       if (!(error instanceof ProtocolError)) throw error;
       return { status: 200, headers: JSON_HEADERS, body: errorBody(error, id) };
     }

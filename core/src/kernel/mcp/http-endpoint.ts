@@ -1,7 +1,9 @@
 import {
+  type CallToolResult,
   classifyInboundRequest,
   createMcpHandler,
   type InboundClassificationOutcome,
+  type InputRequiredResult,
   isJsonContentType,
   legacyStatelessFallback,
   type McpHttpHandler,
@@ -65,6 +67,8 @@ export class McpHttpEndpoint {
   private readonly legacyNonPost: (request: Request) => Promise<Response>;
   /** The caller of each web Request handed to the SDK, for its server factory. */
   private readonly callers = new WeakMap<Request, McpCaller>();
+  /** A tools/call the direct path already ran, whose result the SDK path only encodes. */
+  private readonly settledCalls = new WeakMap<Request, CallToolResult | InputRequiredResult>();
   /** How many requests each path answered (for tests, metrics and the dashboard). */
   readonly served = { direct: 0, sdk: 0 };
   private readonly telemetry: TelemetryHub | undefined;
@@ -83,12 +87,16 @@ export class McpHttpEndpoint {
     this.direct =
       options.directPath === false
         ? undefined
-        : new DirectPath(ops, identity, (request) => this.serveModern(request));
+        : new DirectPath(ops, identity, (request, result) => this.serveModern(request, result));
     this.quick = this.direct && new QuickClassifier();
     const factory = ({ era, requestInfo }: { era?: string; requestInfo?: Request }) => {
       const caller = requestInfo && this.callers.get(requestInfo);
       if (!caller) throw new Error('MCP request reached the SDK without a caller');
-      return createSdkServer(ops, identity, caller, { roundTrip: era === 'modern' });
+      const settledCall = this.settledCalls.get(requestInfo);
+      return createSdkServer(ops, identity, caller, {
+        roundTrip: era === 'modern',
+        ...(settledCall && { settledCall }),
+      });
     };
     const onerror = (error: Error) => options.onError?.(error);
     this.modern = createMcpHandler(factory, {
@@ -210,9 +218,13 @@ export class McpHttpEndpoint {
     await this.modern.close();
   }
 
-  private async serveModern(request: McpHttpRequest): Promise<McpHttpResponse> {
+  private async serveModern(
+    request: McpHttpRequest,
+    settledCall?: CallToolResult | InputRequiredResult,
+  ): Promise<McpHttpResponse> {
     const web = toWebRequest(request);
     this.callers.set(web, request.caller);
+    if (settledCall) this.settledCalls.set(web, settledCall);
     const serve = () =>
       this.modern.fetch(web, request.body === undefined ? undefined : { parsedBody: request.body });
     if (!this.listenBus) return { response: await serve() };

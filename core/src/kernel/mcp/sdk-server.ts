@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   type CallToolRequest,
+  type CallToolResult,
   type CompleteRequest,
-  type CreateMessageResult,
-  type ElicitResult,
   type GetPromptRequest,
-  inputRequired,
+  type InputRequiredResult,
   type ReadResourceRequest,
   Server,
   type ServerContext,
@@ -13,7 +12,7 @@ import {
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
-import { decodeAnswers, encodeAnswers, InputRequiredSignal } from '../input-required';
+import { decodeAnswers, InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
@@ -50,39 +49,19 @@ export interface SdkServerOptions {
    * (the client answers and calls again) instead of server→client requests.
    */
   roundTrip?: boolean;
+  /**
+   * The tools/call of this request already ran (on the direct path, which cannot
+   * answer input_required itself): answer with its result instead of running it again.
+   */
+  settledCall?: CallToolResult | InputRequiredResult;
   /** Report each answered request (for transports whose requests the kernel does not see itself: stdio). */
   observe?: (request: HandledRequest) => void;
-}
-
-/**
- * elicit/sample for one round of a 2026-07-28 request: the n-th question of the
- * handler is answered from this round's `inputResponses` or the answers carried in
- * `requestState`; the first unanswered one ends the round with an InputRequiredSignal.
- */
-function roundTripAsks(ctx: ServerContext): Required<Pick<CallInfo, 'elicit' | 'sample'>> {
-  const answers = { ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) };
-  // Questions asked together (Promise.all) go out together: they share one pending set.
-  const pending: Record<string, unknown> = {};
-  let asked = 0;
-  const ask = (kind: 'elicit' | 'sample', key: string | undefined, request: () => unknown) => {
-    const name = key ?? `${kind}-${asked}`;
-    asked++;
-    if (name in answers) return Promise.resolve(answers[name]);
-    pending[name] = request();
-    return Promise.reject(new InputRequiredSignal(pending as never, answers));
-  };
-  return {
-    elicit: (params, options) =>
-      ask('elicit', options?.key, () => inputRequired.elicit(params)) as Promise<ElicitResult>,
-    sample: (params, options) =>
-      ask('sample', options?.key, () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
-  };
 }
 
 /** The input-required result for a handler that asked what it has no answer for yet. */
 export function asInputRequired(error: unknown) {
   if (!(error instanceof InputRequiredSignal)) throw error;
-  return inputRequired({ inputRequests: error.requests, requestState: encodeAnswers(error.answers) });
+  return inputRequiredResult(error);
 }
 
 function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptions): CallInfo {
@@ -107,7 +86,8 @@ function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptio
         }),
     }),
     log: (level, data) => ctx.mcpReq.log(level, data),
-    ...(options.roundTrip && roundTripAsks(ctx)),
+    ...(options.roundTrip &&
+      roundTripAsks({ ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) })),
     ...(options.interactive && {
       elicit: (params) => ctx.mcpReq.elicitInput(params),
       sample: async (params) => {
@@ -169,15 +149,18 @@ export function createSdkServer(
     );
     server.setRequestHandler(
       'tools/call',
-      timed('tools/call', (request: CallToolRequest, ctx) =>
-        ops
-          .callTool(
-            caller.toolSet,
-            request.params.name,
-            request.params.arguments,
-            callInfo(caller, ctx, options),
-          )
-          .catch(asInputRequired),
+      timed(
+        'tools/call',
+        (request: CallToolRequest, ctx) =>
+          options.settledCall ??
+          ops
+            .callTool(
+              caller.toolSet,
+              request.params.name,
+              request.params.arguments,
+              callInfo(caller, ctx, options),
+            )
+            .catch(asInputRequired),
       ),
     );
   }
