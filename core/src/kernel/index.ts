@@ -36,11 +36,10 @@ export { Kernel } from './kernel';
 export type { PluginEntry } from './loader';
 export { LruTtlCache } from './lru';
 export type { McpCaller, ServerIdentity } from './mcp/caller';
-export type { McpHttpEndpointOptions, McpHttpResult } from './mcp/http-endpoint';
+export type { McpHttpEndpointOptions } from './mcp/http-endpoint';
 export { McpHttpEndpoint } from './mcp/http-endpoint';
 export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
 export { PrincipalScopedListenBus } from './mcp/listen-bus';
-export type { RequestSummary } from './mcp/request-report';
 export { SessionManager } from './mcp/sessions';
 export { McpOperations } from './operations';
 export type {

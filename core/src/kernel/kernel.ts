@@ -22,6 +22,7 @@ import { PrincipalScopedListenBus } from './mcp/listen-bus';
 import { createSdkServer, type HandledRequest } from './mcp/sdk-server';
 import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
+import { RequestRecorder } from './request-recorder';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
 
@@ -113,6 +114,8 @@ export class Kernel {
   readonly dynamicTools: DynamicToolSets;
   /** Open 2025-era sessions; undefined when sessions are off. */
   readonly sessions: SessionManager | undefined;
+  /** Where every finished request is recorded, whatever its transport. */
+  private readonly requests: RequestRecorder;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
   private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
@@ -191,7 +194,9 @@ export class Kernel {
         onError,
         ...(observed && { telemetry: observed }),
       });
+    this.requests = new RequestRecorder(observed);
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
+      recorder: this.requests,
       directPath: options.directPath,
       ...(observed && { telemetry: observed }),
       onError,
@@ -286,20 +291,17 @@ export class Kernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle {
-    const observe = this.telemetry.active
-      ? (request: HandledRequest) =>
-          this.telemetry.requestFinished({
-            ...request,
-            transport: 'stdio',
-            principalKind: caller.principal.kind,
-          })
-      : undefined;
+    const observe = (request: HandledRequest) =>
+      this.requests.finish(
+        { ...request, transport: 'stdio', principalKind: caller.principal.kind },
+        caller.logger,
+      );
     // stdio is one stateful connection: a 2025 client answers elicitation and sampling requests;
     // a 2026-07-28 client gets input-required round trips instead.
     const factory = ({ era }: { era?: string }) =>
       createSdkServer(this.ops, this.identity, caller, {
         ...(era === 'modern' ? { roundTrip: true } : { interactive: true }),
-        ...(observe && { observe }),
+        observe,
       });
     return serveStdio(factory, {
       legacy: 'serve',

@@ -1,5 +1,10 @@
-import { CancellationSource, type Kernel, type McpHttpResponse } from '@toolhost/core/kernel';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  CancellationSource,
+  type Kernel,
+  type McpHttpRequest,
+  type McpHttpResponse,
+} from '@toolhost/core/kernel';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveCaller } from '../caller';
 import { sendAuthFailure } from './auth';
 
@@ -41,41 +46,39 @@ export async function mcpRoutes(
   app.route({
     method: ['POST', 'GET', 'DELETE'],
     url: '/mcp',
-    handler: async (request, reply) => {
-      const started = performance.now();
-      const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
-      const resolution = await resolveCaller(kernel, request);
-      if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
-      const { caller } = resolution;
-      // Cancelled when the client goes away before the answer is written.
-      const cancellation = new CancellationSource();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) cancellation.cancel(new Error('client disconnected'));
-      });
-      const result = await kernel.http.handle({
-        method: request.method,
-        url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
-        headers: request.headers,
-        body: unparsed ? undefined : request.body,
-        ...(unparsed && { rawBody: unparsed.text }),
-        cancellation,
-        caller,
-      });
-      const { method, tool, era, outcome, status } = result.summary;
-      // The request logger's bindings carry the request id (`reqId`, from X-Request-Id when given).
-      request.log.info(
-        {
-          method,
-          tool,
-          era,
-          status,
-          outcome,
-          principal: caller.principal.kind,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-        },
-        'mcp request',
-      );
-      return sendMcpResponse(reply, result);
-    },
+    handler: mcpHandler(kernel, publicUrl, 'mcp'),
   });
+}
+
+/**
+ * A route handler that hands one request to the kernel's MCP endpoint `endpoint`:
+ * the caller is resolved here (a refusal is answered with the OAuth challenge), and
+ * the kernel serves the request and records it (telemetry and the log line).
+ */
+export function mcpHandler(
+  kernel: Kernel,
+  publicUrl: string | undefined,
+  endpoint: McpHttpRequest['endpoint'],
+) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
+    const resolution = await resolveCaller(kernel, request);
+    if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
+    // Cancelled when the client goes away before the answer is written.
+    const cancellation = new CancellationSource();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) cancellation.cancel(new Error('client disconnected'));
+    });
+    const result = await kernel.http.handle({
+      endpoint,
+      method: request.method,
+      url: `http://${request.headers.host ?? 'localhost'}${request.url}`,
+      headers: request.headers,
+      body: unparsed ? undefined : request.body,
+      ...(unparsed && { rawBody: unparsed.text }),
+      cancellation,
+      caller: resolution.caller,
+    });
+    return sendMcpResponse(reply, result);
+  };
 }

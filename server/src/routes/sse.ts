@@ -1,8 +1,6 @@
 import type { Kernel } from '@toolhost/core/kernel';
 import type { FastifyInstance } from 'fastify';
-import { resolveCaller } from '../caller';
-import { sendAuthFailure } from './auth';
-import { sendMcpResponse } from './mcp';
+import { mcpHandler } from './mcp';
 
 /**
  * The deprecated HTTP+SSE transport (protocol 2024-11-05), for old clients:
@@ -13,28 +11,7 @@ export async function sseRoutes(
   app: FastifyInstance,
   { kernel, publicUrl }: { kernel: Kernel; publicUrl?: string },
 ) {
-  const sessions = kernel.sessions;
-  if (!sessions) throw new Error('transport.sse needs transport.sessions');
-
-  app.get('/sse', async (request, reply) => {
-    const resolution = await resolveCaller(kernel, request);
-    if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
-    const result = await sessions.openSse(resolution.caller, '/messages');
-    request.log.info({ transport: 'sse', principal: resolution.caller.principal.kind }, 'sse stream opened');
-    return sendMcpResponse(reply, result);
-  });
-
-  app.post('/messages', async (request, reply) => {
-    const resolution = await resolveCaller(kernel, request);
-    if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
-    const { sessionId } = request.query as { sessionId?: unknown };
-    return sendMcpResponse(
-      reply,
-      sessions.postSse(
-        typeof sessionId === 'string' ? sessionId : undefined,
-        resolution.caller,
-        request.body,
-      ),
-    );
-  });
+  if (!kernel.sessions) throw new Error('transport.sse needs transport.sessions');
+  app.get('/sse', mcpHandler(kernel, publicUrl, 'sse'));
+  app.post('/messages', mcpHandler(kernel, publicUrl, 'messages'));
 }

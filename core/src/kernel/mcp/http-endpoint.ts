@@ -10,38 +10,34 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import type { McpOperations } from '../operations';
-import type { Era, TelemetryHub } from '../telemetry';
+import type { RequestRecorder } from '../request-recorder';
+import type { ClientIdentity, Era, RequestFinished, TelemetryHub } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import type { PrincipalScopedListenBus } from './listen-bus';
-import {
-  ClientIdentities,
-  eraOf,
-  messageFields,
-  type RequestSummary,
-  responseOutcome,
-} from './request-report';
+import { ClientIdentities, eraOf, messageFields, responseOutcome } from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
-import { header, isEventStream, onStreamEnd, toWebRequest } from './web';
+import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
   /** Serve hot stateless methods without the SDK's per-request machinery (default true). */
   directPath?: boolean;
   /** Report out-of-band SDK errors (rejected requests, transport faults). */
   onError?: (error: Error) => void;
-  /** Where each finished request and each SSE stream is reported; absent when nothing listens. */
+  /** Where each SSE stream is reported; absent when nothing listens. */
   telemetry?: TelemetryHub;
+  /** Where each finished request is recorded (telemetry and the log line). */
+  recorder: RequestRecorder;
   /** 2025-era stateful sessions; without them every 2025 request is served statelessly. */
   sessions?: SessionManager;
   /** Feeds `subscriptions/listen` streams (2026-07-28), scoped to the caller that opened each. */
   listenBus?: PrincipalScopedListenBus;
 }
 
-/** The answer, and what the request was, for the route's log line. */
-export type McpHttpResult = McpHttpResponse & { readonly summary: RequestSummary };
+const statusOf = (result: McpHttpResponse) => ('response' in result ? result.response.status : result.status);
 
 /** A 2025-era request that asked for progress gets an SSE response so progress can reach it. */
 function wantsStream(body: unknown): boolean {
@@ -75,12 +71,14 @@ export class McpHttpEndpoint {
   private readonly clients = new ClientIdentities();
   private readonly sessions: SessionManager | undefined;
   private readonly listenBus: PrincipalScopedListenBus | undefined;
+  private readonly recorder: RequestRecorder;
 
   constructor(
     private readonly ops: McpOperations,
     private readonly identity: ServerIdentity,
-    options: McpHttpEndpointOptions = {},
+    options: McpHttpEndpointOptions,
   ) {
+    this.recorder = options.recorder;
     this.telemetry = options.telemetry;
     this.sessions = options.sessions;
     this.listenBus = options.listenBus;
@@ -107,8 +105,12 @@ export class McpHttpEndpoint {
     this.legacyNonPost = legacyStatelessFallback(factory, onerror);
   }
 
-  /** Serve one request, and report it: era, method, tool, outcome (and to telemetry, client and duration). */
-  async handle(request: McpHttpRequest): Promise<McpHttpResult> {
+  /**
+   * Serve one request to any of the MCP HTTP endpoints (Streamable HTTP at `/mcp`,
+   * and HTTP+SSE's `/sse` and `/messages`), and record it once: telemetry and the log line.
+   */
+  async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+    if (request.endpoint === 'sse' || request.endpoint === 'messages') return this.handleLegacySse(request);
     const started = performance.now();
     let classification: InboundClassificationOutcome | undefined;
     const served = await this.serve(request, (outcome) => {
@@ -118,28 +120,72 @@ export class McpHttpEndpoint {
     const sessionId = this.sessionOf(request, served);
     // Sessions are 2025-era only; a request naming one was not classified.
     const era = request.method === 'POST' && sessionId === undefined ? eraOf(classification) : 'legacy';
-    const status = 'response' in served ? served.response.status : served.status;
+    const status = statusOf(served);
     const outcome = await responseOutcome(served);
     const fields = messageFields(request.body);
     const result =
       outcome === 'stream' && sessionId === undefined
         ? this.trackStream(served, era, fields.method === 'subscriptions/listen' ? 'listen' : 'response')
         : served;
-    const summary: RequestSummary = { ...fields, era, outcome, status };
-    const { telemetry } = this;
-    if (telemetry) {
-      const { caller } = request;
-      telemetry.requestFinished({
-        ...summary,
-        ...(caller.requestId !== undefined && { requestId: caller.requestId }),
-        ...(sessionId !== undefined && { sessionId }),
-        transport: sessionId === undefined ? 'stateless-http' : 'session-http',
-        durationMs: performance.now() - started,
-        client: this.clients.identify(request),
-        principalKind: caller.principal.kind,
-      });
+    this.record(request, {
+      ...fields,
+      ...(era !== undefined && { era }),
+      outcome,
+      status,
+      transport: sessionId === undefined ? 'stateless-http' : 'session-http',
+      durationMs: performance.now() - started,
+      ...(sessionId !== undefined && { sessionId }),
+    });
+    return result;
+  }
+
+  /** HTTP+SSE (2024-11-05): `GET /sse` opens a connection, `POST /messages?sessionId=…` feeds it. */
+  private async handleLegacySse(request: McpHttpRequest): Promise<McpHttpResponse> {
+    const { sessions } = this;
+    if (!sessions) return jsonRpcError(404, -32000, 'The HTTP+SSE transport needs transport.sessions.');
+    const url = new URL(request.url);
+    const { caller } = request;
+    if (request.endpoint === 'sse') {
+      const opened = await sessions.openSse(caller, url.pathname.replace(/sse$/, 'messages'));
+      caller.logger.info({ transport: 'legacy-sse', principal: caller.principal.kind }, 'sse stream opened');
+      return opened;
     }
-    return { ...result, summary };
+    const started = performance.now();
+    const sessionId = url.searchParams.get('sessionId') ?? undefined;
+    const accepted = sessions.postSse(sessionId, caller, request.body);
+    // The answer goes down the stream later: what is recorded here is the message's acceptance.
+    this.record(
+      request,
+      {
+        ...messageFields(request.body),
+        era: 'legacy',
+        transport: 'legacy-sse',
+        outcome: accepted.ok ? 'ok' : 'http_error',
+        status: statusOf(accepted.response),
+        durationMs: performance.now() - started,
+        ...(accepted.ok && { sessionId: accepted.sessionId }),
+      },
+      accepted.ok ? accepted.client : undefined,
+    );
+    return accepted.response;
+  }
+
+  private record(
+    request: McpHttpRequest,
+    fields: Omit<RequestFinished, 'client' | 'principalKind' | 'requestId'>,
+    client?: ClientIdentity,
+  ): void {
+    const { caller } = request;
+    this.recorder.finish(
+      {
+        ...fields,
+        ...(caller.requestId !== undefined && { requestId: caller.requestId }),
+        // Who the client is matters only to telemetry: not worked out when nothing listens.
+        client: client ?? (this.recorder.observed ? this.clients.identify(request) : {}),
+        principalKind: caller.principal.kind,
+      },
+      caller.logger,
+    );
   }
 
   /** The session a request was served in: the one it named, or the one its initialize opened. */

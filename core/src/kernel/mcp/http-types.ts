@@ -3,6 +3,8 @@ import type { McpCaller } from './caller';
 
 /** One HTTP request to the MCP endpoint, as the web framework hands it to the kernel. */
 export interface McpHttpRequest {
+  /** Which MCP endpoint was asked: Streamable HTTP (`/mcp`, the default) or HTTP+SSE's `/sse` and `/messages`. */
+  readonly endpoint?: 'mcp' | 'sse' | 'messages';
   /** HTTP method: POST, GET or DELETE. */
   readonly method: string;
   /** Absolute URL of the request (used to build the SDK's web Request). */

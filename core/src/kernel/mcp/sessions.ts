@@ -6,7 +6,7 @@ import type { McpOperations } from '../operations';
 import type { ClientIdentity, StreamEvent, TelemetryHub, Transport } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
-import { clientInfoOf, messageFields } from './request-report';
+import { clientInfoOf } from './request-report';
 import { createSdkServer } from './sdk-server';
 import { SseServerTransport } from './sse-transport';
 import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
@@ -46,6 +46,16 @@ const SESSION_NOT_FOUND = () =>
     -32001,
     'Session not found: it expired, was deleted, or never existed. Start a new session.',
   );
+
+/** What became of a message POSTed to an HTTP+SSE connection. */
+export type SseMessageAccepted =
+  | {
+      readonly ok: true;
+      readonly sessionId: string;
+      readonly client: ClientIdentity;
+      readonly response: McpHttpResponse;
+    }
+  | { readonly ok: false; readonly response: McpHttpResponse };
 
 const SSE_STREAM: StreamEvent = { kind: 'legacy-sse', era: 'legacy' };
 
@@ -130,36 +140,31 @@ export class SessionManager {
   }
 
   /** `POST /messages?sessionId=…`: one message (or batch) for an HTTP+SSE connection; answers go down its stream. */
-  postSse(sessionId: string | undefined, caller: McpCaller, body: unknown): McpHttpResponse {
+  postSse(sessionId: string | undefined, caller: McpCaller, body: unknown): SseMessageAccepted {
     const session = sessionId === undefined ? undefined : this.sessions.get(sessionId);
     if (
       !session ||
       session.account !== caller.account ||
       !(session.transport instanceof SseServerTransport)
     ) {
-      return SESSION_NOT_FOUND();
+      return { ok: false, response: SESSION_NOT_FOUND() };
     }
     session.caller = caller;
     session.lastSeen = Date.now();
-    const started = performance.now();
     try {
       session.transport.receive(body);
     } catch {
-      return jsonRpcError(400, -32700, 'The body is not a JSON-RPC message (or batch of them).');
+      return {
+        ok: false,
+        response: jsonRpcError(400, -32700, 'The body is not a JSON-RPC message (or batch of them).'),
+      };
     }
-    // The answer goes down the stream later: what is reported here is the message's acceptance.
-    this.options.telemetry?.requestFinished({
-      ...messageFields(body),
-      era: 'legacy',
-      transport: 'legacy-sse',
-      outcome: 'ok',
-      status: 202,
-      durationMs: performance.now() - started,
-      client: clientOf(session.server),
-      principalKind: caller.principal.kind,
+    return {
+      ok: true,
       sessionId: session.id,
-    });
-    return { status: 202, headers: { 'content-type': 'text/plain' }, body: 'Accepted' };
+      client: clientOf(session.server),
+      response: { status: 202, headers: { 'content-type': 'text/plain' }, body: 'Accepted' },
+    };
   }
 
   async close(): Promise<void> {
