@@ -9,9 +9,11 @@
  *   BENCH_DURATION=20 BENCH_CONNECTIONS=100 npm run bench
  *   BENCH_ONLY=call BENCH_SDK=0 npm run bench   # only tools/call, direct path only
  *   BENCH_METRICS=0 npm run bench      # skip the metrics-off runs
+ *   BENCH_AGAINST=../old-checkout npm run bench   # also run another (built) checkout, side by side
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -58,8 +60,8 @@ const ALL_SCENARIOS = [
 ];
 const SCENARIOS = ALL_SCENARIOS.filter(([name]) => !only || name.includes(only));
 
-function start(args, pattern) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: here('..') });
+function start(args, pattern, cwd = here('..')) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd });
   let stderr = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {
@@ -99,13 +101,19 @@ baselineRuns.push(
   }),
 );
 
+// Another checkout (say, the previous main, built) runs the same scenarios with its own CLI and
+// bench manifest, right after this one's, so the two are compared within one sitting.
+const against = process.env.BENCH_AGAINST && resolve(process.env.BENCH_AGAINST);
 const paths = [
   ['manifest.yaml', 'direct'],
+  ...(against ? [['manifest.yaml', 'direct, against', against]] : []),
   ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
   ...(process.env.BENCH_SDK === '0' ? [] : [['manifest.sdk-only.yaml', 'SDK only']]),
 ];
-for (const [manifest, path] of paths) {
-  const toolhost = await start([CLI, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/);
+for (const [manifest, path, checkout] of paths) {
+  const cli = checkout ? `${checkout}/server/bin/toolhost.js` : CLI;
+  const cwd = checkout ? `${checkout}/bench` : here('..');
+  const toolhost = await start([cli, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/, cwd);
   for (const [name, request] of SCENARIOS) {
     if (path === 'SDK only' && name === 'legacy initialize') continue;
     rows.push({ scenario: name, path, ...(await load(toolhost.url, request)) });
@@ -141,6 +149,17 @@ const metricsCost = rows
     const on = rows.find((r) => r.path === 'direct' && r.scenario === off.scenario);
     return { scenario: off.scenario, ratio: on.rps / off.rps };
   });
+// This checkout against the other one (BENCH_AGAINST), scenario by scenario.
+const againstRatio = rows
+  .filter((r) => r.path === 'direct, against')
+  .map((old) => {
+    const now = rows.find((r) => r.path === 'direct' && r.scenario === old.scenario);
+    return { scenario: old.scenario, ratio: now.rps / old.rps };
+  });
+if (againstRatio.length > 0) {
+  lines.push('', `| scenario | this checkout / ${against} (req/s) |`, '|---|---:|');
+  for (const { scenario, ratio } of againstRatio) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
+}
 if (metricsCost.length > 0) {
   lines.push('', '| scenario | metrics on / off (req/s) |', '|---|---:|');
   for (const { scenario, ratio } of metricsCost) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
@@ -157,6 +176,7 @@ writeFileSync(
       baseline: baselineRuns,
       rows,
       metricsCost,
+      againstRatio,
     },
     null,
     2,
