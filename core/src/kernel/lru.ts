@@ -1,22 +1,23 @@
-/** A small LRU map with per-entry expiry: bounded memory, stale entries never served. */
-export class LruTtlCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expires: number }>();
+import { LRUCache } from 'lru-cache';
 
-  constructor(private readonly maxEntries: number) {}
+/**
+ * A bounded map with per-entry expiry, on `lru-cache`: least recently used entries
+ * go first when it is full, and an expired entry is never served.
+ */
+export class LruTtlCache<K extends {}, V> {
+  /** Boxed, so that `null` ("known to be absent") can be cached too. */
+  private readonly entries: LRUCache<K, { readonly value: V }>;
 
-  get(key: K, now = Date.now()): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.expires <= now) return undefined;
-    this.entries.set(key, entry);
-    return entry.value;
+  constructor(maxEntries: number) {
+    this.entries = new LRUCache<K, { readonly value: V }>({ max: maxEntries });
   }
 
-  set(key: K, value: V, ttlMs: number, now = Date.now()): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: now + ttlMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
+  get(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  set(key: K, value: V, ttlMs: number): void {
+    this.entries.set(key, { value }, { ttl: ttlMs });
   }
 
   delete(key: K): void {

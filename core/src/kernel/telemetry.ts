@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { UpstreamCall } from '../api/upstream';
 import type { CallOutcome } from './gate';
 
@@ -140,7 +141,7 @@ const MAX_PENDING_RELISTS = 1_000;
  */
 export class TelemetryHub implements Required<Telemetry> {
   /** When each client was last told the tool list changed, until it lists again (bounded). */
-  private readonly pendingRelists = new Map<string, number>();
+  private readonly pendingRelists = new LRUCache<string, number>({ max: MAX_PENDING_RELISTS });
 
   constructor(
     private readonly observer: Telemetry = NO_TELEMETRY,
@@ -171,12 +172,7 @@ export class TelemetryHub implements Required<Telemetry> {
   listChangedSent(event: ListChangedSent): void {
     this.emit('listChangedSent', event);
     if (event.list !== 'tools') return;
-    const key = clientKey(event.client, event.sessionId);
-    this.pendingRelists.delete(key);
-    if (this.pendingRelists.size >= MAX_PENDING_RELISTS) {
-      this.pendingRelists.delete(this.pendingRelists.keys().next().value as string);
-    }
-    this.pendingRelists.set(key, performance.now());
+    this.pendingRelists.set(clientKey(event.client, event.sessionId), performance.now());
   }
 
   toolCallFinished(event: ToolCallFinished): void {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Catalog, CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
 
 /**
@@ -48,15 +49,21 @@ export interface Selection {
   tools?: readonly string[];
 }
 
-/** Builds and caches ToolSets (bounded, least recently used out first). */
+/**
+ * The one ToolSet cache (bounded, least recently used out first): every ToolSet a
+ * request can end with — a static selection, a caller's resolved selection, a
+ * selection merged with per-caller tools — is found here by a string key, so the
+ * steady-state cost per request is a key and a lookup, and memory is bounded once.
+ */
 export class ToolSetCache {
-  /** Keyed by the canonical selection; the per-request cost is one string join and one map lookup. */
-  private readonly cache = new Map<string, ToolSet>();
+  private readonly cache: LRUCache<string, ToolSet>;
 
   constructor(
     private readonly catalog: Catalog,
-    private readonly maxEntries = 1_000,
-  ) {}
+    maxEntries = 10_000,
+  ) {
+    this.cache = new LRUCache({ max: maxEntries });
+  }
 
   private everything?: ToolSet;
 
@@ -66,17 +73,19 @@ export class ToolSetCache {
     return this.everything;
   }
 
+  /** The ToolSet of a plugin/tool selection. */
   get(selection: Selection): ToolSet {
-    const selectionKey = `${selection.plugins ? [...selection.plugins].sort().join(',') : '*'}|${selection.tools ? [...selection.tools].sort().join(',') : '*'}`;
-    const cached = this.cache.get(selectionKey);
-    if (cached) {
-      this.cache.delete(selectionKey);
-      this.cache.set(selectionKey, cached);
-      return cached;
+    const key = `set|${selection.plugins ? [...selection.plugins].sort().join(',') : '*'}|${selection.tools ? [...selection.tools].sort().join(',') : '*'}`;
+    return this.getOrBuild(key, () => this.build(selection));
+  }
+
+  /** The ToolSet cached under `key` (namespaced by its user), built on a miss. */
+  getOrBuild(key: string, build: () => ToolSet): ToolSet {
+    let toolSet = this.cache.get(key);
+    if (!toolSet) {
+      toolSet = build();
+      this.cache.set(key, toolSet);
     }
-    const toolSet = this.build(selection);
-    this.cache.set(selectionKey, toolSet);
-    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
     return toolSet;
   }
 

@@ -1,4 +1,5 @@
 import { classifyInboundRequest, type InboundClassificationOutcome } from '@modelcontextprotocol/server';
+import { LRUCache } from 'lru-cache';
 import type { McpHttpRequest } from './http-types';
 
 /**
@@ -31,7 +32,7 @@ function isPlainRequest(body: Record<string, unknown>): boolean {
 
 export class QuickClassifier {
   /** Envelope validity by its JSON text: clients send the same envelope on every request. */
-  private readonly envelopeVerdicts = new Map<string, boolean>();
+  private readonly envelopeVerdicts = new LRUCache<string, boolean>({ max: MAX_VERDICTS });
 
   classify(headers: Headers, body: unknown): InboundClassificationOutcome | undefined {
     if (!isPlainObject(body) || body['jsonrpc'] !== '2.0' || typeof body['method'] !== 'string')
@@ -86,7 +87,6 @@ export class QuickClassifier {
         body: { jsonrpc: '2.0', id: 0, method: 'tools/list', params: { _meta: meta } },
       });
       verdict = probe.kind === 'modern';
-      if (this.envelopeVerdicts.size >= MAX_VERDICTS) this.envelopeVerdicts.clear();
       this.envelopeVerdicts.set(key, verdict);
     }
     return verdict;

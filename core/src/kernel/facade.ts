@@ -1,0 +1,107 @@
+import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import type { Credentials, Principal } from '../api/principal';
+import type { EventBus } from '../ports/event-bus';
+import type { UserSettings } from '../ports/settings-store';
+import type { TokenStore } from '../ports/token-store';
+import { type CallerRequest, type CallerResolution, Kernel, type KernelOptions } from './kernel';
+import type { PluginEntry } from './loader';
+import type { McpCaller } from './mcp/caller';
+import type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
+
+/**
+ * The kernel as the composition root (the server package) sees it: serve HTTP and
+ * stdio, resolve callers, read and write user settings, report health, shut down.
+ * Everything behind it — plugin host, catalog, selection, call gate, transports —
+ * is internal and may change without the server noticing.
+ */
+export interface ToolhostKernel {
+  /** Serve one request to an MCP HTTP endpoint (`/mcp`, or HTTP+SSE's `/sse` and `/messages`), and record it. */
+  handleHttp(request: McpHttpRequest): Promise<McpHttpResponse>;
+  /** Serve one caller over stdio (both protocol eras); the process's stdin/stdout unless streams are given. */
+  serveStdio(
+    caller: McpCaller,
+    streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
+  ): StdioServerHandle;
+  /** Who is calling and what they may use; a refusal carries the HTTP status to answer. */
+  resolveCaller(request: CallerRequest): Promise<CallerResolution>;
+  readonly settings: KernelSettings;
+  /** Toolhost API tokens (the CLI's `toolhost tokens`, operators' tooling). */
+  readonly tokens: TokenStore;
+  /** List-changed announcements to open client streams. */
+  readonly events: EventBus;
+  health(): KernelHealth;
+  /** Whether 2025-era sessions (and so HTTP+SSE) are on. */
+  readonly sessions: boolean;
+  /** End open sessions and their streams (before a graceful drain). */
+  closeSessions(): Promise<void>;
+  /** Run `hook` at shutdown, after the plugins (the composition root closes its stores here). */
+  onShutdown(hook: () => void | Promise<void>): void;
+  shutdown(): Promise<void>;
+}
+
+export interface KernelSettings {
+  /** False when settings come from a read-only source. */
+  readonly writable: boolean;
+  get(userId: string, credentials?: Credentials): Promise<UserSettings | undefined>;
+  /** Validate and save; throws `SettingsError` (with an HTTP status) on bad input. */
+  put(userId: string, body: unknown): Promise<UserSettings>;
+  /** What a principal ends up with under these settings: the plugins and tools they will see. */
+  effective(principal: Principal, settings: UserSettings | undefined): { plugins: string[]; tools: string[] };
+}
+
+export interface KernelHealth {
+  readonly plugins: readonly string[];
+  /** Static tools in the catalog, each with the plugin it belongs to. */
+  readonly tools: readonly { readonly name: string; readonly plugin: string }[];
+  /** Open 2025-era sessions; absent when sessions are off. */
+  readonly openSessions?: number;
+  /** Requests answered per path since start (the direct path vs the SDK). */
+  readonly served: { readonly direct: number; readonly sdk: number };
+}
+
+export interface CreateKernelOptions extends KernelOptions {
+  /** The plugins to load, as a manifest names them. */
+  plugins: readonly PluginEntry[];
+}
+
+/** Load and set up the plugins, compile the catalog, and return the kernel's facade. */
+export async function createKernel(options: CreateKernelOptions): Promise<ToolhostKernel> {
+  return facadeOf(await Kernel.start(options.plugins, options));
+}
+
+/** The facade over a started kernel. */
+export function facadeOf(kernel: Kernel): ToolhostKernel {
+  const tools = [...kernel.catalog.tools.values()].map((tool) => ({
+    name: tool.name,
+    plugin: tool.plugin.id,
+  }));
+  const plugins = kernel.host.plugins.map((plugin) => plugin.id);
+  return {
+    handleHttp: (request) => kernel.http.handle(request),
+    serveStdio: (caller, streams) => kernel.serveStdio(caller, streams),
+    resolveCaller: (request) => kernel.resolveCaller(request),
+    settings: {
+      get writable() {
+        return kernel.settings.writable;
+      },
+      get: (userId, credentials) => kernel.settings.get(userId, credentials),
+      put: (userId, body) => kernel.settings.put(userId, body),
+      effective: (principal, settings) => ({
+        plugins: kernel.selector.resolve(principal, settings).plugins,
+        tools: [...kernel.selector.select(principal, settings).tools.keys()],
+      }),
+    },
+    tokens: kernel.tokens,
+    events: kernel.bus,
+    health: () => ({
+      plugins,
+      tools,
+      ...(kernel.sessions && { openSessions: kernel.sessions.size }),
+      served: { ...kernel.http.served },
+    }),
+    sessions: kernel.sessions !== undefined,
+    closeSessions: async () => kernel.sessions?.close(),
+    onShutdown: (hook) => kernel.onShutdown(hook),
+    shutdown: () => kernel.shutdown(),
+  };
+}
