@@ -56,6 +56,8 @@ Environment:
                   tools answer from the bundled offline catalog
   TOOLHOST_ADMIN_TOKEN  enables the admin API (/api/users/:id/settings); off
                   localhost, also guards /metrics and /dashboard
+  TOOLHOST_DATA_DIR  where the built-in default keeps its state (default: the
+                  per-user data folder, e.g. ~/.local/share/toolhost)
 `;
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
