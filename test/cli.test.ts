@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, runCli, spawnCli, waitFor } from './src/helpers';
+import { connectClient, FIXTURES, runCli, spawnCli, startToolhost, waitFor } from './src/helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'toolhost-cli-'));
 const testkit = join(FIXTURES, 'plugins/testkit.mjs');
@@ -83,6 +83,33 @@ describe('command line', () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: toolhost \[serve\] \[options\]/);
+  });
+
+  it('help names exactly the plugins the built-in default manifest loads, and HF_HUB_OFFLINE', async () => {
+    const { stdout } = await runCli(['--help']);
+    const section =
+      /^Built-in default manifest: these (\d+) plugins.*\n((?: {2}[\w-]+(?:, [\w-]+)*,?\n)+)/m.exec(stdout);
+    expect(section, stdout).not.toBeNull();
+    const named = section![2]!.split(/[\s,]+/).filter(Boolean);
+
+    // What the default manifest really loads: the kernel's own plugin list and tool catalog.
+    const toolhost = await startToolhost();
+    try {
+      const { kernel } = toolhost.app;
+      const loaded = kernel.host.plugins.map((entry) => entry.plugin.id);
+      expect(named.toSorted()).toEqual(loaded.toSorted());
+      expect(Number(section![1])).toBe(loaded.length);
+      const toolPlugins = new Set([...kernel.catalog.tools.values()].map((tool) => tool.plugin.id));
+      for (const id of toolPlugins) expect(named).toContain(id);
+      const client = await connectClient(toolhost.mcpUrl, { era: 'legacy' });
+      const { tools } = await client.listTools();
+      await client.close();
+      expect(tools.length).toBe(kernel.catalog.tools.size);
+    } finally {
+      await toolhost.close();
+    }
+    expect(stdout).toMatch(/^ {2}HF_HUB_OFFLINE /m);
+    expect(stdout).toContain('npm start -- --port 8080');
   });
 
   it('refuses a bad port with a usage error', async () => {

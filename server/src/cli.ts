@@ -3,8 +3,27 @@ import { PluginLoadError } from '@toolhost/core/kernel';
 import { buildApp } from './app';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';
-import { type LoadedManifest, loadManifest, ManifestError } from './manifest';
+import { DEFAULT_MANIFEST, type LoadedManifest, loadManifest, ManifestError } from './manifest';
 import { TokensUsageError, tokensCommand } from './tokens-command';
+
+/** Wrap `words` (joined by ", ") into lines of at most `width` characters, each starting with `indent`. */
+function wrapList(words: readonly string[], indent: string, width = 80): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const [i, word] of words.entries()) {
+    const item = i < words.length - 1 ? `${word},` : word;
+    if (line !== indent && line.length + 1 + item.length > width) {
+      lines.push(line);
+      line = indent;
+    }
+    line += line === indent ? item : ` ${item}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+// Generated from the built-in manifest itself, so the help cannot drift from what it loads.
+const DEFAULT_PLUGIN_IDS = DEFAULT_MANIFEST.plugins.map(({ use }) => use.replace(/^@toolhost\/plugin-/, ''));
 
 const HELP = `Usage: toolhost [serve] [options]
        toolhost tokens create --user NAME [--plan PLAN] [--config FILE]
@@ -15,7 +34,7 @@ Run the Toolhost MCP server, or manage its API tokens.
 
 Options:
   --config FILE   manifest (YAML or JSON). Default: toolhost.config.yaml, .yml or .json
-                  in the current folder, else the built-in default (Hub + model search)
+                  in the current folder, else the built-in default (below)
   --host HOST     address to bind (default: server.host, 127.0.0.1)
   --port PORT     port to listen on (default: server.port, 3000)
   --stdio         speak MCP over stdin/stdout instead of HTTP (logs go to stderr)
@@ -23,10 +42,22 @@ Options:
   --plan PLAN     tokens create: the user's quota plan (default free)
   -h, --help      show this help
 
+Through npm, put the options after --: npm start -- --port 8080
+
+Built-in default manifest: these ${DEFAULT_PLUGIN_IDS.length} plugins, open to every caller
+${wrapList(DEFAULT_PLUGIN_IDS, '  ')}
+  (search and details of Hub models, datasets, Spaces and papers; docs search and
+  fetch; image generation; the tools of Gradio Spaces a caller enables)
+
 Environment:
   HF_ENDPOINT     Hugging Face Hub base URL (default https://huggingface.co)
   HF_TOKEN        in --stdio mode, the Hugging Face token the tools act with
-  TOOLHOST_ADMIN_TOKEN  enables the admin API (/api/users/:id/settings)
+  HF_HUB_OFFLINE  1 (or true, yes, on): never contact the Hub; search and details
+                  tools answer from the bundled offline catalog
+  TOOLHOST_ADMIN_TOKEN  enables the admin API (/api/users/:id/settings); off
+                  localhost, also guards /metrics and /dashboard
+  TOOLHOST_DATA_DIR  where the built-in default keeps its state (default: the
+                  per-user data folder, e.g. ~/.local/share/toolhost)
 `;
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */

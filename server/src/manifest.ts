@@ -172,6 +172,7 @@ export const DEFAULT_MANIFEST: z.input<typeof manifestSchema> = {
     { use: '@toolhost/plugin-papers' },
     { use: '@toolhost/plugin-docs' },
     { use: '@toolhost/plugin-image-gen' },
+    { use: '@toolhost/plugin-gradio' },
   ],
 };
 
