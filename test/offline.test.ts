@@ -123,6 +123,32 @@ describe('HF_HUB_OFFLINE=1', () => {
     expect(miss.content[0]!.text).toMatch(/^No dataset named nobody\/nothing in Toolhost's offline catalog/);
   });
 
+  it('hub_repo_details says a miss is a miss of the offline catalog, an error when nothing was found', async () => {
+    const miss = await call('hub_repo_details', { repo_ids: ['nobody/nothing'] });
+    expect(miss.isError).toBe(true);
+    expect(miss.content[0]!.text).toBe(
+      "No model, dataset or Space named nobody/nothing in Toolhost's offline catalog, which holds only well-known repos and papers. Search it with the search tools, or connect to the Hub for everything else.",
+    );
+    const typed = await call('hub_repo_details', { repo_ids: ['datasets/nobody/nothing'] });
+    expect(typed.isError).toBe(true);
+    expect(typed.content[0]!.text).toMatch(/^No dataset named nobody\/nothing in Toolhost's offline catalog/);
+    const several = await call('hub_repo_details', { repo_ids: ['nobody/nothing', 'nobody/else'] });
+    expect(several.isError).toBe(true);
+    expect(several.content[0]!.text).toMatch(
+      /^No repos named nobody\/nothing, nobody\/else in Toolhost's offline catalog/,
+    );
+    // Some found, some not: the found ones are the answer, and the rest are named as catalog misses.
+    const partial = await call('hub_repo_details', {
+      repo_ids: ['openai/whisper-large-v3', 'nobody/nothing'],
+    });
+    expect(partial.isError).toBeUndefined();
+    expect(partial.structuredContent!['missing']).toEqual(['nobody/nothing']);
+    expect(partial.content[0]!.text).toContain(
+      "Not in Toolhost's offline catalog, which holds only well-known repos: nobody/nothing.",
+    );
+    expect(partial.content[0]!.text).not.toContain('Not found on the Hub');
+  });
+
   it('tools that need the live Hub say so', async () => {
     for (const [name, args] of [
       ['hf_whoami', {}],
