@@ -7,7 +7,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
-import { closedPort, hubPluginsManifest } from './src/hub-plugins';
+import { blackHolePort, closedPort, hubPluginsManifest } from './src/hub-plugins';
 
 type Result = {
   content: { type: string; text: string }[];
@@ -123,6 +123,32 @@ describe('HF_HUB_OFFLINE=1', () => {
     expect(miss.content[0]!.text).toMatch(/^No dataset named nobody\/nothing in Toolhost's offline catalog/);
   });
 
+  it('hub_repo_details says a miss is a miss of the offline catalog, an error when nothing was found', async () => {
+    const miss = await call('hub_repo_details', { repo_ids: ['nobody/nothing'] });
+    expect(miss.isError).toBe(true);
+    expect(miss.content[0]!.text).toBe(
+      "No model, dataset or Space named nobody/nothing in Toolhost's offline catalog, which holds only well-known repos and papers. Search it with the search tools, or connect to the Hub for everything else.",
+    );
+    const typed = await call('hub_repo_details', { repo_ids: ['datasets/nobody/nothing'] });
+    expect(typed.isError).toBe(true);
+    expect(typed.content[0]!.text).toMatch(/^No dataset named nobody\/nothing in Toolhost's offline catalog/);
+    const several = await call('hub_repo_details', { repo_ids: ['nobody/nothing', 'nobody/else'] });
+    expect(several.isError).toBe(true);
+    expect(several.content[0]!.text).toMatch(
+      /^No repos named nobody\/nothing, nobody\/else in Toolhost's offline catalog/,
+    );
+    // Some found, some not: the found ones are the answer, and the rest are named as catalog misses.
+    const partial = await call('hub_repo_details', {
+      repo_ids: ['openai/whisper-large-v3', 'nobody/nothing'],
+    });
+    expect(partial.isError).toBeUndefined();
+    expect(partial.structuredContent!['missing']).toEqual(['nobody/nothing']);
+    expect(partial.content[0]!.text).toContain(
+      "Not in Toolhost's offline catalog, which holds only well-known repos: nobody/nothing.",
+    );
+    expect(partial.content[0]!.text).not.toContain('Not found on the Hub');
+  });
+
   it('tools that need the live Hub say so', async () => {
     for (const [name, args] of [
       ['hf_whoami', {}],
@@ -192,6 +218,63 @@ describe('when the Hub cannot be reached', () => {
     }
   });
 
+  it('a port fetch refuses to use (HF_ENDPOINT on port 9) is unreachable: the catalog answers, labelled', async () => {
+    // Port 9 is on fetch's list of bad ports: it fails without a connection and without an error code.
+    const toolhost = await startToolhost({ env: { HF_ENDPOINT: 'http://127.0.0.1:9' } });
+    const client = await connectClient(toolhost.mcpUrl, { era: 'modern' });
+    try {
+      const search = (await client.callTool({
+        name: 'model_search',
+        arguments: { query: 'whisper' },
+      })) as Result;
+      expect(search.isError).toBeUndefined();
+      expect(ids(search, 'models')[0]).toBe('openai/whisper-large-v3');
+      expect(search.structuredContent!['source']).toBe('catalog');
+      expect(search.structuredContent!['notice']).toBe(
+        "The Hub at http://127.0.0.1:9 could not be reached (bad port), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers. Fetch never connects to port 9; set HF_ENDPOINT to another port.",
+      );
+      // A lookup has no catalog fallback: it says why, not "internal error".
+      const details = (await client.callTool({
+        name: 'hub_repo_details',
+        arguments: { repo_ids: ['openai/whisper-large-v3'] },
+      })) as Result;
+      expect(details.isError).toBe(true);
+      expect(details.content[0]!.text).toBe(
+        'The Hugging Face Hub at http://127.0.0.1:9 could not be reached (bad port). Fetch never connects to port 9; set HF_ENDPOINT to another port.',
+      );
+    } finally {
+      await client.close();
+      await toolhost.close();
+    }
+  });
+
+  it('a connection that is never accepted is unreachable too, not a slow answer', async () => {
+    const blackHole = await blackHolePort();
+    const endpoint = `http://127.0.0.1:${blackHole.port}`;
+    let toolhost: RunningToolhost | undefined;
+    let client: Client | undefined;
+    try {
+      toolhost = await startToolhost({
+        manifest: hubPluginsManifest({ timeoutMs: 1_000, retries: 0 }),
+        env: { HF_ENDPOINT: endpoint },
+      });
+      client = await connectClient(toolhost.mcpUrl, { era: 'modern' });
+      const result = (await client.callTool({
+        name: 'paper_search',
+        arguments: { query: 'BERT' },
+      })) as Result;
+      expect(result.isError).toBeUndefined();
+      expect(ids(result, 'papers')[0]).toBe('1810.04805');
+      expect(result.structuredContent!['notice']).toBe(
+        `The Hub at ${endpoint} could not be reached (UND_ERR_CONNECT_TIMEOUT), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers.`,
+      );
+    } finally {
+      await client?.close();
+      await toolhost?.close();
+      blackHole.close();
+    }
+  });
+
   it('an HTTP error is not "unreachable": a 500 is reported, not answered from the catalog', async () => {
     const hub = await startHubEmulator();
     const toolhost = await startToolhost({
@@ -213,6 +296,79 @@ describe('when the Hub cannot be reached', () => {
       await client.close();
       await toolhost.close();
       await hub.close();
+    }
+  });
+});
+
+/**
+ * A Hub that answers, badly: the connection cut midway through the body, or a body
+ * that is not JSON. That is not "unreachable" — the catalog must not stand in for a
+ * Hub that is up — nor an internal error: the model is told the Hub answered badly
+ * and to retry.
+ */
+describe('when the Hub answers badly', () => {
+  let hub: HubEmulator;
+  let toolhost: RunningToolhost;
+  let client: Client;
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as Result;
+  const requestsTo = (prefix: string, since: number) =>
+    hub.requests.slice(since).filter((r) => r.path.startsWith(prefix));
+
+  beforeAll(async () => {
+    hub = await startHubEmulator();
+    toolhost = await startToolhost({
+      manifest: hubPluginsManifest({ retries: 1, retryDelayMs: 10 }),
+      env: { HF_ENDPOINT: hub.url },
+    });
+    client = await connectClient(toolhost.mcpUrl, { era: 'modern' });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await toolhost?.close();
+    await hub?.close();
+  });
+
+  it('a connection reset mid-body, on every attempt, is an error saying so, never a catalog answer', async () => {
+    const before = hub.requests.length;
+    hub.breakNext({ how: 'reset', pathPrefix: '/api/models', times: 2 });
+    const result = await call('model_search', { query: 'whisper' });
+    expect(result.isError).toBe(true);
+    expect(result.content[0]!.text).toBe(
+      `The Hugging Face Hub at ${hub.url} answered badly (the connection broke before the answer was complete). This is usually temporary: retry the call.`,
+    );
+    // Retried once (retries: 1) like a 5xx, then reported.
+    expect(requestsTo('/api/models', before)).toHaveLength(2);
+  });
+
+  it('a reset that a retry gets past is not seen at all', async () => {
+    const before = hub.requests.length;
+    hub.breakNext({ how: 'reset', pathPrefix: '/api/spaces/' });
+    const result = await call('space_details', { repo_id: 'evalstate/flux1_schnell' });
+    expect(result.isError).toBeUndefined();
+    expect(result.structuredContent).toMatchObject({ id: 'evalstate/flux1_schnell', source: 'hub' });
+    expect(requestsTo('/api/spaces/', before)).toHaveLength(2);
+  });
+
+  it('a body that is not JSON is an error saying so, and the next call asks the Hub again', async () => {
+    for (const [name, args, prefix] of [
+      // Through @huggingface/hub, and through the client's own JSON requests.
+      ['model_details', { repo_id: 'openai/whisper-large-v3' }, '/api/models/'],
+      ['paper_details', { arxiv_id: '2404.04487' }, '/api/papers/'],
+      ['dataset_search', { query: 'imdb' }, '/api/datasets'],
+    ] as const) {
+      const before = hub.requests.length;
+      hub.breakNext({ how: 'invalid-json', pathPrefix: prefix });
+      const broken = await call(name, args);
+      expect(broken.isError, name).toBe(true);
+      expect(broken.content[0]!.text, name).toBe(
+        `The Hugging Face Hub at ${hub.url} answered badly (its answer was not valid JSON). This is usually temporary: retry the call.`,
+      );
+      // The broken answer was not kept in the cache: the retry the message asks for reaches the Hub.
+      const retried = await call(name, args);
+      expect(retried.isError, name).toBeUndefined();
+      expect(retried.structuredContent!['source'], name).toBe('hub');
+      expect(requestsTo(prefix, before), name).toHaveLength(2);
     }
   });
 });

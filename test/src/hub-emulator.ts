@@ -8,7 +8,8 @@
  * semantic search, papers, the docs search and docs pages. Besides serving data it
  * records every request (to check token forwarding and caching), counts requests in
  * flight (to check the concurrency limit), and can be told to fail (`failNext`:
- * 401/404/429/500…, with `Retry-After`) or to slow down (`delayMs`, `slow`).
+ * 401/404/429/500…, with `Retry-After`), to break an answer (`breakNext`: cut the
+ * connection mid-body, or send a body that is not JSON) or to slow down (`delayMs`, `slow`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -52,6 +53,16 @@ export interface Failure {
   times?: number;
 }
 
+/** An answer that starts and then goes wrong. */
+export interface Breakage {
+  /** `reset`: send the status and part of the body, then destroy the connection; `invalid-json`: a 200 whose body is not JSON. */
+  how: 'reset' | 'invalid-json';
+  /** Only requests whose path starts with this (default: any). */
+  pathPrefix?: string;
+  /** How many requests break (default 1). */
+  times?: number;
+}
+
 /** The data the emulator serves; tests may change it while it runs. */
 export interface HubData {
   models: ApiRepo[];
@@ -69,6 +80,8 @@ export interface HubEmulator {
   readonly data: HubData;
   /** Answer the next matching request(s) with an error status. */
   failNext(failure: Failure): void;
+  /** Break the next matching answer(s) midway (see `Breakage`). */
+  breakNext(breakage: Breakage): void;
   /** Delay every answer by this many milliseconds (a slow Hub). */
   delayMs: number;
   /** Delay answers to paths starting with `pathPrefix` (a slow endpoint); 0 removes it. */
@@ -315,6 +328,7 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
   const pageSize = options.pageSize ?? 1000;
   const requests: RecordedRequest[] = [];
   const failures: Failure[] = [];
+  const breakages: Breakage[] = [];
   const slowPaths = new Map<string, number>();
   let inFlight = 0;
   let peakInFlight = 0;
@@ -368,6 +382,7 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
     requests,
     data,
     failNext: (failure) => failures.push({ times: 1, ...failure }),
+    breakNext: (breakage) => breakages.push({ times: 1, ...breakage }),
     delayMs: 0,
     slow: (pathPrefix, ms) => {
       if (ms > 0) slowPaths.set(pathPrefix, ms);
@@ -424,6 +439,19 @@ export async function startHubEmulator(options: HubEmulatorOptions = {}): Promis
         const headers: Record<string, string> =
           failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {};
         return respond(res, failure.status, { error: `Emulated failure ${failure.status}` }, headers);
+      }
+      const breakage = breakages.find((b) => !b.pathPrefix || url.pathname.startsWith(b.pathPrefix));
+      if (breakage) {
+        breakage.times = (breakage.times ?? 1) - 1;
+        if (breakage.times <= 0) breakages.splice(breakages.indexOf(breakage), 1);
+        if (breakage.how === 'invalid-json') {
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+          return res.end('{"id": "openai/whisper-large-v3", <html>upstream hiccup</html>');
+        }
+        // Promise a long body, send its start, and cut the connection once that start is on the wire.
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '100000' });
+        res.write('[{"id": "openai/whisper-large-v3", "likes"', () => res.socket?.destroy());
+        return;
       }
       const token = authorization?.replace(/^Bearer\s+/i, '');
       const user = data.users.find((u) => u.token === token);

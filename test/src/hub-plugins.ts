@@ -1,5 +1,7 @@
-/** Shared pieces for tests of the Hub plugins: the default tool list, manifests, a closed port. */
-import { createServer } from 'node:net';
+/** Shared pieces for tests of the Hub plugins: the default tool list, manifests, a closed port, a black hole. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 
 /** The tools of the built-in default manifest (hub, models, datasets, spaces, papers, docs, image-gen), sorted. */
 export const DEFAULT_TOOLS = [
@@ -41,4 +43,41 @@ export function closedPort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A local port that never completes a connection: a child process listens with a
+ * backlog of one and blocks its event loop at once (for at most a minute), so nothing is accepted;
+ * once two connections fill the kernel's queue, further SYNs are dropped and
+ * connecting times out — a Hub behind a black hole, without leaving the machine.
+ */
+export async function blackHolePort(): Promise<{ port: number; close(): void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const server = require('node:net').createServer();
+       server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+         process.stdout.write(server.address().port + '\\n', () => {
+           // Block without burning a core, so nothing is accepted; exit after a minute
+           // even if the test that started it died without killing it.
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
+           process.exit(0);
+         });
+       });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const port = Number(line.toString().trim());
+  // Fill the accept queue: the first two complete, the rest wait on SYNs the kernel drops.
+  const fillers = Array.from({ length: 4 }, () => connect(port, '127.0.0.1').on('error', () => {}));
+  await Promise.all(fillers.slice(0, 2).map((socket) => once(socket, 'connect')));
+  return {
+    port,
+    close: () => {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+    },
+  };
 }

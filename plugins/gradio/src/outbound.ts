@@ -36,13 +36,92 @@ for (const [network, prefix] of [
 ] as const)
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 
+/**
+ * Whether connecting to `address` would reach a loopback, private or otherwise
+ * non-public host. An IPv6 address that carries an IPv4 address (see
+ * `embeddedIPv4`) is judged by that IPv4 address too: `::ffff:7f00:1` is 127.0.0.1.
+ */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  // IPv4-mapped IPv6 (::ffff:127.0.0.1) is the IPv4 address in disguise.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return PRIVATE.check(mapped, 'ipv4');
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return PRIVATE.check(address, 'ipv4');
+  if (PRIVATE.check(address.replace(/%.*$/, ''), 'ipv6')) return true;
+  const bytes = ipv6Bytes(address);
+  return embeddedIPv4(bytes).some((ipv4) => PRIVATE.check(ipv4, 'ipv4'));
+}
+
+/**
+ * The 16 bytes of an IPv6 address that `isIP` accepted: a zone id (`%eth0`) is
+ * dropped, a dotted IPv4 tail (`::ffff:1.2.3.4`) becomes its two hextets, and `::`
+ * stands for as many zero hextets as are missing.
+ */
+function ipv6Bytes(address: string): Uint8Array {
+  let text = address.replace(/%.*$/, '').toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const hextets = (part: string) => (part ? part.split(':').map((h) => Number.parseInt(h, 16)) : []);
+  const front = hextets(head);
+  const back = tail === undefined ? [] : hextets(tail);
+  const all = [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+  const bytes = new Uint8Array(16);
+  all.forEach((hextet, i) => {
+    bytes[2 * i] = hextet >> 8;
+    bytes[2 * i + 1] = hextet & 0xff;
+  });
+  return bytes;
+}
+
+const dottedQuad = (bytes: ArrayLike<number>): string => Array.from(bytes).join('.');
+const zero = (bytes: Uint8Array, from: number, to = bytes.length): boolean =>
+  bytes.subarray(from, to).every((b) => b === 0);
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]): boolean =>
+  prefix.every((b, i) => bytes[i] === b);
+
+/**
+ * Where RFC 6052 puts the IPv4 address for a NAT64 prefix of each length (byte
+ * offsets; byte 8 — bits 64–71 — is always zero and skipped), and where the zero
+ * suffix after it starts.
+ */
+const RFC6052_LAYOUTS: readonly { readonly at: readonly number[]; readonly suffix: number }[] = [
+  { at: [6, 7, 9, 10], suffix: 11 }, // /48
+  { at: [7, 9, 10, 11], suffix: 12 }, // /56
+  { at: [9, 10, 11, 12], suffix: 13 }, // /64
+];
+
+/**
+ * The IPv4 addresses an IPv6 address reaches through a translation or tunnelling
+ * mechanism — a connection to it may end at that IPv4 host:
+ * - `::a.b.c.d` (IPv4-compatible, `::/96`), `::ffff:a.b.c.d` (IPv4-mapped) and
+ *   `::ffff:0:a.b.c.d` (IPv4-translated, RFC 2765): the last 32 bits;
+ * - NAT64 `64:ff9b::/96` (RFC 6052): the last 32 bits;
+ * - local-use NAT64 `64:ff9b:1::/48` (RFC 8215): the operator chooses the prefix
+ *   length (/48 to /96), which the address does not reveal, so every RFC 6052
+ *   layout that fits the address (zero u-octet and suffix) is returned;
+ * - 6to4 `2002::/16` (RFC 3056): bits 16–47;
+ * - Teredo `2001::/32` (RFC 4380): the client, the last 32 bits inverted.
+ */
+function embeddedIPv4(bytes: Uint8Array): string[] {
+  const last32 = dottedQuad(bytes.subarray(12));
+  if (
+    zero(bytes, 0, 10) &&
+    ((bytes[10] === 0 && bytes[11] === 0) || (bytes[10] === 0xff && bytes[11] === 0xff))
+  )
+    return [last32];
+  if (zero(bytes, 0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zero(bytes, 10, 12)) return [last32];
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b]) && zero(bytes, 4, 12)) return [last32];
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01])) {
+    const layouts = RFC6052_LAYOUTS.filter(({ suffix }) => bytes[8] === 0 && zero(bytes, suffix));
+    return [last32, ...layouts.map(({ at }) => dottedQuad(at.map((i) => bytes[i]!)))];
+  }
+  if (startsWith(bytes, [0x20, 0x02])) return [dottedQuad(bytes.subarray(2, 6))];
+  if (startsWith(bytes, [0x20, 0x01, 0x00, 0x00])) {
+    return [dottedQuad(Array.from(bytes.subarray(12), (b) => b ^ 0xff))];
+  }
+  return [];
 }
 
 export function hostAllowed(host: string, allowed: readonly string[]): boolean {

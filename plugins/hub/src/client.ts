@@ -106,7 +106,8 @@ export class HubClient {
   /**
    * Answer from the live Hub, or from the offline catalog: always in offline mode
    * (HF_HUB_OFFLINE=1), and for a `search` when the Hub cannot be reached at all
-   * (DNS, refused connection — not an HTTP error) unless `fallback` is `none`.
+   * (DNS, refused connection, blocked port — not an HTTP error, and not an answer
+   * that broke midway or was not JSON) unless `fallback` is `none`.
    */
   async answer<T>(call: HubCall, use: 'search' | 'lookup', sources: AnswerSources<T>): Promise<Answer<T>> {
     if (this.offline) {
@@ -128,7 +129,7 @@ export class HubClient {
         value: sources.catalog(this.catalog),
         info: {
           source: 'catalog',
-          notice: `The Hub at ${error.endpoint} could not be reached (${error.code}), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers.`,
+          notice: `The Hub at ${error.endpoint} could not be reached (${error.code}), so this answer comes from Toolhost's bundled offline catalog, which knows only well-known repos and papers.${error.hint ? ` ${error.hint}` : ''}`,
         },
       };
     }

@@ -2,14 +2,43 @@ import { HubApiError } from '@huggingface/hub';
 import { ToolError } from '@toolhost/core';
 import type { Exchange } from './http';
 
-/** The Hub could not be reached at all (DNS, refused connection, reset): not an HTTP answer. */
+/**
+ * The Hub could not be reached at all — DNS, a refused or timed-out connection, a
+ * port fetch will not use — so no answer began. Searches may fall back to the
+ * offline catalog for this, and only for this.
+ */
 export class HubUnreachableError extends ToolError {
   constructor(
     readonly endpoint: string,
+    /** The network error code (ECONNREFUSED, ENOTFOUND…), or what fetch said when it gave none. */
     readonly code: string,
     cause?: unknown,
+    /** What to do when waiting will not help (a setting to change); default: try again later. */
+    readonly hint?: string,
   ) {
-    super(`The Hugging Face Hub at ${endpoint} could not be reached (${code}). Try again later.`, { cause });
+    super(
+      `The Hugging Face Hub at ${endpoint} could not be reached (${code}). ${hint ?? 'Try again later.'}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * The Hub began an answer and it broke: the connection was cut midway, or the body
+ * is not the JSON it should be. Not "unreachable" — the catalog must not stand in
+ * for a Hub that is up — but usually transient, so the model is told to retry.
+ */
+export class HubBadAnswerError extends ToolError {
+  constructor(
+    readonly endpoint: string,
+    /** What was wrong with the answer, e.g. "the connection broke before the answer was complete". */
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(
+      `The Hugging Face Hub at ${endpoint} answered badly (${reason}). This is usually temporary: retry the call.`,
+      { cause },
+    );
   }
 }
 
@@ -50,6 +79,35 @@ export function networkErrorCode(error: unknown): string | undefined {
     else current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** Why a fetch failed before any answer came, and what to do about it if not "wait". */
+export interface Unreachable {
+  code: string;
+  hint?: string;
+}
+
+/**
+ * Why a fetch failed before any answer came, if it was the network's doing: the
+ * network error code, else — fetch rejects with "fetch failed" and a cause for
+ * every failure to connect, coded or not (a TLS failure, a blocked port) — the
+ * cause's own code or words. Undefined for anything else (a bug, a bad argument).
+ */
+export function unreachableReason(error: unknown, url: string): Unreachable | undefined {
+  const code = networkErrorCode(error);
+  if (code) return { code };
+  if (!(error instanceof TypeError) || error.message !== 'fetch failed') return undefined;
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  if (cause?.message === 'bad port') {
+    // Fetch never connects to some ports (9, 25, 6000…): a setting to change, not an outage to wait out.
+    const port = new URL(url).port;
+    return {
+      code: 'bad port',
+      hint: `Fetch never connects to port ${port}; set HF_ENDPOINT to another port.`,
+    };
+  }
+  if (typeof cause?.code === 'string') return { code: cause.code };
+  return { code: typeof cause?.message === 'string' && cause.message ? cause.message : 'fetch failed' };
 }
 
 function rateLimited(exchange: Exchange): ToolError {

@@ -8,7 +8,7 @@ import {
 } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { HubUnreachableError, networkErrorCode } from './errors';
+import { HubBadAnswerError, HubUnreachableError, unreachableReason } from './errors';
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from './retry';
 
 export interface HubHttpOptions {
@@ -70,8 +70,30 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 /** Headers that described the wire encoding; the snapshot holds decoded text. */
 const WIRE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection']);
 
-const toResponse = (snapshot: Snapshot): Response =>
-  new Response(snapshot.body, { status: snapshot.status, headers: snapshot.headers });
+/**
+ * A Hub answer whose `json()` reports a body that is not JSON as the Hub answering
+ * badly (not a bare SyntaxError, which would surface as an internal error), and
+ * forgets the cached copy so that a retry asks the Hub again.
+ */
+class HubResponse extends Response {
+  constructor(
+    snapshot: Snapshot,
+    private readonly endpoint: string,
+    private readonly forget: () => void,
+  ) {
+    super(snapshot.body, { status: snapshot.status, headers: snapshot.headers });
+  }
+
+  override async json(): Promise<unknown> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      this.forget();
+      throw new HubBadAnswerError(this.endpoint, 'its answer was not valid JSON', error);
+    }
+  }
+}
 
 /** Cache identity: who asked (a hash of the token, never the token) and what exactly. */
 function cacheKey(url: string, headers: Headers): string {
@@ -104,7 +126,10 @@ export class HubHttp {
     this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };
     this.agent = new Agent({
       connections: this.options.maxConcurrency,
-      connect: { timeout: this.options.timeoutMs },
+      // Connecting gets half the attempt's time, so that a Hub that never accepts the
+      // connection fails as unreachable (UND_ERR_CONNECT_TIMEOUT, which may fall back to
+      // the catalog) before the attempt's own timeout would call it a slow answer.
+      connect: { timeout: Math.ceil(this.options.timeoutMs / 2) },
       keepAliveTimeout: 10_000,
     });
     this.cache =
@@ -142,18 +167,30 @@ export class HubHttp {
     const method = (init.method ?? 'GET').toUpperCase();
     const key =
       this.cache && method === 'GET' && options.cache !== false ? cacheKey(url, headers) : undefined;
+    const forget = () => key && this.cache!.delete(key);
+    const toResponse = (snapshot: Snapshot) => new HubResponse(snapshot, this.endpoint, forget);
     const cached = key ? this.cache!.get(key) : undefined;
     if (cached) return toResponse(cached);
+    // Only reads are retried: repeating anything else could do it twice.
+    const idempotent = method === 'GET' || method === 'HEAD';
     for (let attempt = 0; ; attempt++) {
-      const snapshot = await this.attempt(url, { ...init, method, headers: [...headers] }, call);
+      let snapshot: Snapshot;
+      try {
+        snapshot = await this.attempt(url, { ...init, method, headers: [...headers] }, call);
+      } catch (error) {
+        // An answer cut off midway is retried like a 5xx: the next one usually arrives whole.
+        if (!(error instanceof HubBadAnswerError) || !idempotent || attempt >= this.options.retries)
+          throw error;
+        const wait = backoffDelay(this.options.retryDelayMs, attempt);
+        await sleep(wait, undefined, call.signal ? { signal: call.signal } : undefined);
+        continue;
+      }
       if (RETRYABLE_STATUSES.has(snapshot.status)) {
         const retryAfterMs = parseRetryAfter(new Headers(snapshot.headers).get('retry-after'));
         if (snapshot.status === 429 && retryAfterMs !== undefined) {
           exchange.retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
         }
         const wait = retryAfterMs ?? backoffDelay(this.options.retryDelayMs, attempt);
-        // Only reads are retried: repeating anything else could do it twice.
-        const idempotent = method === 'GET' || method === 'HEAD';
         if (idempotent && attempt < this.options.retries && wait <= this.options.maxRetryWaitMs) {
           await sleep(wait, undefined, call.signal ? { signal: call.signal } : undefined);
           continue;
@@ -187,22 +224,39 @@ export class HubHttp {
     }
   }
 
+  /**
+   * One request and its body. A failure before the answer began (no status yet)
+   * means the Hub could not be reached; one while reading the body means it
+   * answered and the answer broke. A timeout or the caller's abort stays as it is.
+   */
   private async exchange(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    let response: Awaited<ReturnType<typeof undiciFetch>>;
     try {
-      const response = await undiciFetch(url, {
+      response = await undiciFetch(url, {
         ...(init as object),
         signal,
         dispatcher: this.agent,
       } as Parameters<typeof undiciFetch>[1]);
+    } catch (error) {
+      const unreachable = signal.aborted ? undefined : unreachableReason(error, url);
+      if (unreachable) {
+        throw new HubUnreachableError(this.endpoint, unreachable.code, error, unreachable.hint);
+      }
+      throw error;
+    }
+    try {
       const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.text();
       const headers = [...response.headers].filter(([name]) => !WIRE_HEADERS.has(name));
       return { status: response.status, headers, body };
     } catch (error) {
-      const code = networkErrorCode(error);
-      if (code && !signal.aborted) throw new HubUnreachableError(this.endpoint, code, error);
-      throw error;
+      if (signal.aborted) throw error;
+      throw new HubBadAnswerError(
+        this.endpoint,
+        'the connection broke before the answer was complete',
+        error,
+      );
     }
   }
 

@@ -117,7 +117,7 @@ export class OfflineCatalog {
   /** Like `find`, but a miss is an error that tells the model what the catalog is. */
   get(kind: RepoKind, id: string): CatalogRepo {
     const found = this.find(kind, id);
-    if (!found) throw missing(`${kind} named ${id}`);
+    if (!found) throw notInCatalog(`${kind} named ${id}`);
     return found;
   }
 
@@ -140,7 +140,7 @@ export class OfflineCatalog {
 
   getPaper(id: string): CatalogPaper {
     const found = this.data.papers.find((p) => p.id === id);
-    if (!found) throw missing(`paper with arXiv id ${id}`);
+    if (!found) throw notInCatalog(`paper with arXiv id ${id}`);
     return found;
   }
 
@@ -186,7 +186,8 @@ export class OfflineCatalog {
   }
 }
 
-const missing = (what: string) =>
+/** A miss in the catalog, as an error that tells the model what the catalog is: "No {what} in Toolhost's offline catalog…". */
+export const notInCatalog = (what: string) =>
   new ToolError(
     `No ${what} in Toolhost's offline catalog, which holds only well-known repos and papers. Search it with the search tools, or connect to the Hub for everything else.`,
   );

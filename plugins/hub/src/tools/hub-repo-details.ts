@@ -1,5 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
-import type { CatalogRepo, OfflineCatalog } from '../catalog/catalog';
+import { type CatalogRepo, notInCatalog, type OfflineCatalog } from '../catalog/catalog';
 import type { HubClient } from '../client';
 import { HubNotFoundError } from '../errors';
 import { access, clip, compactNumber, day, facts, list } from '../format';
@@ -85,6 +85,12 @@ async function fetchRepo(hub: HubClient, kind: RepoKind, id: string, call: HubCa
 const kindsFor = (ref: RepoRef, repoType: RepoKind | undefined): readonly RepoKind[] =>
   ref.kind ? [ref.kind] : repoType ? [repoType] : KINDS;
 
+/** "model", or "model, dataset or Space" when every type is tried. */
+function kindsPhrase(kinds: readonly RepoKind[]): string {
+  const names = kinds.map((kind) => (kind === 'space' ? 'Space' : kind));
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'repo');
+}
+
 async function findOnHub(hub: HubClient, ref: RepoRef, repoType: RepoKind | undefined, call: HubCall) {
   for (const kind of kindsFor(ref, repoType)) {
     try {
@@ -156,6 +162,16 @@ export const hubRepoDetails = defineTool({
       missing: refs.filter((_, i) => answer.value[i] === undefined).map(({ text }) => text),
       ...answer.info,
     };
+    // The catalog knowing none of them is an error, as for model_details: the model must
+    // not read "not found" as "does not exist" when only the small catalog was asked.
+    if (answer.info.source === 'catalog' && result.repos.length === 0) {
+      const [only] = refs;
+      throw notInCatalog(
+        refs.length === 1 && only
+          ? `${kindsPhrase(kindsFor(only.ref, repo_type))} named ${only.ref.id}`
+          : `repos named ${result.missing.join(', ')}`,
+      );
+    }
     return budget.fit(result, render, 'repos');
   },
   render,
@@ -183,8 +199,14 @@ function render(out: z.output<typeof output>): string {
       ]),
     ].join('\n'),
   );
-  const missing = out.missing.length
-    ? [`Not found on the Hub (or private): ${out.missing.join(', ')}. Check the spelling, or give the type.`]
-    : [];
+  const missing = !out.missing.length
+    ? []
+    : out.source === 'catalog'
+      ? [
+          `Not in Toolhost's offline catalog, which holds only well-known repos: ${out.missing.join(', ')}. Search it with the search tools, or connect to the Hub for everything else.`,
+        ]
+      : [
+          `Not found on the Hub (or private): ${out.missing.join(', ')}. Check the spelling, or give the type.`,
+        ];
   return renderAnswer(out, [...sections, ...missing].join('\n\n') || 'Nothing found.');
 }
