@@ -335,7 +335,7 @@ describe('outbound safety', () => {
 describe('the manifest', () => {
   it('has the documented spaces defaults and names a bad field', async () => {
     // The `spaces:` section is the gradio plugin's config: its schema holds the defaults.
-    expect(parseManifest(DEFAULT_MANIFEST, 'default').sections['spaces']).toBeUndefined();
+    expect(parseManifest(DEFAULT_MANIFEST, 'default')['spaces']).toBeUndefined();
     expect(spacesConfig.parse({})).toEqual({
       endpoint: 'https://{subdomain}.hf.space/gradio_api/mcp/',
       allowedHosts: ['*.hf.space'],

@@ -41,7 +41,7 @@ describe('identity resolver', () => {
       const state = { up: true, calls: 0 };
       const handle: IdentityProviderHandle = {
         id: 'x',
-        describe: 'an X token (x_…)',
+        describe: 'an X token (x_...)',
         accepts: (token) => token.startsWith('x_'),
         async verify(token): Promise<IdentityVerdict> {
           state.calls++;
@@ -76,7 +76,7 @@ describe('identity resolver', () => {
       });
       const unknown = await resolver.authenticate('zz_nobody');
       expect(unknown).toMatchObject({ ok: false, status: 401, error: 'invalid_token' });
-      expect((unknown as { message: string }).message).toContain('an X token (x_…)');
+      expect((unknown as { message: string }).message).toContain('an X token (x_...)');
       expect(await resolver.authenticate('x_bad')).toMatchObject({
         ok: false,
         status: 401,

@@ -1,7 +1,7 @@
 import { Kernel, PluginLoadError, type Telemetry } from '@toolhost/core/kernel';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
-import { type Manifest, ManifestError, SECTION_PLUGINS } from './manifest';
+import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
 import { openStores } from './stores';
 
 export interface StartKernelOptions {
@@ -39,7 +39,7 @@ export async function startKernel(
       setupTimeoutMs: server.setupTimeoutMs,
       directPath: server.directPath,
       ...(server.instructions !== undefined && { instructions: server.instructions }),
-      sections: manifest.sections,
+      sections: pluginSections(manifest),
       auth: {
         anonymous: auth.anonymous,
         // The hub plugin's provider of Hugging Face tokens, by its id.

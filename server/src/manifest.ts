@@ -150,8 +150,8 @@ const transportSection = z
 
 /**
  * The server's own sections. Any other top-level key is a plugin's section (the
- * gradio plugin claims `spaces:`): kept aside as `sections` and handed to the kernel,
- * which gives it to the plugin that claims it as config and validates it there.
+ * gradio plugin claims `spaces:`): kept as is (`pluginSections`) and handed to the
+ * kernel, which gives it to the plugin that claims it as config and validates it there.
  */
 export const manifestSchema = z
   .object({
@@ -169,21 +169,15 @@ export const manifestSchema = z
     stores: storesSection.default(storesSection.parse({})),
     transport: transportSection.default(transportSection.parse({})),
   })
-  .catchall(z.unknown())
-  .transform(({ server, plugins, auth, access, presets, quotas, stores, transport, ...sections }) => ({
-    server,
-    plugins,
-    auth,
-    access,
-    presets,
-    ...(quotas && { quotas }),
-    stores,
-    transport,
-    /** Top-level sections plugins claim (`spaces:` → @toolhost/plugin-gradio). */
-    sections: sections as Record<string, unknown>,
-  }));
+  .catchall(z.unknown());
 
 export type Manifest = z.output<typeof manifestSchema>;
+
+/** The top-level sections plugins claim (`spaces:` → @toolhost/plugin-gradio): every key not the server's own. */
+export function pluginSections(manifest: Manifest): Record<string, unknown> {
+  const own = new Set(Object.keys(manifestSchema.shape));
+  return Object.fromEntries(Object.entries(manifest).filter(([key]) => !own.has(key)));
+}
 
 /**
  * The first-party plugin that reads each known plugin section, for the start-up

@@ -34,7 +34,10 @@ export interface IdentityContext<S extends ServiceRefMap | undefined = undefined
 export interface IdentityProviderDefinition<S extends ServiceRefMap | undefined> {
   /** A short fixed name (logs, `auth` options that switch providers off). */
   id: string;
-  /** How the 401 for a missing or unknown token names this kind of token, e.g. `an Acme token (acme_…)`. */
+  /**
+   * How the 401 for a missing or unknown token names this kind of token, e.g.
+   * `an Acme token (acme_...)`. ASCII only: it is sent in the WWW-Authenticate header.
+   */
   describe: string;
   /** Whether the token is of this provider's kind (by its shape: cheap, no I/O). The first provider that accepts it verifies it. */
   accepts(token: string): boolean;

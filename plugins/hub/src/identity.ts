@@ -93,7 +93,7 @@ export async function verifyHubToken(
  */
 export const hubIdentity = defineIdentityProvider({
   id: 'huggingface',
-  describe: 'a Hugging Face token (hf_…)',
+  describe: 'a Hugging Face token (hf_...)',
   stdioTokenEnv: 'HF_TOKEN',
   services: { hub: hubService },
   accepts: (token) => token.startsWith('hf_'),

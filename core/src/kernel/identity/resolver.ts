@@ -169,7 +169,7 @@ export class IdentityResolver {
 
   /** The kinds of token this server accepts, for messages. */
   private kinds(): string {
-    const kinds = ['a Toolhost API token (th_…)', ...this.providers.map((p) => p.describe)];
+    const kinds = ['a Toolhost API token (th_...)', ...this.providers.map((p) => p.describe)];
     if (this.jwks) kinds.push('a JWT access token');
     return kinds.join(', ');
   }
