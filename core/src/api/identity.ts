@@ -21,6 +21,11 @@ export type IdentityVerdict =
       readonly message: string;
       /** Kept with the caller if they are served as anonymous (a token to forward, unverified). */
       readonly credentials?: Credentials;
+      /**
+       * Whether tool results should carry `message` (default true). False when the
+       * plugin's tools already say why themselves (a mode the operator chose, say).
+       */
+      readonly notify?: boolean;
     };
 
 export interface IdentityContext<S extends ServiceRefMap | undefined = undefined> {

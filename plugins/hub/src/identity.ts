@@ -16,11 +16,12 @@ interface WhoAmI {
   auth?: { accessToken?: { role?: string } };
 }
 
-const unavailable = (message: string, credentials: Credentials): IdentityVerdict => ({
+const unavailable = (message: string, credentials: Credentials, notify = true): IdentityVerdict => ({
   ok: false,
   reason: 'unavailable',
   message,
   credentials,
+  ...(!notify && { notify }),
 });
 
 /**
@@ -37,7 +38,12 @@ export async function verifyHubToken(
 ): Promise<IdentityVerdict> {
   const credentials: Credentials = { hfToken: token };
   if (hub.offline) {
-    return unavailable('Offline mode (HF_HUB_OFFLINE=1): Hugging Face tokens cannot be checked', credentials);
+    // The operator's choice, not an outage: the tools already say they answer offline.
+    return unavailable(
+      'Offline mode (HF_HUB_OFFLINE=1): Hugging Face tokens cannot be checked',
+      credentials,
+      false,
+    );
   }
   let response: Response;
   try {

@@ -94,6 +94,8 @@ describe('the hub identity provider', () => {
       principal: { id: 'anonymous' },
       credentials: { hfToken: 'hf_good' },
     });
+    // Offline is the operator's choice, and the tools say so themselves: no note in tool results.
+    expect(await offline.authenticate('hf_good')).not.toHaveProperty('notice');
     const strict = await resolver({ endpoint: hfEndpoint, offline: true }, false);
     expect(await strict.authenticate('hf_good')).toMatchObject({ ok: false, status: 503 });
     expect(whoamiCalls).toBe(0);

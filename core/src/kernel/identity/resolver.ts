@@ -62,6 +62,8 @@ type Verified =
       readonly unavailable: true;
       readonly message: string;
       readonly credentials?: Credentials;
+      /** State `message` in the caller's first tool result (default true). */
+      readonly notify?: boolean;
     };
 
 interface CacheEntry {
@@ -151,7 +153,9 @@ export class IdentityResolver {
         ok: true,
         principal: ANONYMOUS,
         credentials: result.credentials ?? NO_CREDENTIALS,
-        notice: `Note: ${result.message.replace(/[.;]?\s*$/, '')}; you are served as an anonymous caller for now, with an anonymous caller's tools and limits.`,
+        ...(result.notify !== false && {
+          notice: `Note: ${result.message.replace(/[.;]?\s*$/, '')}; you are served as an anonymous caller for now, with an anonymous caller's tools and limits.`,
+        }),
       };
     }
     return failure(
@@ -214,6 +218,7 @@ export class IdentityResolver {
       unavailable: true,
       message: verdict.message,
       ...(verdict.credentials && { credentials: verdict.credentials }),
+      ...(verdict.notify === false && { notify: false }),
     };
   }
 
