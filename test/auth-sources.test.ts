@@ -99,7 +99,11 @@ describe('settings from Hugging Face', () => {
     const toolhost = await startToolhost({
       manifest: {
         stores: { default: 'memory', settings: 'hf' },
-        plugins: [{ use: '@toolhost/plugin-hub' }, { use: '@toolhost/plugin-models' }],
+        plugins: [
+          { use: '@toolhost/plugin-hub' },
+          { use: '@toolhost/plugin-models' },
+          { use: '@toolhost/plugin-gradio' },
+        ],
       },
       env: { HF_ENDPOINT: hub.url },
     });
@@ -139,7 +143,11 @@ describe('settings from Hugging Face', () => {
 describe('per-IP rate limit for anonymous traffic', () => {
   it('answers 429 past the limit, and does not limit callers with a token', async () => {
     const toolhost = await startToolhost({
-      manifest: { auth: { rateLimit: { max: 3, per: '1m' } }, plugins: [testkit] },
+      // The hub plugin verifies the Hugging Face token.
+      manifest: {
+        auth: { rateLimit: { max: 3, per: '1m' } },
+        plugins: [testkit, { use: '@toolhost/plugin-hub' }],
+      },
       baseDir: FIXTURES,
       env: { HF_ENDPOINT: hub.url },
     });

@@ -183,7 +183,7 @@ describe('stateless HTTP details', () => {
     const response = await fetch(`${toolhost.baseUrl}/healthz`);
     expect(await response.json()).toEqual({
       status: 'ok',
-      // gradio (the Space proxy) is loaded with the hub plugin; image-gen is in the default manifest.
+      // gradio (the Space proxy) and image-gen are in the default manifest.
       plugins: ['hub', 'models', 'datasets', 'spaces', 'papers', 'docs', 'gradio', 'image-gen'],
       tools: DEFAULT_TOOLS.length,
     });

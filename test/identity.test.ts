@@ -45,6 +45,7 @@ plugins:
   - use: "@toolhost/plugin-hub"
   - use: "@toolhost/plugin-models"
   - use: "${join(FIXTURES, 'plugins/testkit.mjs')}"
+  - use: "@toolhost/plugin-gradio"
 `,
 );
 

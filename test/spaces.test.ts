@@ -3,6 +3,7 @@
  * looks Spaces up in the Hub emulator and proxies their tools to local MCP servers
  * that behave like Gradio Spaces (test/src/test-spaces.ts).
  */
+import { spacesConfig } from '@toolhost/plugin-gradio';
 import { DEFAULT_MANIFEST, parseManifest } from '@toolhost/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -32,6 +33,7 @@ function start(spacesSection: Record<string, unknown> = {}, more: Record<string,
       plugins: [
         { use: '@toolhost/plugin-hub' },
         { use: '@toolhost/plugin-image-gen', config: { space: `${OWNER}/image-space` } },
+        { use: '@toolhost/plugin-gradio' },
       ],
       spaces: {
         endpoint: spaces.endpoint,
@@ -331,8 +333,10 @@ describe('outbound safety', () => {
 });
 
 describe('the manifest', () => {
-  it('has the documented spaces defaults and names a bad field', () => {
-    expect(parseManifest(DEFAULT_MANIFEST, 'default').spaces).toEqual({
+  it('has the documented spaces defaults and names a bad field', async () => {
+    // The `spaces:` section is the gradio plugin's config: its schema holds the defaults.
+    expect(parseManifest(DEFAULT_MANIFEST, 'default')['spaces']).toBeUndefined();
+    expect(spacesConfig.parse({})).toEqual({
       endpoint: 'https://{subdomain}.hf.space/gradio_api/mcp/',
       allowedHosts: ['*.hf.space'],
       allowPrivateAddresses: false,
@@ -344,10 +348,13 @@ describe('the manifest', () => {
       discoveryTimeoutSeconds: 10,
       dropImages: false,
     });
-    expect(() =>
-      parseManifest({ ...DEFAULT_MANIFEST, spaces: { endpoint: 'ftp://x', enabled: ['nope'] } }, 'm.yaml'),
-    ).toThrow(
-      'm.yaml: spaces.endpoint: must be an http(s) URL template; spaces.enabled[0]: must look like "owner/name"',
+    // Validated by the kernel with the plugin's schema when it loads, the error naming the manifest key.
+    await expect(
+      startToolhost({
+        manifest: { ...DEFAULT_MANIFEST, spaces: { endpoint: 'ftp://x', enabled: ['nope'] } },
+      }),
+    ).rejects.toThrow(
+      'spaces.endpoint: must be an http(s) URL template; spaces.enabled[0]: must look like "owner/name"',
     );
   });
 });

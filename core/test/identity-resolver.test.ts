@@ -1,38 +1,18 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { IdentityVerdict } from '../src/api/index';
+import type { IdentityProviderHandle } from '../src/kernel/identity/providers';
 import { IdentityResolver, InMemoryTokenStore, newToken } from '../src/kernel/index';
-
-let whoamiCalls = 0;
-const hub = createServer((req, res) => {
-  whoamiCalls++;
-  const ok = req.headers.authorization === 'Bearer hf_good';
-  res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-  res.end(
-    JSON.stringify(
-      ok
-        ? { type: 'user', name: 'dana', isPro: false, auth: { accessToken: { role: 'read' } } }
-        : { error: 'bad' },
-    ),
-  );
-});
-let hfEndpoint = '';
-beforeAll(async () => {
-  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-  hfEndpoint = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => hub.close(() => resolve())));
 
 describe('identity resolver', () => {
   it('serves anonymous callers only when allowed, and never on requireToken', async () => {
-    const open = new IdentityResolver({ anonymous: true, hf: true, hfEndpoint }, new InMemoryTokenStore());
+    const open = new IdentityResolver({ anonymous: true }, new InMemoryTokenStore());
     expect(await open.authenticate(undefined)).toMatchObject({ ok: true, principal: { id: 'anonymous' } });
     expect(await open.authenticate(undefined, { requireToken: true })).toMatchObject({
       ok: false,
       status: 401,
       error: 'missing_token',
     });
-    const closed = new IdentityResolver({ anonymous: false, hf: true, hfEndpoint }, new InMemoryTokenStore());
+    const closed = new IdentityResolver({ anonymous: false }, new InMemoryTokenStore());
     expect(await closed.authenticate(undefined)).toMatchObject({ ok: false, status: 401 });
   });
 
@@ -40,7 +20,7 @@ describe('identity resolver', () => {
     const store = new InMemoryTokenStore();
     const { token, hash, record } = newToken('erin', 'pro');
     await store.insert(hash, record);
-    const resolver = new IdentityResolver({ anonymous: true, hf: true, hfEndpoint }, store);
+    const resolver = new IdentityResolver({ anonymous: true }, store);
     expect(await resolver.authenticate(token)).toMatchObject({
       ok: true,
       principal: { id: 'user:erin', plan: 'pro', kind: 'user' },
@@ -55,56 +35,125 @@ describe('identity resolver', () => {
     });
   });
 
-  it('asks the Hub once per token, for valid and invalid answers alike', async () => {
-    const resolver = new IdentityResolver(
-      { anonymous: true, hf: true, hfEndpoint },
-      new InMemoryTokenStore(),
-    );
-    whoamiCalls = 0;
-    for (let i = 0; i < 3; i++) {
-      expect(await resolver.authenticate('hf_good')).toMatchObject({
-        ok: true,
-        principal: { id: 'hf:dana', plan: 'free', scopes: ['read'] },
-        credentials: { hfToken: 'hf_good' },
-      });
-      expect(await resolver.authenticate('hf_bad')).toMatchObject({ ok: false, status: 401 });
+  describe('plugin identity providers', () => {
+    /** A provider whose issuer can be switched off; it knows tokens `x_<name>`, rejects `x_bad`. */
+    function provider() {
+      const state = { up: true, calls: 0 };
+      const handle: IdentityProviderHandle = {
+        id: 'x',
+        describe: 'an X token (x_...)',
+        accepts: (token) => token.startsWith('x_'),
+        async verify(token): Promise<IdentityVerdict> {
+          state.calls++;
+          if (!state.up)
+            return {
+              ok: false,
+              reason: 'unavailable',
+              message: 'X could not be reached',
+              credentials: { xToken: token },
+            };
+          if (token === 'x_bad') return { ok: false, reason: 'rejected', message: 'X rejected the token.' };
+          const name = token.slice(2);
+          return {
+            ok: true,
+            principal: { id: `x:${name}`, name, kind: 'user', plan: 'free', scopes: [] },
+            credentials: { xToken: token },
+          };
+        },
+      };
+      return { state, handle };
     }
-    expect(whoamiCalls).toBe(2);
-    expect(await resolver.authenticate('not-a-known-kind')).toMatchObject({
-      ok: false,
-      status: 401,
-      error: 'invalid_token',
-    });
-  });
 
-  it('reports an unreachable Hub as 503, not as a bad token', async () => {
-    const resolver = new IdentityResolver(
-      { anonymous: true, hf: true, hfEndpoint: 'http://127.0.0.1:1' },
-      new InMemoryTokenStore(),
-    );
-    expect(await resolver.authenticate('hf_good')).toMatchObject({
-      ok: false,
-      status: 503,
-      error: 'temporarily_unavailable',
+    it('asks the first provider that accepts a token; a token none accepts is a 401 naming what is accepted', async () => {
+      const { handle } = provider();
+      const resolver = new IdentityResolver({ anonymous: true }, new InMemoryTokenStore(), undefined, [
+        handle,
+      ]);
+      expect(await resolver.authenticate('x_dana')).toMatchObject({
+        ok: true,
+        principal: { id: 'x:dana' },
+        credentials: { xToken: 'x_dana' },
+      });
+      const unknown = await resolver.authenticate('zz_nobody');
+      expect(unknown).toMatchObject({ ok: false, status: 401, error: 'invalid_token' });
+      expect((unknown as { message: string }).message).toContain('an X token (x_...)');
+      expect(await resolver.authenticate('x_bad')).toMatchObject({
+        ok: false,
+        status: 401,
+        message: 'X rejected the token.',
+      });
     });
-  });
 
-  it('offline, never asks the Hub: Hugging Face tokens ride along unverified as anonymous, or are refused', async () => {
-    whoamiCalls = 0;
-    const offline = new IdentityResolver(
-      { anonymous: true, hf: true, hfEndpoint, offline: true },
-      new InMemoryTokenStore(),
-    );
-    expect(await offline.authenticate('hf_good')).toMatchObject({
-      ok: true,
-      principal: { id: 'anonymous' },
-      credentials: { hfToken: 'hf_good' },
+    it('keeps an identity verified before while the issuer is unreachable, up to staleIfErrorMs', async () => {
+      const { state, handle } = provider();
+      const resolver = new IdentityResolver(
+        { anonymous: true, validTtlMs: 0, staleIfErrorMs: 60_000 },
+        new InMemoryTokenStore(),
+        undefined,
+        [handle],
+      );
+      expect(await resolver.authenticate('x_dana')).toMatchObject({ ok: true, principal: { id: 'x:dana' } });
+      state.up = false;
+      const stale = await resolver.authenticate('x_dana');
+      expect(stale).toMatchObject({
+        ok: true,
+        principal: { id: 'x:dana' },
+        credentials: { xToken: 'x_dana' },
+      });
+      expect((stale as { notice?: string }).notice).toBeUndefined();
+      expect(state.calls).toBe(2); // asked again (not fresh), answered from the stale entry
+
+      // With stale-if-error off, and no anonymous access, there is nothing to fall back on: 503.
+      const strictIssuer = provider();
+      const strict = new IdentityResolver(
+        { anonymous: false, validTtlMs: 0, staleIfErrorMs: 0 },
+        new InMemoryTokenStore(),
+        undefined,
+        [strictIssuer.handle],
+      );
+      expect(await strict.authenticate('x_erin')).toMatchObject({ ok: true });
+      strictIssuer.state.up = false;
+      expect(await strict.authenticate('x_erin')).toMatchObject({
+        ok: false,
+        status: 503,
+        error: 'temporarily_unavailable',
+      });
     });
-    const strict = new IdentityResolver(
-      { anonymous: false, hf: true, hfEndpoint, offline: true },
-      new InMemoryTokenStore(),
-    );
-    expect(await strict.authenticate('hf_good')).toMatchObject({ ok: false, status: 503 });
-    expect(whoamiCalls).toBe(0);
+
+    it('serves a token never seen as anonymous while its issuer is unreachable, saying why; a rejected one stays a 401', async () => {
+      const { state, handle } = provider();
+      const resolver = new IdentityResolver({ anonymous: true }, new InMemoryTokenStore(), undefined, [
+        handle,
+      ]);
+      expect(await resolver.authenticate('x_bad')).toMatchObject({ ok: false, status: 401 });
+      state.up = false;
+      const unseen = await resolver.authenticate('x_frank');
+      expect(unseen).toMatchObject({
+        ok: true,
+        principal: { id: 'anonymous' },
+        credentials: { xToken: 'x_frank' },
+      });
+      expect((unseen as { notice: string }).notice).toMatch(
+        /^Note: X could not be reached; you are served as an anonymous caller/,
+      );
+      // Not cached: the next request asks again.
+      await resolver.authenticate('x_frank');
+      expect(state.calls).toBe(3);
+      expect(await resolver.authenticate('x_bad')).toMatchObject({ ok: false, status: 401 });
+      // ?login refuses anonymous service: the token could not be checked, so 503.
+      expect(await resolver.authenticate('x_frank', { requireToken: true })).toMatchObject({
+        ok: false,
+        status: 503,
+      });
+    });
+
+    it('reads the stdio token from the first provider variable that is set', () => {
+      const { handle } = provider();
+      const resolver = new IdentityResolver({ anonymous: true }, new InMemoryTokenStore(), undefined, [
+        { ...handle, stdioTokenEnv: 'X_TOKEN' },
+      ]);
+      expect(resolver.stdioToken({})).toBeUndefined();
+      expect(resolver.stdioToken({ X_TOKEN: ' x_gina ' })).toEqual({ token: 'x_gina', source: 'X_TOKEN' });
+    });
   });
 });

@@ -38,9 +38,7 @@ describe('quotas', () => {
     );
     expect(await guard.charge(ANONYMOUS, 'anonymous:10.0.0.1', 1)).toBeUndefined();
     expect(await guard.charge(ANONYMOUS, 'anonymous:10.0.0.2', 1)).toBeUndefined();
-    expect(text(await guard.charge(ANONYMOUS, 'anonymous:10.0.0.1', 1))).toMatch(
-      /Sign in \(send a Hugging Face token\)/,
-    );
+    expect(text(await guard.charge(ANONYMOUS, 'anonymous:10.0.0.1', 1))).toMatch(/Sign in with a token/);
   });
 
   it('charges a cost larger than what is left as a refusal, not a partial charge', async () => {

@@ -28,7 +28,11 @@ const source = definePlugin({
   version: '1.0.0',
   kernel: '^0.1.0',
   toolSource: defineToolSource({
-    tools: ({ spaces }) => spaces.map((id) => dynamic(id.replace('/', '_'))),
+    tools: ({ query }) =>
+      (query['remote'] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((id: string) => dynamic(id.replace('/', '_'))),
   }),
 });
 const local = definePlugin({
@@ -45,13 +49,13 @@ beforeAll(async () => {
   kernel = await Kernel.fromPlugins([{ plugin: local }, { plugin: source }], {
     logger,
     access: { anonymous: ['local'], authenticated: 'all', plans: {}, defaults: 'all', presets: {} },
-    auth: { hf: false },
+    auth: { disabledProviders: ['huggingface'] },
   });
 });
 afterAll(() => kernel.shutdown());
 
 async function toolSetFor(spaces: string[]) {
-  const resolution = await kernel.resolveCaller({ logger, hints: { spaces } });
+  const resolution = await kernel.resolveCaller({ logger, query: { remote: spaces.join(',') } });
   if (!resolution.ok) throw new Error('refused');
   return resolution.caller;
 }
@@ -68,7 +72,7 @@ describe('tool sources', () => {
     const kernelOpen = await Kernel.fromPlugins([{ plugin: local }, { plugin: source }], { logger });
     try {
       const resolve = async (spaces: string[]) => {
-        const r = await kernelOpen.resolveCaller({ logger, hints: { spaces } });
+        const r = await kernelOpen.resolveCaller({ logger, query: { remote: spaces.join(',') } });
         if (!r.ok) throw new Error('refused');
         return r.caller;
       };

@@ -24,8 +24,9 @@ function first(value: unknown): string | undefined {
 
 /**
  * Selection hints from the URL (`?plugins=`, `?tools=`, `?preset=`) and Hugging
- * Face's conventions (`?bouquet=`, `?mix=`, `?gradio=`, or their `X-MCP-Bouquet` / `X-MCP-Mix`
- * headers), so URLs written for Hugging Face's MCP server keep working.
+ * Face's conventions (`?bouquet=`, `?mix=`, or their `X-MCP-Bouquet` / `X-MCP-Mix`
+ * headers), so URLs written for Hugging Face's MCP server keep working. (`?gradio=`
+ * is the gradio plugin's: its tool source reads the query itself.)
  */
 export function selectionHints(request: FastifyRequest): SelectionHints {
   const query = request.query as Record<string, unknown>;
@@ -34,15 +35,23 @@ export function selectionHints(request: FastifyRequest): SelectionHints {
   const tools = list(query['tools']);
   const preset = first(query['preset']) ?? first(query['bouquet']) ?? first(headers['x-mcp-bouquet']);
   const mix = list(query['mix']) ?? list(headers['x-mcp-mix']);
-  // Hugging Face's `?gradio=owner/a,owner/b`: Spaces served for this request only.
-  const spaces = list(query['gradio']);
   return {
-    ...(spaces && { spaces }),
     ...(plugins && { plugins }),
     ...(tools && { tools }),
     ...(preset && { preset }),
     ...(mix && { mix }),
   };
+}
+
+/** The query parameters as strings, repeated ones joined with commas, for plugins' tool sources. */
+export function queryParameters(request: FastifyRequest): Record<string, string> {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === 'string') out[key] = value;
+    else if (Array.isArray(value)) out[key] = value.filter((v) => typeof v === 'string').join(',');
+  }
+  return out;
 }
 
 /** Who is calling and what they may use, for one HTTP request. */
@@ -52,6 +61,7 @@ export function resolveCaller(kernel: Kernel, request: FastifyRequest): Promise<
     token: bearerToken(request.headers.authorization),
     requireToken: 'login' in query,
     hints: selectionHints(request),
+    query: queryParameters(request),
     ip: request.ip,
     requestId: request.id,
     logger: request.log,

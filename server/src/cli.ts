@@ -63,7 +63,7 @@ Environment:
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
 
-/** HF_TOKEN was rejected in stdio mode: exit code 1. */
+/** The stdio identity token (HF_TOKEN, say) was rejected: exit code 1. */
 class StdioAuthError extends Error {}
 
 function parsePort(value: string | undefined): number | undefined {
@@ -107,19 +107,14 @@ async function serveStdio(loaded: LoadedManifest) {
   // stdout carries the protocol: every log line goes to stderr.
   const logger = createLogger({ level: settings.logLevel, destination: 2 });
   const kernel = await startKernel(loaded.manifest, { logger, env: process.env, baseDir: loaded.baseDir });
-  // HF_TOKEN is the identity over stdio: checked like an HTTP bearer token, and forwarded to the Hub.
-  const token = process.env['HF_TOKEN'] || undefined;
-  let resolution = await kernel.resolveCaller({ token, logger });
-  if (!resolution.ok && resolution.status === 503 && token) {
-    logger.warn('the Hub could not check HF_TOKEN now; serving anonymously, with the token forwarded');
-    const anonymous = await kernel.resolveCaller({ logger });
-    resolution = anonymous.ok
-      ? { ok: true, caller: { ...anonymous.caller, credentials: { hfToken: token } } }
-      : anonymous;
-  }
+  // The identity over stdio is the token in the variable a loaded identity provider names
+  // (HF_TOKEN for the hub plugin), checked like an HTTP bearer token. A token that cannot be
+  // checked now is handled by the kernel as over HTTP: a known identity kept, else anonymous.
+  const identity = kernel.stdioToken(process.env);
+  const resolution = await kernel.resolveCaller({ token: identity?.token, logger });
   if (!resolution.ok) {
     await kernel.shutdown();
-    throw new StdioAuthError(`HF_TOKEN: ${resolution.message}`);
+    throw new StdioAuthError(`${identity?.source ?? 'stdio'}: ${resolution.message}`);
   }
   const handle = kernel.serveStdio(resolution.caller);
   let closing = false;

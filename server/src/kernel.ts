@@ -1,8 +1,7 @@
-import { Kernel, type Telemetry } from '@toolhost/core/kernel';
+import { Kernel, PluginLoadError, type Telemetry } from '@toolhost/core/kernel';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
-import { type Manifest, ManifestError } from './manifest';
-import { withSpacesPlugin } from './spaces';
+import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
 import { openStores } from './stores';
 
 export interface StartKernelOptions {
@@ -31,7 +30,7 @@ export async function startKernel(
   let kernel: Kernel | undefined;
   const stores = openStores(manifest, baseDir, env, () => kernel!.catalog);
   try {
-    kernel = await Kernel.start(withSpacesPlugin(manifest), {
+    kernel = await Kernel.start(manifest.plugins, {
       logger,
       pluginLogger: pluginLogger(logger),
       env,
@@ -40,10 +39,13 @@ export async function startKernel(
       setupTimeoutMs: server.setupTimeoutMs,
       directPath: server.directPath,
       ...(server.instructions !== undefined && { instructions: server.instructions }),
+      sections: pluginSections(manifest),
       auth: {
         anonymous: auth.anonymous,
-        hf: auth.hf,
+        // The hub plugin's provider of Hugging Face tokens, by its id.
+        ...(!auth.hf && { disabledProviders: ['huggingface'] }),
         validTtlMs: auth.tokenCacheSeconds * 1000,
+        staleIfErrorMs: auth.staleIfErrorSeconds * 1000,
         ...(auth.jwt && { jwt: auth.jwt }),
       },
       access: { ...access, presets },
@@ -67,6 +69,13 @@ export async function startKernel(
     });
   } catch (error) {
     stores.close();
+    const section = (error as { section?: unknown }).section;
+    const owner = typeof section === 'string' ? SECTION_PLUGINS[section] : undefined;
+    if (error instanceof PluginLoadError && owner) {
+      throw new ManifestError(
+        `the '${section}:' section configures ${owner}, which the manifest does not load: add \`- use: "${owner}"\` to plugins:`,
+      );
+    }
     throw error;
   }
   const loaded = new Set(kernel.selector.knownPlugins());

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from '@toolhost/core';
 import { parseWindow } from '@toolhost/core/kernel';
-import { spacesConfig } from '@toolhost/plugin-gradio';
 import { parse as parseYaml } from 'yaml';
 
 /** A manifest that cannot be used: the message names the file and the field. */
@@ -40,7 +39,7 @@ const authSection = z
   .object({
     /** Serve callers without a token, as the anonymous principal. */
     anonymous: z.boolean().default(true),
-    /** Accept Hugging Face tokens, checked with {HF_ENDPOINT}/api/whoami-v2. */
+    /** Accept Hugging Face tokens (the hub plugin's identity provider, whoami-v2 at HF_ENDPOINT). */
     hf: z.boolean().default(true),
     /** Named in the protected resource metadata (RFC 9728) as where clients get tokens. */
     authorizationServers: z.array(z.url()).min(1).default(['https://huggingface.co']),
@@ -57,6 +56,16 @@ const authSection = z
       .optional(),
     /** How long a validated token is trusted before it is checked again. */
     tokenCacheSeconds: z.number().int().min(0).max(86_400).default(300),
+    /**
+     * Stale-if-error: how long past tokenCacheSeconds a token checked before keeps its
+     * identity while its issuer (the Hub) cannot be reached; 0 turns it off.
+     */
+    staleIfErrorSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(86_400),
     /** Per-IP rate limit for requests without a token; `false` turns it off. */
     rateLimit: z
       .union([z.literal(false), z.object({ max: z.number().int().min(1), per: duration }).strict()])
@@ -139,6 +148,11 @@ const transportSection = z
     path: ['sse'],
   });
 
+/**
+ * The server's own sections. Any other top-level key is a plugin's section (the
+ * gradio plugin claims `spaces:`): kept as is (`pluginSections`) and handed to the
+ * kernel, which gives it to the plugin that claims it as config and validates it there.
+ */
 export const manifestSchema = z
   .object({
     server: serverSection.default(serverSection.parse({})),
@@ -154,15 +168,26 @@ export const manifestSchema = z
     quotas: quotasSection.optional(),
     stores: storesSection.default(storesSection.parse({})),
     transport: transportSection.default(transportSection.parse({})),
-    /** Gradio Spaces as plugins: the config of @toolhost/plugin-gradio, which is loaded for it. */
-    spaces: spacesConfig.default(spacesConfig.parse({})),
   })
-  .strict();
+  .catchall(z.unknown());
 
 export type Manifest = z.output<typeof manifestSchema>;
+
+/** The top-level sections plugins claim (`spaces:` → @toolhost/plugin-gradio): every key not the server's own. */
+export function pluginSections(manifest: Manifest): Record<string, unknown> {
+  const own = new Set(Object.keys(manifestSchema.shape));
+  return Object.fromEntries(Object.entries(manifest).filter(([key]) => !own.has(key)));
+}
+
+/**
+ * The first-party plugin that reads each known plugin section, for the start-up
+ * error when a manifest has the section but not the plugin. Names, not imports:
+ * the server loads plugins only through the manifest.
+ */
+export const SECTION_PLUGINS: Readonly<Record<string, string>> = { spaces: '@toolhost/plugin-gradio' };
 export type ServerSettings = Manifest['server'];
 
-/** The manifest used when no file is given or found: the Hub plugins, on their defaults. */
+/** The manifest used when no file is given or found: the Hub plugins and Spaces, on their defaults. */
 export const DEFAULT_MANIFEST: z.input<typeof manifestSchema> = {
   plugins: [
     { use: '@toolhost/plugin-hub' },
@@ -172,6 +197,7 @@ export const DEFAULT_MANIFEST: z.input<typeof manifestSchema> = {
     { use: '@toolhost/plugin-papers' },
     { use: '@toolhost/plugin-docs' },
     { use: '@toolhost/plugin-image-gen' },
+    // Users' Spaces and ?gradio=; claims the `spaces:` section.
     { use: '@toolhost/plugin-gradio' },
   ],
 };

@@ -16,6 +16,14 @@ export type {
   ToolContext,
 } from './context';
 export { isToolError, ToolError } from './errors';
+export type {
+  AnyIdentityProvider,
+  IdentityContext,
+  IdentityProvider,
+  IdentityProviderDefinition,
+  IdentityVerdict,
+} from './identity';
+export { defineIdentityProvider } from './identity';
 export type { Logger } from './logger';
 export type { AnyPlugin, ConfigSchema, Plugin, PluginDefinition, SetupContext } from './plugin';
 export { definePlugin, PLUGIN_ID } from './plugin';

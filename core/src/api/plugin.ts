@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { PLUGIN_BRAND } from './brand';
 import type { MaybePromise } from './context';
+import type { AnyIdentityProvider } from './identity';
 import type { Logger } from './logger';
 import type { AnyPrompt } from './prompt';
 import type { AnyResource } from './resource';
@@ -59,8 +60,21 @@ export interface PluginDefinition<
   tools?: readonly AnyTool[];
   resources?: readonly AnyResource[];
   prompts?: readonly AnyPrompt[];
-  /** Tools that depend on the caller (each enabled Space's tools), asked for on every request. */
+  /** Tools that depend on the caller, asked for on every request. */
   toolSource?: AnyToolSource;
+  /** Ways to recognise callers by bearer tokens the kernel does not know itself. */
+  identityProviders?: readonly AnyIdentityProvider[];
+  /**
+   * Fields this plugin adds to every user's settings (`PUT /api/settings`), as a zod
+   * object. The kernel composes the settings schema from its own fields and every
+   * loaded plugin's; the plugin's tool source gets these fields of the caller's settings.
+   */
+  userSettings?: z.ZodObject;
+  /**
+   * A top-level manifest section that is this plugin's config (e.g. `acme:`), so
+   * operators write it beside `server:` and `auth:` rather than under the plugin's entry.
+   */
+  manifestSection?: string;
 }
 
 export type Plugin<
@@ -92,6 +106,7 @@ export function definePlugin<
     tools: Object.freeze([...(definition.tools ?? [])]),
     resources: Object.freeze([...(definition.resources ?? [])]),
     prompts: Object.freeze([...(definition.prompts ?? [])]),
+    identityProviders: Object.freeze([...(definition.identityProviders ?? [])]),
     [PLUGIN_BRAND]: true as const,
   });
 }

@@ -11,11 +11,11 @@ export interface Principal {
 
 /**
  * Secrets the caller brought, kept apart from the principal so that logging a
- * principal can never log a token. Services forward them upstream (the Hub).
+ * principal can never log a token. The identity provider that recognised the
+ * caller names them (e.g. a token for its upstream); services forward them there.
  */
 export interface Credentials {
-  /** The caller's Hugging Face token, when the request carried one. */
-  readonly hfToken?: string;
+  readonly [name: string]: string | undefined;
 }
 
 export const ANONYMOUS: Principal = Object.freeze({

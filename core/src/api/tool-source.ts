@@ -12,14 +12,16 @@ export interface ToolSourceRequest<S extends ServiceRefMap | undefined = undefin
   readonly services: ResolvedServices<S>;
   readonly principal: Principal;
   readonly credentials: Credentials;
-  /** Spaces (`owner/name`) the caller chose: saved settings, then `?gradio=`; deduplicated, in order. */
-  readonly spaces: readonly string[];
+  /** The caller's saved values of the fields this plugin adds to user settings (`userSettings`), defaults applied. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The request's query parameters (HTTP; empty over stdio); repeated ones joined with commas. */
+  readonly query: Readonly<Record<string, string>>;
   readonly logger: Logger;
 }
 
 /**
- * A tool that exists only for some callers, discovered at request time (a Space's
- * tools). Its JSON Schema is listed exactly as given: the kernel only checks that
+ * A tool that exists only for some callers, discovered at request time (say, the
+ * tools of a remote server the caller chose). Its JSON Schema is listed exactly as given: the kernel only checks that
  * the arguments are an object and leaves the rest to the tool's owner.
  */
 export interface DynamicTool {

@@ -10,9 +10,9 @@ export type UpstreamOutcome =
   | 'timeout'
   | 'cancelled';
 
-/** One request a plugin made to a service it depends on (the Hub, a Space), for metrics. */
+/** One request a plugin made to a service it depends on, for metrics. */
 export interface UpstreamCall {
-  /** A short, fixed name for the service (`hub`, `space`): a metric label, so never a URL or user input. */
+  /** A short, fixed name for the service (`github`, say): a metric label, so never a URL or user input. */
   readonly service: string;
   readonly durationMs: number;
   readonly outcome: UpstreamOutcome;

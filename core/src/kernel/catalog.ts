@@ -99,7 +99,7 @@ function frozenTool(
   });
 }
 
-/** Arguments of a dynamic tool: any object; its owner (a Space) validates against its own schema. */
+/** Arguments of a dynamic tool: any object; its owner (an upstream server) validates against its own schema. */
 const ANY_ARGUMENTS = z.looseObject({});
 
 /**

@@ -11,13 +11,36 @@ import { ToolSet } from './toolset';
 export interface DynamicToolRequest {
   readonly principal: Principal;
   readonly credentials: Credentials;
-  readonly spaces: readonly string[];
+  /** The caller's saved settings (each source gets its plugin's fields of them). */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** The request's query parameters. */
+  readonly query?: Readonly<Record<string, string>>;
   readonly logger: Logger;
   /** May this caller use tools of this plugin (their policy bound)? */
   readonly allows: (pluginId: string) => boolean;
   /** Tool names the caller switched off (settings) or narrowed to (`?tools=`). */
   readonly disabledTools?: readonly string[];
   readonly onlyTools?: readonly string[];
+}
+
+const NO_QUERY: Readonly<Record<string, string>> = Object.freeze({});
+const NO_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The plugin's own fields of the caller's settings, parsed by its schema (defaults for what is unset). */
+function pluginSettings(
+  plugin: LoadedPlugin,
+  settings: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> {
+  const schema = plugin.plugin.userSettings;
+  if (!schema) return NO_SETTINGS;
+  const own = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((key) => (settings && key in settings ? [[key, settings[key]]] : [])),
+  );
+  const parsed = schema.safeParse(own);
+  // Saved under an older schema and no longer valid: the defaults, rather than no tools at all.
+  return parsed.success
+    ? (parsed.data as Record<string, unknown>)
+    : (schema.safeParse({}).data ?? NO_SETTINGS);
 }
 
 interface Source {
@@ -43,6 +66,7 @@ export class DynamicToolSets {
   private readonly sources: readonly Source[];
   private readonly compiled = new WeakMap<DynamicTool, Compiled>();
   private readonly merged = new Map<string, ToolSet>();
+  private readonly parsedSettings = new WeakMap<object, Map<string, Readonly<Record<string, unknown>>>>();
   private nextId = 0;
 
   constructor(
@@ -106,7 +130,8 @@ export class DynamicToolSets {
         services: entry.services as never,
         principal: request.principal,
         credentials: request.credentials,
-        spaces: request.spaces,
+        settings: this.settingsFor(plugin, request.settings),
+        query: request.query ?? NO_QUERY,
         logger: plugin.logger,
       });
     } catch (error) {
@@ -114,6 +139,26 @@ export class DynamicToolSets {
       this.logger.error({ err: error, plugin: plugin.id }, 'tool source failed; its tools are left out');
       return [];
     }
+  }
+
+  /** `pluginSettings`, once per settings object (the settings service hands out the same one while cached). */
+  private settingsFor(
+    plugin: LoadedPlugin,
+    settings: Readonly<Record<string, unknown>> | undefined,
+  ): Readonly<Record<string, unknown>> {
+    if (!plugin.plugin.userSettings) return NO_SETTINGS;
+    const holder = settings ?? NO_SETTINGS;
+    let perPlugin = this.parsedSettings.get(holder);
+    if (!perPlugin) {
+      perPlugin = new Map();
+      this.parsedSettings.set(holder, perPlugin);
+    }
+    let parsed = perPlugin.get(plugin.id);
+    if (!parsed) {
+      parsed = pluginSettings(plugin, settings);
+      perPlugin.set(plugin.id, parsed);
+    }
+    return parsed;
   }
 
   private compile(tool: DynamicTool, plugin: LoadedPlugin): Compiled {

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { hasBrand, PROMPT_BRAND, RESOURCE_BRAND, TOOL_BRAND } from '../api/brand';
 import type { MaybePromise } from '../api/context';
+import { isIdentityProvider } from '../api/identity';
 import type { Logger } from '../api/logger';
 import { type AnyPlugin, PLUGIN_ID } from '../api/plugin';
 import type { ServiceRef } from '../api/service';
@@ -11,6 +12,7 @@ import { KERNEL_VERSION } from '../api/version';
 import { createChildScope, createRootScope, registerValues, type Scope } from './container';
 import { errorMessage, PluginLoadError } from './errors';
 import { entryLabel, importPlugin, type PluginEntry } from './loader';
+import { assignSections, type SectionedEntry } from './sections';
 import type { TelemetryHub } from './telemetry';
 import { TimeoutError, withTimeout } from './timeout';
 
@@ -40,13 +42,21 @@ export interface PluginHostOptions {
   shutdownTimeoutMs?: number;
   /** Where plugins' upstream call reports go (metrics). */
   telemetry?: Pick<TelemetryHub, 'upstreamCall'>;
+  /** Top-level manifest sections beyond the server's own, each the config of the plugin that claims it. */
+  sections?: Readonly<Record<string, unknown>>;
 }
 
-/** Zod issues as `config.path.to.field: message; …`. */
-function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((issue) => `${['config', ...issue.path.map(String)].join('.')}: ${issue.message}`)
-    .join('; ');
+/** Zod issues as `config.path.to.field: message; …` (or `<section>.path…` for a manifest section). */
+function formatIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  root = 'config',
+): string {
+  const path = (keys: readonly PropertyKey[]) =>
+    keys.reduce<string>(
+      (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
+      root,
+    );
+  return issues.map((issue) => `${path(issue.path)}: ${issue.message}`).join('; ');
 }
 
 /**
@@ -72,8 +82,9 @@ export class PluginHost {
     const plugins = await Promise.all(
       entries.map((entry, index) => importPlugin(entry, index, options.baseDir)),
     );
+    const sectioned = assignSections(plugins, entries, options.sections);
     const loaded = plugins.map((plugin, index) =>
-      validatePlugin(plugin, entries[index]!, index, options.logger),
+      validatePlugin(plugin, sectioned[index]!, index, options.logger),
     );
     checkUniqueIds(loaded);
     checkUniqueNames(loaded);
@@ -85,8 +96,13 @@ export class PluginHost {
     plugins: readonly { plugin: AnyPlugin; config?: unknown }[],
     options: PluginHostOptions,
   ): PluginHost {
-    const loaded = plugins.map(({ plugin, config }, index) =>
-      validatePlugin(plugin, { use: plugin?.id ?? `#${index}`, config }, index, options.logger),
+    const sectioned = assignSections(
+      plugins.map(({ plugin }) => plugin),
+      plugins.map(({ plugin, config }, index) => ({ use: plugin?.id ?? `#${index}`, config })),
+      options.sections,
+    );
+    const loaded = plugins.map(({ plugin }, index) =>
+      validatePlugin(plugin, sectioned[index]!, index, options.logger),
     );
     checkUniqueIds(loaded);
     checkUniqueNames(loaded);
@@ -169,7 +185,12 @@ export class PluginHost {
   }
 }
 
-function validatePlugin(plugin: AnyPlugin, entry: PluginEntry, index: number, logger: Logger): LoadedPlugin {
+function validatePlugin(
+  plugin: AnyPlugin,
+  entry: SectionedEntry,
+  index: number,
+  logger: Logger,
+): LoadedPlugin {
   const label = entryLabel(index, entry);
   if (typeof plugin !== 'object' || plugin === null || !PLUGIN_ID.test(String(plugin.id))) {
     throw new PluginLoadError('the plugin has no valid id', label);
@@ -190,8 +211,10 @@ function validatePlugin(plugin: AnyPlugin, entry: PluginEntry, index: number, lo
   let config: Record<string, unknown> = {};
   if (plugin.config) {
     const parsed = plugin.config.safeParse(entry.config ?? {});
-    if (!parsed.success)
-      throw new PluginLoadError(`invalid config: ${formatIssues(parsed.error.issues)}`, named);
+    if (!parsed.success) {
+      const what = entry.section === undefined ? 'invalid config' : `invalid '${entry.section}:' section`;
+      throw new PluginLoadError(`${what}: ${formatIssues(parsed.error.issues, entry.section)}`, named);
+    }
     config = parsed.data;
   } else if (entry.config !== undefined && Object.keys(entry.config as object).length > 0) {
     throw new PluginLoadError('has no config options, but the manifest entry gives config', named);
@@ -227,6 +250,23 @@ function validatePlugin(plugin: AnyPlugin, entry: PluginEntry, index: number, lo
         );
     }
   }
+  for (const provider of plugin.identityProviders ?? []) {
+    if (!isIdentityProvider(provider))
+      throw new PluginLoadError('has an identity provider not made by defineIdentityProvider', named);
+    for (const ref of Object.values(provider.services ?? {})) {
+      const id = (ref as ServiceRef<unknown>).id;
+      if (!available.has(id))
+        throw new PluginLoadError(
+          `identity provider '${provider.id}' uses service '${id}', which the plugin neither requires nor provides`,
+          named,
+        );
+    }
+  }
+  if (
+    plugin.userSettings !== undefined &&
+    !(plugin.userSettings instanceof Object && 'shape' in plugin.userSettings)
+  )
+    throw new PluginLoadError('userSettings must be a zod object (z.object({ … }))', named);
   for (const resource of plugin.resources ?? []) {
     if (!hasBrand(resource, RESOURCE_BRAND))
       throw new PluginLoadError('has a resource not made by defineResource', named);

@@ -24,13 +24,20 @@ export type { CallInfo, CallOutcome, ToolCallEvent } from './gate';
 export { CallGate } from './gate';
 export type { LoadedPlugin, PluginHostOptions } from './host';
 export { PluginHost } from './host';
+export type { IdentityProviderHandle } from './identity/providers';
 export type { QuotaConfig, QuotaPlan } from './identity/quota';
 export { formatWindow, parseWindow, QuotaGuard } from './identity/quota';
 export type { Authentication, IdentityConfig, JwtConfig } from './identity/resolver';
 export { IdentityResolver } from './identity/resolver';
 export type { AccessPolicy, PluginList, SelectionHints } from './identity/selection';
 export { OPEN_POLICY, Selector } from './identity/selection';
-export { SettingsError, SettingsService, userSettingsSchema } from './identity/settings';
+export type { SettingsFields } from './identity/settings';
+export {
+  composeSettingsSchema,
+  SettingsError,
+  SettingsService,
+  userSettingsSchema,
+} from './identity/settings';
 export type { CallerRequest, CallerResolution, KernelOptions, SessionSettings } from './kernel';
 export { Kernel } from './kernel';
 export type { PluginEntry } from './loader';
@@ -42,6 +49,7 @@ export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
 export { PrincipalScopedListenBus } from './mcp/listen-bus';
 export { SessionManager } from './mcp/sessions';
 export { McpOperations } from './operations';
+export { UnclaimedSectionError } from './sections';
 export type {
   AuthOutcome,
   ClientIdentity,

@@ -11,10 +11,12 @@ import { Catalog } from './catalog';
 import { DynamicToolSets } from './dynamic-tools';
 import { CallGate, type ToolCallEvent } from './gate';
 import { PluginHost } from './host';
+import { CallerNotices } from './identity/notices';
+import { identityProviders } from './identity/providers';
 import { type QuotaConfig, QuotaGuard } from './identity/quota';
 import { type Authentication, type IdentityConfig, IdentityResolver } from './identity/resolver';
 import { type AccessPolicy, OPEN_POLICY, type SelectionHints, Selector } from './identity/selection';
-import { SettingsService } from './identity/settings';
+import { composeSettingsSchema, SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
@@ -48,8 +50,13 @@ export interface KernelOptions {
   directPath?: boolean;
   /** Where list changes are announced to open streams (default: in-process). */
   bus?: EventBus;
-  /** Who may call (default: anonymous callers and Hugging Face tokens checked at HF_ENDPOINT). */
-  auth?: Partial<IdentityConfig>;
+  /**
+   * Who may call (default: anonymous callers, Toolhost API tokens and every token a
+   * loaded plugin's identity provider accepts). `disabledProviders` switches providers off by id.
+   */
+  auth?: Partial<IdentityConfig> & { disabledProviders?: readonly string[] };
+  /** Top-level manifest sections beyond the server's own: each is the config of the plugin that claims it. */
+  sections?: Readonly<Record<string, unknown>>;
   /** Which plugins each kind of caller may have and gets by default (default: everything). */
   access?: AccessPolicy;
   /** Units per window per plan; no limits when absent. */
@@ -82,6 +89,8 @@ export interface CallerRequest {
   /** Refuse anonymous access even where the policy allows it (`?login`). */
   requireToken?: boolean;
   hints?: SelectionHints;
+  /** The request's query parameters, for plugins' tool sources (repeated ones joined with commas). */
+  query?: Readonly<Record<string, string>>;
   /** Client address: anonymous callers are charged per address. */
   ip?: string;
   requestId?: string;
@@ -110,13 +119,15 @@ export class Kernel {
   readonly tokens: TokenStore;
   /** Where the kernel and transports report what they serve; forwards to `options.telemetry`. */
   readonly telemetry: TelemetryHub;
-  /** Per-caller tools from plugins' tool sources (each enabled Space's tools). */
+  /** Per-caller tools from plugins' tool sources. */
   readonly dynamicTools: DynamicToolSets;
   /** Open 2025-era sessions; undefined when sessions are off. */
   readonly sessions: SessionManager | undefined;
   /** Where every finished request is recorded, whatever its transport. */
   private readonly requests: RequestRecorder;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
+  /** Notes owed to callers served other than as their token says, stated in their first tool result. */
+  private readonly notices = new CallerNotices();
   private readonly shutdownHooks: (() => void | Promise<void>)[] = [];
 
   private constructor(
@@ -130,24 +141,24 @@ export class Kernel {
       options.bus ??
       new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
     this.toolSets = new ToolSetCache(this.catalog);
-    const env = options.env ?? process.env;
     this.tokens = options.stores?.tokens ?? new InMemoryTokenStore();
+    const { disabledProviders, ...auth } = options.auth ?? {};
     this.auth = new IdentityResolver(
-      {
-        anonymous: true,
-        hf: true,
-        hfEndpoint: env['HF_ENDPOINT'] ?? 'https://huggingface.co',
-        // Hugging Face's convention for boolean variables, as the hub plugin reads it too.
-        offline: ['1', 'ON', 'YES', 'TRUE'].includes((env['HF_HUB_OFFLINE'] ?? '').trim().toUpperCase()),
-        ...options.auth,
-      },
+      { anonymous: true, ...auth },
       this.tokens,
       options.resourceUrl,
+      identityProviders(host.plugins, disabledProviders),
     );
     this.settings = new SettingsService(
       options.stores?.settings ?? new InMemorySettingsStore(),
       this.catalog,
       this.bus,
+      undefined,
+      composeSettingsSchema(
+        host.plugins.flatMap(({ id, plugin }) =>
+          plugin.userSettings ? [{ pluginId: id, schema: plugin.userSettings }] : [],
+        ),
+      ),
     );
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
     this.dynamicTools = new DynamicToolSets(
@@ -175,7 +186,7 @@ export class Kernel {
         quota: new QuotaGuard(options.quotas, options.stores?.quotas ?? new InMemoryQuotaStore()),
       }),
     });
-    this.ops = new McpOperations(gate);
+    this.ops = new McpOperations(gate, this.notices);
     this.identity = {
       serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
       capabilities: this.capabilities(),
@@ -214,6 +225,7 @@ export class Kernel {
       logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
+      ...(options.sections && { sections: options.sections }),
     });
     await host.start();
     return new Kernel(host, options, telemetry);
@@ -231,6 +243,7 @@ export class Kernel {
       logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
+      ...(options.sections && { sections: options.sections }),
     });
     await host.start();
     return new Kernel(host, options, telemetry);
@@ -246,7 +259,13 @@ export class Kernel {
       this.telemetry.authenticated({ outcome: 'rejected', reason: auth.error });
       return auth;
     }
-    const { principal, credentials } = auth;
+    const { principal } = auth;
+    // A fresh credentials object marks this caller, so that only their first tool result carries the notice.
+    const credentials = auth.notice
+      ? this.notices.owe({ ...auth.credentials }, auth.notice)
+      : auth.credentials;
+    if (auth.notice)
+      request.logger.warn({ reason: auth.notice }, 'token not checked now; serving as anonymous');
     this.telemetry.authenticated({
       outcome: principal.kind === 'anonymous' ? 'anonymous' : 'authenticated',
       principalKind: principal.kind,
@@ -257,7 +276,8 @@ export class Kernel {
     const toolSet = await this.dynamicTools.extend(this.selector.select(principal, settings, hints), {
       principal,
       credentials,
-      spaces: [...new Set([...(settings?.spaces ?? []), ...(hints.spaces ?? [])])],
+      ...(settings && { settings }),
+      ...(request.query && { query: request.query }),
       logger: request.logger,
       allows: (pluginId) => this.selector.allows(principal, pluginId),
       ...(settings?.disabledTools && { disabledTools: settings.disabledTools }),
@@ -278,6 +298,14 @@ export class Kernel {
     return new TelemetryHub(options.telemetry, (error) =>
       options.logger.warn({ err: error }, 'telemetry observer failed'),
     );
+  }
+
+  /**
+   * The token identifying the user of a stdio server: the first identity provider's
+   * environment variable (`stdioTokenEnv`) that is set, and the variable's name.
+   */
+  stdioToken(env: Readonly<Record<string, string | undefined>> = this.options.env ?? process.env) {
+    return this.auth.stdioToken(env);
   }
 
   /** Observe every finished tool call (metrics, audit). Returns an unsubscribe function. */

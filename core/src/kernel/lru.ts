@@ -16,8 +16,10 @@ export class LruTtlCache<K extends {}, V> {
     return this.entries.get(key)?.value;
   }
 
+  /** Keep `value` for `ttlMs`; nothing is kept for a TTL of 0 (lru-cache would read 0 as "forever"). */
   set(key: K, value: V, ttlMs: number): void {
-    this.entries.set(key, { value }, { ttl: ttlMs });
+    if (ttlMs <= 0) this.entries.delete(key);
+    else this.entries.set(key, { value }, { ttl: ttlMs });
   }
 
   delete(key: K): void {

@@ -15,6 +15,7 @@ import type { CompiledResource } from './catalog';
 import { createChildScope } from './container';
 import type { CallGate, CallInfo } from './gate';
 import type { LoadedPlugin } from './host';
+import type { CallerNotices } from './identity/notices';
 import type { ToolSet } from './toolset';
 
 const MAX_COMPLETIONS = 100;
@@ -25,7 +26,10 @@ const MAX_COMPLETIONS = 100;
  * what a method answers.
  */
 export class McpOperations {
-  constructor(private readonly gate: CallGate) {}
+  constructor(
+    private readonly gate: CallGate,
+    private readonly notices?: CallerNotices,
+  ) {}
 
   listTools(toolSet: ToolSet) {
     return toolSet.listResult();
@@ -35,7 +39,8 @@ export class McpOperations {
   async callTool(toolSet: ToolSet, name: string, args: unknown, info: CallInfo): Promise<CallToolResult> {
     const tool = toolSet.tools.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
-    return this.gate.call(tool, args, info);
+    const result = await this.gate.call(tool, args, info);
+    return this.notices ? this.notices.deliver(info.credentials, result) : result;
   }
 
   listResources(toolSet: ToolSet) {

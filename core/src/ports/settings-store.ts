@@ -1,13 +1,13 @@
 import type { Credentials } from '../api/principal';
 
-/** Which plugins, tools and Spaces one user has chosen. */
+/** Which plugins and tools one user has chosen, and the fields plugins add (`userSettings`). */
 export interface UserSettings {
   /** Enabled plugin ids. */
   readonly plugins: readonly string[];
   /** Tools switched off within the enabled plugins. */
   readonly disabledTools: readonly string[];
-  /** Enabled Spaces (`owner/name`), each served as a plugin. */
-  readonly spaces: readonly string[];
+  /** Fields contributed by plugins, validated by their schemas when saved. */
+  readonly [field: string]: unknown;
 }
 
 /** Settings per principal id. The durable default is SQLite; Redis comes with multi-instance. */
@@ -18,7 +18,7 @@ export interface SettingsStore {
    */
   get(userId: string, credentials?: Credentials): Promise<UserSettings | undefined>;
   put(userId: string, settings: UserSettings): Promise<void>;
-  /** Whether `put` works; a store mirroring settings kept elsewhere (Hugging Face) is read-only. */
+  /** Whether `put` works; a store mirroring settings kept elsewhere is read-only. */
   readonly writable: boolean;
   close?(): void | Promise<void>;
 }

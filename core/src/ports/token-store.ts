@@ -21,7 +21,7 @@ export interface TokenStore {
   close?(): void | Promise<void>;
 }
 
-/** Toolhost API tokens start with this, so they are told apart from Hugging Face (`hf_`) tokens. */
+/** Toolhost API tokens start with this, so they are told apart from tokens plugin identity providers verify. */
 export const TOOLHOST_TOKEN_PREFIX = 'th_';
 
 export function hashToken(token: string): string {

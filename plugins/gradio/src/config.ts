@@ -7,7 +7,8 @@ const seconds = (max: number) => z.number().positive().max(max);
 
 /**
  * The manifest's `spaces` section: where Spaces live, what may be contacted, and
- * which Spaces every caller gets. It is this plugin's config; the server passes it.
+ * which Spaces every caller gets. It is this plugin's config (the plugin claims the
+ * section; a config under its `plugins:` entry works too).
  */
 export const spacesConfig = z
   .object({
@@ -38,3 +39,12 @@ export const spacesConfig = z
   .strict();
 
 export type SpacesConfig = z.output<typeof spacesConfig>;
+
+/** What this plugin adds to each user's settings: the Spaces they enabled. */
+export const spacesSettings = z.object({
+  spaces: z
+    .array(z.string().regex(SPACE_ID, 'must look like "owner/name"'))
+    .max(100)
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
+});

@@ -1,11 +1,11 @@
 import { definePlugin } from '@toolhost/core';
 import { hubService } from '@toolhost/plugin-hub';
-import { spacesConfig } from './config';
+import { spacesConfig, spacesSettings } from './config';
 import { gradioService } from './service';
 import { spaceTools } from './space-tools';
 import { SpaceProxy } from './spaces';
 
-export { SPACE_ID, type SpacesConfig, spacesConfig } from './config';
+export { SPACE_ID, type SpacesConfig, spacesConfig, spacesSettings } from './config';
 export type { UpstreamTool } from './connections';
 export { proxiedToolName, spacePrefix } from './naming';
 export { hostAllowed, isPrivateAddress, OutboundRefusal } from './outbound';
@@ -14,9 +14,9 @@ export { type SpaceCall, SpaceProxy, type SpaceState } from './spaces';
 
 /**
  * Gradio Spaces as plugins: every Space a caller enabled (the manifest's
- * `spaces.enabled`, their settings, `?gradio=`) is discovered at request time and
- * its MCP tools are proxied. The server passes the manifest's `spaces` section as
- * this plugin's config.
+ * `spaces.enabled`, the `spaces` field of their settings, `?gradio=`) is discovered
+ * at request time and its MCP tools are proxied. The manifest's top-level `spaces:`
+ * section is this plugin's config.
  */
 export default definePlugin({
   id: 'gradio',
@@ -25,6 +25,8 @@ export default definePlugin({
   description: 'Each enabled Gradio Space served as a plugin whose MCP tools are proxied.',
   kernel: '^0.1.0',
   config: spacesConfig,
+  manifestSection: 'spaces',
+  userSettings: spacesSettings,
   requires: { hub: hubService },
   provides: { gradio: gradioService },
   setup({ config, services, logger, onShutdown, reportUpstream }) {

@@ -83,12 +83,25 @@ export function spacesFor(proxy: SpaceProxy, chosen: readonly string[]): { ids: 
   return { ids: ids.slice(0, max), dropped: Math.max(0, ids.length - max) };
 }
 
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** The Spaces a caller chose: their saved settings, then this request's `?gradio=owner/a,owner/b`. */
+export function chosenSpaces(request: Pick<ToolSourceRequest, 'settings' | 'query'>): string[] {
+  const saved = request.settings['spaces'];
+  return [...(Array.isArray(saved) ? (saved as string[]) : []), ...list(request.query['gradio'])];
+}
+
 /** Each Space a caller enabled, discovered and turned into tools at request time. */
 export const spaceTools = defineToolSource({
   services: { gradio: gradioService },
   async tools(request: ToolSourceRequest<{ gradio: typeof gradioService }>): Promise<DynamicTool[]> {
     const proxy = request.services.gradio;
-    const { ids, dropped } = spacesFor(proxy, request.spaces);
+    const { ids, dropped } = spacesFor(proxy, chosenSpaces(request));
     if (ids.length === 0) return [];
     if (dropped > 0) {
       request.logger.warn(

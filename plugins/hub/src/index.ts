@@ -2,6 +2,7 @@ import { definePlugin, z } from '@toolhost/core';
 import { maxTokensOption, ResultBudget } from './budget';
 import { DEFAULT_HUB_ENDPOINT, HubClient } from './client';
 import { DEFAULT_HTTP_OPTIONS } from './http';
+import { hubIdentity } from './identity';
 import { hubBudget, hubService } from './service';
 import { hfWhoami } from './tools/hf-whoami';
 import { hubRepoDetails } from './tools/hub-repo-details';
@@ -14,6 +15,7 @@ export { DEFAULT_HUB_ENDPOINT, HubClient } from './client';
 export { HubNotFoundError, HubUnreachableError } from './errors';
 export * as format from './format';
 export type { HubHttpOptions } from './http';
+export { hubIdentity, verifyHubToken } from './identity';
 export { parseRepoRef, REPO_ID, type RepoRef, repoId } from './repo-id';
 export { type AnswerInfo, answerFields, renderAnswer, repoFields } from './results';
 export { hubBudget, hubService } from './service';
@@ -30,7 +32,8 @@ export default definePlugin({
   id: 'hub',
   version: '0.1.0',
   title: 'Hugging Face Hub',
-  description: 'The Hub client other plugins use, hf_whoami and hub_repo_details.',
+  description:
+    'The Hub client other plugins use, hf_whoami and hub_repo_details, and Hugging Face tokens as a way in.',
   kernel: '^0.1.0',
   config: z.object({
     /** Hub base URL; defaults to HF_ENDPOINT, then https://huggingface.co. */
@@ -68,4 +71,5 @@ export default definePlugin({
     return { hub, budget: new ResultBudget(maxTokens) };
   },
   tools: [hfWhoami, hubRepoDetails],
+  identityProviders: [hubIdentity],
 });

@@ -15,8 +15,11 @@ export function resourceMetadataUrl(request: FastifyRequest, publicUrl: string |
   return getOAuthProtectedResourceMetadataUrl(new URL(`${publicBase(request, publicUrl)}/mcp`));
 }
 
-/** RFC 6750 quoted-string content: no quotes or backslashes. */
-const quoted = (text: string) => text.replace(/["\\]/g, "'");
+/**
+ * RFC 6750 quoted-string content: no quotes or backslashes, and printable ASCII only
+ * (a header value): messages come from plugins' identity providers too.
+ */
+const quoted = (text: string) => text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
 
 /**
  * Answer a request that failed authentication: 401 with a `WWW-Authenticate`

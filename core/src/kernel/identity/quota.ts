@@ -86,8 +86,7 @@ export class QuotaGuard {
     if (charge.allowed) return undefined;
     const retryAfter = Math.max(1, Math.ceil((charge.resetAt - now) / 1000));
     const resetAt = new Date(charge.resetAt).toISOString();
-    const hint =
-      principal.kind === 'anonymous' ? ' Sign in (send a Hugging Face token) for a larger quota.' : '';
+    const hint = principal.kind === 'anonymous' ? ' Sign in with a token for a larger quota.' : '';
     return {
       _meta: {
         retryAfter,

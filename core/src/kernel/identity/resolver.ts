@@ -1,7 +1,9 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { IdentityVerdict } from '../../api/identity';
 import { ANONYMOUS, type Credentials, type Principal } from '../../api/principal';
 import { hashToken, TOOLHOST_TOKEN_PREFIX, type TokenStore } from '../../ports/token-store';
 import { LruTtlCache } from '../lru';
+import type { IdentityProviderHandle } from './providers';
 
 export interface JwtConfig {
   /** Where the authorization server publishes its signing keys. */
@@ -15,25 +17,31 @@ export interface JwtConfig {
 export interface IdentityConfig {
   /** Whether callers without a token are served (as the anonymous principal). */
   anonymous: boolean;
-  /** Whether Hugging Face tokens are accepted (validated with `{hfEndpoint}/api/whoami-v2`). */
-  hf: boolean;
-  hfEndpoint: string;
-  /**
-   * HF_HUB_OFFLINE: the Hub must not be contacted, so Hugging Face tokens cannot be
-   * checked. Their callers are served as anonymous (when allowed), the token unverified.
-   */
-  offline?: boolean;
   jwt?: JwtConfig;
-  /** How long a validated Hugging Face token is trusted before asking the Hub again. */
+  /** How long a validated token is trusted before its issuer is asked again. */
   validTtlMs?: number;
-  /** How long a rejected token is remembered, so retries do not hammer the Hub. */
+  /** How long a rejected token is remembered, so retries do not hammer its issuer. */
   invalidTtlMs?: number;
-  /** Timeout for the Hub's whoami answer. */
+  /**
+   * Stale-if-error: how long past `validTtlMs` a token verified before keeps its
+   * identity while its issuer cannot be reached (default 24 h; 0 turns it off).
+   */
+  staleIfErrorMs?: number;
+  /** Timeout for a provider's answer. */
   timeoutMs?: number;
 }
 
 export type Authentication =
-  | { readonly ok: true; readonly principal: Principal; readonly credentials: Credentials }
+  | {
+      readonly ok: true;
+      readonly principal: Principal;
+      readonly credentials: Credentials;
+      /**
+       * Why the caller is served other than as their token says (it could not be
+       * checked now): stated once in tool results, so the model can tell the user.
+       */
+      readonly notice?: string;
+    }
   | {
       readonly ok: false;
       /** 401: no or a bad token (the caller can fix it); 503: the token could not be checked now. */
@@ -44,13 +52,24 @@ export type Authentication =
 
 const NO_CREDENTIALS: Credentials = Object.freeze({});
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const DAY_MS = 86_400_000;
 
-interface WhoAmI {
-  type?: string;
-  name?: string;
-  fullname?: string;
-  isPro?: boolean;
-  auth?: { accessToken?: { role?: string } };
+/** What verifying a token found, before the cache and the anonymous policy apply. */
+type Verified =
+  | Authentication
+  | {
+      readonly ok: false;
+      readonly unavailable: true;
+      readonly message: string;
+      readonly credentials?: Credentials;
+      /** State `message` in the caller's first tool result (default true). */
+      readonly notify?: boolean;
+    };
+
+interface CacheEntry {
+  readonly answer: Authentication;
+  /** Until then the answer is used as is; after it, only while the issuer cannot be reached. */
+  readonly freshUntil: number;
 }
 
 function failure(
@@ -62,14 +81,17 @@ function failure(
 }
 
 /**
- * Who is calling: turns an `Authorization` header into a principal. Accepts
- * Toolhost API tokens (`th_…`, checked against the token store by hash), Hugging
- * Face tokens (`hf_…`, checked with the Hub's whoami-v2 and cached by token hash,
- * valid and invalid answers alike) and, when configured, JWT access tokens
- * verified against a JWKS. No token means the anonymous principal, if allowed.
+ * Who is calling: turns an `Authorization` header into a principal. Toolhost API
+ * tokens (`th_…`, checked against the token store by hash) and, when configured,
+ * JWT access tokens verified against a JWKS are built in; any other token goes to
+ * the first plugin identity provider that accepts it. Answers are cached by token
+ * hash, valid and invalid alike. When a token cannot be checked now, an identity
+ * verified before is kept for `staleIfErrorMs`; a token never seen is served as
+ * anonymous (when allowed) with a notice saying why. No token means the anonymous
+ * principal, if allowed.
  */
 export class IdentityResolver {
-  private readonly cache = new LruTtlCache<string, Authentication>(10_000);
+  private readonly cache = new LruTtlCache<string, CacheEntry>(10_000);
   private readonly jwks: JWTVerifyGetKey | undefined;
 
   constructor(
@@ -77,8 +99,21 @@ export class IdentityResolver {
     private readonly tokens: TokenStore,
     /** The resource URL this server serves, the default JWT audience. */
     private readonly resource?: string,
+    private readonly providers: readonly IdentityProviderHandle[] = [],
   ) {
     this.jwks = config.jwt ? createRemoteJWKSet(new URL(config.jwt.jwksUrl)) : undefined;
+  }
+
+  /** The token that identifies a stdio user: the first provider's variable that is set, and its name. */
+  stdioToken(
+    env: Readonly<Record<string, string | undefined>>,
+  ): { token: string; source: string } | undefined {
+    for (const provider of this.providers) {
+      const name = provider.stdioTokenEnv;
+      const token = name ? env[name]?.trim() : undefined;
+      if (name && token) return { token, source: name };
+    }
+    return undefined;
   }
 
   /** Resolve a bearer token (or its absence). `requireToken` refuses anonymous access (`?login`). */
@@ -86,22 +121,48 @@ export class IdentityResolver {
     token: string | undefined,
     options: { requireToken?: boolean } = {},
   ): Promise<Authentication> {
+    const anonymousAllowed = this.config.anonymous && !options.requireToken;
     if (token === undefined) {
-      if (this.config.anonymous && !options.requireToken)
-        return { ok: true, principal: ANONYMOUS, credentials: NO_CREDENTIALS };
+      if (anonymousAllowed) return { ok: true, principal: ANONYMOUS, credentials: NO_CREDENTIALS };
       return failure(
         401,
         'missing_token',
-        'Authentication required: send `Authorization: Bearer <token>` (a Hugging Face token or a Toolhost API token).',
+        `Authentication required: send \`Authorization: Bearer <token>\` (${this.kinds()}).`,
       );
     }
     const key = hashToken(token);
+    const now = Date.now();
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached && (cached.freshUntil > now || !cached.answer.ok)) return cached.answer;
     const result = await this.verify(token, key);
-    if (result.ok) this.cache.set(key, result, this.config.validTtlMs ?? 300_000);
-    else if (result.status === 401) this.cache.set(key, result, this.config.invalidTtlMs ?? 60_000);
-    return result;
+    if (!('unavailable' in result)) {
+      if (result.ok) {
+        const validTtl = this.config.validTtlMs ?? 300_000;
+        const stale = this.config.staleIfErrorMs ?? DAY_MS;
+        this.cache.set(key, { answer: result, freshUntil: now + validTtl }, validTtl + stale);
+      } else if (result.status === 401) {
+        this.cache.set(key, { answer: result, freshUntil: 0 }, this.config.invalidTtlMs ?? 60_000);
+      }
+      return result;
+    }
+    // The issuer could not say: an identity it confirmed before stands (stale-if-error)…
+    if (cached) return cached.answer;
+    // …else the caller is served as anonymous, told why, where the policy allows.
+    if (anonymousAllowed) {
+      return {
+        ok: true,
+        principal: ANONYMOUS,
+        credentials: result.credentials ?? NO_CREDENTIALS,
+        ...(result.notify !== false && {
+          notice: `Note: ${result.message.replace(/[.;]?\s*$/, '')}; you are served as an anonymous caller for now, with an anonymous caller's tools and limits.`,
+        }),
+      };
+    }
+    return failure(
+      503,
+      'temporarily_unavailable',
+      `${result.message.replace(/[.;]?\s*$/, '')}; try again shortly.`,
+    );
   }
 
   /** Forget cached answers (after a token is revoked, say). */
@@ -110,7 +171,14 @@ export class IdentityResolver {
     else this.cache.delete(hashToken(token));
   }
 
-  private async verify(token: string, hash: string): Promise<Authentication> {
+  /** The kinds of token this server accepts, for messages. */
+  private kinds(): string {
+    const kinds = ['a Toolhost API token (th_...)', ...this.providers.map((p) => p.describe)];
+    if (this.jwks) kinds.push('a JWT access token');
+    return kinds.join(', ');
+  }
+
+  private async verify(token: string, hash: string): Promise<Verified> {
     if (token.startsWith(TOOLHOST_TOKEN_PREFIX)) {
       const record = await this.tokens.find(hash);
       if (!record) return failure(401, 'invalid_token', 'The Toolhost API token is unknown or revoked.');
@@ -124,65 +192,37 @@ export class IdentityResolver {
       return { ok: true, principal, credentials: NO_CREDENTIALS };
     }
     if (this.jwks && JWT_SHAPE.test(token)) return this.verifyJwt(token);
-    if (this.config.hf && token.startsWith('hf_')) {
-      if (!this.config.offline) return this.verifyHf(token);
-      // Kept with the call (nothing goes to the Hub offline), so tools can say they need the live Hub.
-      if (this.config.anonymous) return { ok: true, principal: ANONYMOUS, credentials: { hfToken: token } };
-      return failure(
-        503,
-        'temporarily_unavailable',
-        'Offline mode (HF_HUB_OFFLINE=1): Hugging Face tokens cannot be checked, and anonymous access is off.',
-      );
-    }
+    const provider = this.providers.find((p) => p.accepts(token));
+    if (provider) return this.ask(provider, token);
     return failure(
       401,
       'invalid_token',
-      'The bearer token is not one this server accepts (Hugging Face tokens start with hf_, Toolhost API tokens with th_).',
+      `The bearer token is not one this server accepts (it takes ${this.kinds()}).`,
     );
   }
 
-  private async verifyHf(token: string): Promise<Authentication> {
-    let response: Response;
+  /** A plugin provider's verdict; a provider that throws or overruns counts as unavailable, never as a verdict. */
+  private async ask(provider: IdentityProviderHandle, token: string): Promise<Verified> {
+    const signal = AbortSignal.timeout(this.config.timeoutMs ?? 5_000);
+    let verdict: IdentityVerdict;
     try {
-      response = await fetch(`${this.config.hfEndpoint.replace(/\/+$/, '')}/api/whoami-v2`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(this.config.timeoutMs ?? 5_000),
-      });
+      verdict = await provider.verify(token, signal);
     } catch {
-      return failure(
-        503,
-        'temporarily_unavailable',
-        'The Hugging Face Hub could not be reached to check the token; try again shortly.',
-      );
+      return { ok: false, unavailable: true, message: 'The token could not be checked now' };
     }
-    if (response.status === 401 || response.status === 403) {
-      return failure(
-        401,
-        'invalid_token',
-        'The Hugging Face Hub rejected the token: it is invalid or expired.',
-      );
-    }
-    if (!response.ok) {
-      return failure(
-        503,
-        'temporarily_unavailable',
-        `The Hugging Face Hub answered ${response.status} while checking the token; try again shortly.`,
-      );
-    }
-    const me = (await response.json()) as WhoAmI;
-    if (!me.name) return failure(401, 'invalid_token', 'The Hugging Face Hub did not identify the token.');
-    const role = me.auth?.accessToken?.role;
-    const principal: Principal = {
-      id: `hf:${me.name}`,
-      name: me.name,
-      kind: 'user',
-      plan: me.isPro ? 'pro' : 'free',
-      scopes: role ? [role] : [],
+    if (verdict.ok)
+      return { ok: true, principal: verdict.principal, credentials: verdict.credentials ?? NO_CREDENTIALS };
+    if (verdict.reason === 'rejected') return failure(401, 'invalid_token', verdict.message);
+    return {
+      ok: false,
+      unavailable: true,
+      message: verdict.message,
+      ...(verdict.credentials && { credentials: verdict.credentials }),
+      ...(verdict.notify === false && { notify: false }),
     };
-    return { ok: true, principal, credentials: { hfToken: token } };
   }
 
-  private async verifyJwt(token: string): Promise<Authentication> {
+  private async verifyJwt(token: string): Promise<Verified> {
     const jwt = this.config.jwt!;
     const audience = jwt.audience ?? this.resource;
     try {
@@ -205,11 +245,11 @@ export class IdentityResolver {
       const code = (error as { code?: string }).code ?? '';
       // Not a verdict on the token: the key set could not be fetched (network, timeout, bad answer).
       if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC' || !code.startsWith('ERR_J')) {
-        return failure(
-          503,
-          'temporarily_unavailable',
-          'The signing keys of the authorization server could not be fetched; try again shortly.',
-        );
+        return {
+          ok: false,
+          unavailable: true,
+          message: 'The signing keys of the authorization server could not be fetched to check the token',
+        };
       }
       const reason =
         code === 'ERR_JWT_EXPIRED'

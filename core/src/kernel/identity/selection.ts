@@ -30,7 +30,7 @@ export const OPEN_POLICY: AccessPolicy = {
 
 /**
  * What a request asks for on top of the caller's settings: `?plugins=`, `?tools=`,
- * `?preset=` and Hugging Face's `?bouquet=` (a preset replacing the selection) and
+ * `?preset=` or its alias `?bouquet=` (a preset replacing the selection) and
  * `?mix=` (plugins added to it). None can widen past the caller's policy bound.
  */
 export interface SelectionHints {
@@ -38,8 +38,6 @@ export interface SelectionHints {
   tools?: readonly string[];
   preset?: string;
   mix?: readonly string[];
-  /** Spaces (`owner/name`) to add for this request (`?gradio=`), on top of the caller's saved ones. */
-  spaces?: readonly string[];
 }
 
 const key = (list: readonly string[] | undefined) => (list ? [...list].sort().join(',') : '*');

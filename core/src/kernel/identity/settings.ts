@@ -3,6 +3,7 @@ import type { Credentials } from '../../api/principal';
 import type { EventBus } from '../../ports/event-bus';
 import type { SettingsStore, UserSettings } from '../../ports/settings-store';
 import type { Catalog } from '../catalog';
+import { PluginLoadError } from '../errors';
 import { LruTtlCache } from '../lru';
 
 /** Thrown for settings that cannot be saved; the message says what to change. */
@@ -17,15 +18,44 @@ export class SettingsError extends Error {
   }
 }
 
-const SPACE_ID = /^[A-Za-z0-9][\w.-]{0,95}\/[\w.-]{1,96}$/;
-
+/** The kernel's own settings fields; plugins add theirs (`userSettings`). */
 export const userSettingsSchema = z
   .object({
     plugins: z.array(z.string().min(1).max(64)).max(200).default([]),
     disabledTools: z.array(z.string().min(1).max(128)).max(1_000).default([]),
-    spaces: z.array(z.string().regex(SPACE_ID, 'must look like "owner/name"')).max(100).default([]),
   })
   .strict();
+
+/** A plugin's contribution to user settings. */
+export interface SettingsFields {
+  readonly pluginId: string;
+  readonly schema: z.ZodObject;
+}
+
+/**
+ * The user settings schema: the kernel's fields plus every plugin's. A field two
+ * plugins (or a plugin and the kernel) both declare is a load error naming both.
+ */
+export function composeSettingsSchema(fields: readonly SettingsFields[]): z.ZodObject {
+  const owner = new Map<string, string>(
+    Object.keys(userSettingsSchema.shape).map((key) => [key, 'the kernel']),
+  );
+  let schema: z.ZodObject = userSettingsSchema;
+  for (const { pluginId, schema: own } of fields) {
+    for (const key of Object.keys(own.shape)) {
+      const first = owner.get(key);
+      if (first) {
+        throw new PluginLoadError(
+          `declares the user settings field '${key}', which ${first === 'the kernel' ? 'the kernel' : `plugin '${first}'`} already has`,
+          `plugin '${pluginId}'`,
+        );
+      }
+      owner.set(key, pluginId);
+    }
+    schema = schema.extend(own.shape);
+  }
+  return schema.strict();
+}
 
 /**
  * Users' settings: read through a short cache, validated against what is loaded
@@ -41,6 +71,8 @@ export class SettingsService {
     private readonly bus: EventBus,
     /** How long a read is trusted; writes through this service invalidate at once. */
     private readonly cacheTtlMs = 30_000,
+    /** The kernel's fields and the loaded plugins' (`composeSettingsSchema`). */
+    private readonly schema: z.ZodObject = userSettingsSchema,
   ) {}
 
   get writable(): boolean {
@@ -59,28 +91,29 @@ export class SettingsService {
   async put(userId: string, input: unknown): Promise<UserSettings> {
     if (!this.store.writable) {
       throw new SettingsError(
-        'Settings are managed outside this server (settings source: Hugging Face); change them there.',
+        'Settings are managed outside this server (a read-only settings source); change them there.',
         409,
       );
     }
-    const parsed = userSettingsSchema.safeParse(input ?? {});
+    const parsed = this.schema.safeParse(input ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new SettingsError(`${issue.path.map(String).join('.') || 'settings'}: ${issue.message}`);
     }
+    const data = parsed.data as Record<string, unknown> & z.output<typeof userSettingsSchema>;
     const known = new Set(this.catalog.pluginIds());
-    const unknownPlugin = parsed.data.plugins.find((id) => !known.has(id));
+    const unknownPlugin = data.plugins.find((id) => !known.has(id));
     if (unknownPlugin) {
       throw new SettingsError(
         `plugins: no plugin '${unknownPlugin}' on this server (available: ${[...known].join(', ')})`,
       );
     }
-    const unknownTool = parsed.data.disabledTools.find((name) => !this.catalog.tools.has(name));
+    const unknownTool = data.disabledTools.find((name) => !this.catalog.tools.has(name));
     if (unknownTool) throw new SettingsError(`disabledTools: no tool '${unknownTool}' on this server`);
     const settings: UserSettings = {
-      plugins: [...new Set(parsed.data.plugins)],
-      disabledTools: [...new Set(parsed.data.disabledTools)],
-      spaces: [...new Set(parsed.data.spaces)],
+      ...data,
+      plugins: [...new Set(data.plugins)],
+      disabledTools: [...new Set(data.disabledTools)],
     };
     await this.store.put(userId, settings);
     this.cache.delete(userId);
