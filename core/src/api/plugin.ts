@@ -2,9 +2,10 @@ import type { z } from 'zod';
 import { PLUGIN_BRAND } from './brand';
 import type { MaybePromise } from './context';
 import type { Logger } from './logger';
+import type { AnyMiddleware } from './middleware';
 import type { AnyPrompt } from './prompt';
 import type { AnyResource } from './resource';
-import type { ResolvedServices, ServiceRefMap } from './service';
+import type { ProvidedServices, ServiceRefMap, SetupServices } from './service';
 import type { AnyTool } from './tool';
 import type { AnyToolSource } from './tool-source';
 import type { UpstreamReporter } from './upstream';
@@ -17,8 +18,8 @@ export type ConfigSchema = z.ZodType<Record<string, unknown>>;
 export interface SetupContext<C, R extends ServiceRefMap | undefined> {
   /** The manifest's `config` for this plugin, parsed by the plugin's schema (defaults applied). */
   readonly config: C;
-  /** The services listed in `requires`, provided by plugins set up earlier. */
-  readonly services: ResolvedServices<R>;
+  /** The process services listed in `requires`, provided by plugins set up earlier. */
+  readonly services: SetupServices<R>;
   readonly logger: Logger;
   /** The process environment as the kernel saw it (tests inject their own). */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -48,12 +49,15 @@ export interface PluginDefinition<
   config?: C;
   /** Services this plugin needs from others; they are set up first. */
   requires?: R;
-  /** Services this plugin offers; `setup` must return them. */
+  /**
+   * Services this plugin offers; `setup` must return them: the instance of a process
+   * service, the factory `(request) => instance` of a request-scoped one.
+   */
   provides?: P;
   /** Runs once per process, before any request. The only place for start-up I/O. */
   setup?(
     ctx: SetupContext<C extends ConfigSchema ? z.output<C> : Record<string, never>, R>,
-  ): MaybePromise<P extends ServiceRefMap ? ResolvedServices<P> : void>;
+  ): MaybePromise<P extends ServiceRefMap ? ProvidedServices<P> : void>;
   /** How long setup may take (default: the kernel's `setupTimeoutMs`). */
   setupTimeoutMs?: number;
   tools?: readonly AnyTool[];
@@ -61,6 +65,8 @@ export interface PluginDefinition<
   prompts?: readonly AnyPrompt[];
   /** Tools that depend on the caller (each enabled Space's tools), asked for on every request. */
   toolSource?: AnyToolSource;
+  /** Wrappers around tool calls (`defineMiddleware`), composed once per tool at load. */
+  middleware?: readonly AnyMiddleware[];
 }
 
 export type Plugin<
@@ -92,6 +98,7 @@ export function definePlugin<
     tools: Object.freeze([...(definition.tools ?? [])]),
     resources: Object.freeze([...(definition.resources ?? [])]),
     prompts: Object.freeze([...(definition.prompts ?? [])]),
+    middleware: Object.freeze([...(definition.middleware ?? [])]),
     [PLUGIN_BRAND]: true as const,
   });
 }

@@ -122,7 +122,10 @@ export class Kernel {
     telemetry: TelemetryHub,
   ) {
     this.telemetry = telemetry;
-    this.catalog = new Catalog(host.plugins, { toolTimeoutMs: options.toolTimeoutMs });
+    this.catalog = new Catalog(host.plugins, {
+      toolTimeoutMs: options.toolTimeoutMs,
+      container: host.container,
+    });
     this.bus =
       options.bus ??
       new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
@@ -147,11 +150,7 @@ export class Kernel {
       this.bus,
     );
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
-    this.dynamicTools = new DynamicToolSets(
-      host.plugins,
-      { toolTimeoutMs: options.toolTimeoutMs },
-      options.logger,
-    );
+    this.dynamicTools = new DynamicToolSets(host.plugins, this.catalog.compiler, options.logger);
     const gate = new CallGate({
       onCall: (event) => {
         const { tool, principal, outcome } = event;
