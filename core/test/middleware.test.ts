@@ -9,9 +9,11 @@ import {
   ANONYMOUS,
   type AnyMiddleware,
   type CallToolResult,
+  type DynamicTool,
   defineMiddleware,
   definePlugin,
   defineTool,
+  defineToolSource,
   ToolError,
   z,
 } from '../src/api/index';
@@ -190,6 +192,24 @@ const faulty = definePlugin({
   ],
 });
 
+/** Per-caller tools (as Spaces are): middleware wraps them too, composed once per tool object. */
+const remoteTool: DynamicTool = {
+  name: 'remote_echo',
+  description: 'A dynamic tool.',
+  inputSchema: { type: 'object' },
+  handler: () => {
+    trace.push('remote handler');
+    return 'remote';
+  },
+};
+const remote = definePlugin({
+  id: 'remote',
+  version: '1.0.0',
+  kernel: '^0.1.0',
+  toolSource: defineToolSource({ tools: ({ spaces }) => (spaces.length > 0 ? [remoteTool] : []) }),
+  middleware: [recorder('remote-own')],
+});
+
 let kernel: Kernel;
 const events: ToolCallEvent[] = [];
 /** Units charged so far: the gate charges before any middleware runs. */
@@ -215,7 +235,12 @@ const call = (name: string, args: unknown = {}, requestId?: string) => {
 
 beforeAll(async () => {
   kernel = await Kernel.fromPlugins(
-    [{ plugin: wrapped, config: { greeting: 'howdy' } }, { plugin: observer }, { plugin: faulty }],
+    [
+      { plugin: wrapped, config: { greeting: 'howdy' } },
+      { plugin: observer },
+      { plugin: faulty },
+      { plugin: remote },
+    ],
     {
       logger,
       quotas: { plans: { anonymous: { units: 1_000, perMs: 3_600_000 } } },
@@ -249,6 +274,21 @@ describe('middleware order', () => {
   it('keeps plugin-scoped middleware to its own plugin’s tools', async () => {
     await call('own');
     expect(trace).toEqual(['only-own:before', 'everywhere:before', 'everywhere:after', 'only-own:after']);
+  });
+
+  it('wraps dynamic tools: their plugin’s middleware and server-wide middleware', async () => {
+    const resolution = await kernel.resolveCaller({ logger, hints: { spaces: ['owner/remote'] } });
+    if (!resolution.ok) throw new Error('refused');
+    trace.length = 0;
+    const result = await kernel.ops.callTool(resolution.caller.toolSet, 'remote_echo', {}, info());
+    expect(textOf(result)).toBe('remote');
+    expect(trace).toEqual([
+      'everywhere:before',
+      'remote-own:before',
+      'remote handler',
+      'remote-own:after',
+      'everywhere:after',
+    ]);
   });
 
   it('decides which tools a middleware wraps once, at load, not per call', async () => {
