@@ -24,6 +24,7 @@ import {
   Kernel,
   type ToolCallEvent,
 } from '../src/kernel/index';
+import { InputRequiredSignal } from '../src/kernel/input-required';
 
 const lines: string[] = [];
 const logger = pino(
@@ -78,6 +79,18 @@ const tools = [
     handler: ({ a, b }) => {
       handlerRuns++;
       return { sum: a + b };
+    },
+  }),
+  defineTool({
+    name: 'ask_first',
+    description: 'Needs an answer from the client before it can run (a 2026 input-required round).',
+    input: z.object({}),
+    handler: () => {
+      trace.push('handler');
+      throw new InputRequiredSignal(
+        { 'elicit-1': { method: 'elicitation/create', params: {} } } as never,
+        {},
+      );
     },
   }),
   defineTool({
@@ -296,7 +309,7 @@ describe('middleware order', () => {
     await call('greet');
     await call('sum', { a: 1, b: 2 });
     expect(asked).toEqual(before);
-    expect([...before].sort()).toEqual(['refuse', 'greet', 'sum'].sort());
+    expect([...before].sort()).toEqual(['ask_first', 'greet', 'refuse', 'sum']);
   });
 });
 
@@ -327,6 +340,19 @@ describe('middleware results', () => {
     const result = await call('refuse');
     expect(result).toEqual({ content: [{ type: 'text', text: 'refused by the handler' }], isError: true });
     expect(trace.at(-1)).toBe('outer:after');
+  });
+
+  it('lets a pause for client input pass through to the transport, not as a failure', async () => {
+    events.length = 0;
+    await expect(call('ask_first')).rejects.toBeInstanceOf(InputRequiredSignal);
+    expect(trace).toEqual([
+      'outer:before',
+      'everywhere:before',
+      'middle-a:before',
+      'middle-b:before',
+      'inner:before',
+      'handler',
+    ]);
   });
 
   it('does not run middleware for invalid input: validation comes first, and costs nothing', async () => {
