@@ -5,6 +5,7 @@ import type { PluginConfig, ToolContext } from '../api/context';
 import { isToolError, ToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { AnyMiddleware, MiddlewareContext, MiddlewareTarget } from '../api/middleware';
+import type { RequestValues } from '../api/service';
 import type { CompiledTool } from './catalog';
 import { RequestScope, type ServiceBinding, type ServiceContainer } from './container';
 import type { CallInfo, CallOutcome } from './gate';
@@ -21,12 +22,14 @@ import { CancelledError, TimeoutError, withTimeout } from './timeout';
  * a tool no middleware wraps runs the handler step directly.
  */
 
-/** One call in flight: what every step of the chain shares. */
-export class ToolCallRun {
+/**
+ * One call in flight: what every step of the chain shares, and its request scope
+ * (made only if a request-scoped service is resolved; one per call, so middleware
+ * and handler share request services).
+ */
+export class ToolCallRun extends RequestScope {
   /** Set by the step that decided it (the handler step, or a failing middleware). */
   outcome?: CallOutcome;
-  /** Made only if a request-scoped service is resolved. */
-  readonly scope: RequestScope;
   private callLogger?: Logger;
 
   constructor(
@@ -34,13 +37,18 @@ export class ToolCallRun {
     readonly args: Record<string, unknown>,
     readonly info: CallInfo,
   ) {
-    this.scope = new RequestScope(() => ({
+    super();
+  }
+
+  protected override requestValues(): RequestValues {
+    const { info } = this;
+    return {
       principal: info.principal,
       credentials: info.credentials,
       requestId: info.requestId,
       logger: this.logger,
       signal: info.cancellation.signal,
-    }));
+    };
   }
 
   /** The handler's logger (plugin, tool, request id), made on first use: most calls never log. */
@@ -158,7 +166,7 @@ export const runHandler: ChainStep = async (run) => {
       let services: Readonly<Record<string, unknown>> | undefined;
       const ctx: ToolContext<never> = {
         get services() {
-          services ??= run.scope.services(tool.services);
+          services ??= run.services(tool.services);
           return services as never;
         },
         config: tool.config,
@@ -283,7 +291,7 @@ function wrap(middleware: BoundMiddleware, next: ChainStep): ChainStep {
     const { info } = run;
     const ctx: MiddlewareContext<never> = {
       get services() {
-        return run.scope.services(middleware.services) as never;
+        return run.services(middleware.services) as never;
       },
       config: middleware.config,
       principal: info.principal,

@@ -95,18 +95,24 @@ const NO_SERVICES: Readonly<Record<string, unknown>> = Object.freeze({});
 /**
  * One request's lazily made scope: created on the first resolution that needs it
  * (a request-scoped service), disposed when the request ends. Most calls never
- * make one.
+ * make one. A tool call is one (`ToolCallRun` extends it); resources and prompts
+ * pass their request values as a function.
  */
 export class RequestScope {
   private scope?: Scope;
 
   /** `values` is called once, when the scope is made. */
-  constructor(private readonly values: () => RequestValues) {}
+  constructor(private readonly values?: () => RequestValues) {}
+
+  /** The request values a scope is made with; subclasses that hold them override this. */
+  protected requestValues(): RequestValues {
+    return this.values!();
+  }
 
   services(binding: ServiceBinding): Readonly<Record<string, unknown>> {
     if (binding.empty) return NO_SERVICES;
     return binding.resolve(() => {
-      this.scope ??= binding.container.requestScope(this.values());
+      this.scope ??= binding.container.requestScope(this.requestValues());
       return this.scope;
     });
   }

@@ -100,7 +100,7 @@ export class CallGate {
       // A middleware that answered without calling on decided the outcome by its result.
       return { result, outcome: run.outcome ?? (result.isError ? 'tool_error' : 'ok') };
     } finally {
-      run.scope.dispose();
+      run.dispose();
     }
   }
 }
