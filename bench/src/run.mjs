@@ -113,7 +113,11 @@ const paths = [
 for (const [manifest, path, checkout] of paths) {
   const cli = checkout ? `${checkout}/server/bin/toolhost.js` : CLI;
   const cwd = checkout ? `${checkout}/bench` : here('..');
-  const toolhost = await start([cli, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/, cwd);
+  const toolhost = await start(
+    [cli, 'serve', '--config', manifest, '--port', '0'],
+    /serving MCP at (\S+)/,
+    cwd,
+  );
   for (const [name, request] of SCENARIOS) {
     if (path === 'SDK only' && name === 'legacy initialize') continue;
     rows.push({ scenario: name, path, ...(await load(toolhost.url, request)) });

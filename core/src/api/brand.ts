@@ -11,6 +11,7 @@ export const SERVICE_REF_BRAND = Symbol.for('toolhost.service-ref');
 export const TOOL_RESULT_BRAND = Symbol.for('toolhost.tool-result');
 export const TOOL_SOURCE_BRAND = Symbol.for('toolhost.tool-source');
 export const IDENTITY_PROVIDER_BRAND = Symbol.for('toolhost.identity-provider');
+export const MIDDLEWARE_BRAND = Symbol.for('toolhost.middleware');
 
 export function hasBrand(value: unknown, brand: symbol): boolean {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;

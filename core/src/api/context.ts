@@ -5,14 +5,33 @@ import type {
   ElicitResult,
   LoggingLevel,
 } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
 import type { Logger } from './logger';
+import type { ConfigSchema } from './plugin';
 import type { Credentials, Principal } from './principal';
 import type { ResolvedServices, ServiceRefMap } from './service';
 
+/** A plugin's parsed config, as code that declared no `config` schema sees it. */
+export type PluginConfig = Readonly<Record<string, unknown>>;
+
+/**
+ * The type of `ctx.config` for a definition: the output of the `config` schema it
+ * declared (its view of the plugin's config), or the whole config, loosely typed.
+ */
+export type ConfigOf<C extends ConfigSchema | undefined> = C extends ConfigSchema
+  ? Readonly<z.output<C>>
+  : PluginConfig;
+
 /** What every handler (tool, resource, prompt) gets for one request. */
-export interface RequestContext<S extends ServiceRefMap | undefined = undefined> {
+export interface RequestContext<S extends ServiceRefMap | undefined = undefined, C = PluginConfig> {
   /** The services this definition declared in `services`, resolved for this request. */
   readonly services: ResolvedServices<S>;
+  /**
+   * The config of the plugin this definition belongs to, as the manifest gave it and
+   * the plugin's schema parsed it (defaults applied). With a `config` schema on the
+   * definition, that schema's output (parsed once, at load).
+   */
+  readonly config: C;
   readonly principal: Principal;
   readonly credentials: Credentials;
   /** Aborted when the client cancels, disconnects, or the kernel's timeout fires. */
@@ -22,7 +41,8 @@ export interface RequestContext<S extends ServiceRefMap | undefined = undefined>
   readonly logger: Logger;
 }
 
-export interface ToolContext<S extends ServiceRefMap | undefined = undefined> extends RequestContext<S> {
+export interface ToolContext<S extends ServiceRefMap | undefined = undefined, C = PluginConfig>
+  extends RequestContext<S, C> {
   /**
    * Report progress to the client. A no-op when the client asked for none
    * (no progress token), so handlers can call it unconditionally.

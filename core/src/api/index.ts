@@ -6,12 +6,14 @@ export type { CallToolResult, ContentBlock, ToolResult } from './content';
 export { text, toolResult } from './content';
 export type {
   AskOptions,
+  ConfigOf,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
   LoggingLevel,
   MaybePromise,
+  PluginConfig,
   RequestContext,
   ToolContext,
 } from './context';
@@ -25,6 +27,16 @@ export type {
 } from './identity';
 export { defineIdentityProvider } from './identity';
 export type { Logger } from './logger';
+export type {
+  AnyMiddleware,
+  Middleware,
+  MiddlewareContext,
+  MiddlewareDefinition,
+  MiddlewareTarget,
+  NextMiddleware,
+  ToolCall,
+} from './middleware';
+export { defineMiddleware } from './middleware';
 export type { AnyPlugin, ConfigSchema, Plugin, PluginDefinition, SetupContext } from './plugin';
 export { definePlugin, PLUGIN_ID } from './plugin';
 export type { Credentials, Principal } from './principal';
@@ -40,8 +52,17 @@ export type {
   ResourceReturn,
 } from './resource';
 export { defineResource } from './resource';
-export type { ResolvedServices, ServiceRef, ServiceRefMap } from './service';
-export { createServiceRef } from './service';
+export type {
+  ProvidedServices,
+  RequestServiceFactory,
+  RequestValues,
+  ResolvedServices,
+  ServiceLifetime,
+  ServiceRef,
+  ServiceRefMap,
+  SetupServices,
+} from './service';
+export { createRequestServiceRef, createServiceRef } from './service';
 export type {
   AnyTool,
   InputSchema,

@@ -3,9 +3,10 @@ import { PLUGIN_BRAND } from './brand';
 import type { MaybePromise } from './context';
 import type { AnyIdentityProvider } from './identity';
 import type { Logger } from './logger';
+import type { AnyMiddleware } from './middleware';
 import type { AnyPrompt } from './prompt';
 import type { AnyResource } from './resource';
-import type { ResolvedServices, ServiceRefMap } from './service';
+import type { ProvidedServices, ServiceRefMap, SetupServices } from './service';
 import type { AnyTool } from './tool';
 import type { AnyToolSource } from './tool-source';
 import type { UpstreamReporter } from './upstream';
@@ -18,8 +19,8 @@ export type ConfigSchema = z.ZodType<Record<string, unknown>>;
 export interface SetupContext<C, R extends ServiceRefMap | undefined> {
   /** The manifest's `config` for this plugin, parsed by the plugin's schema (defaults applied). */
   readonly config: C;
-  /** The services listed in `requires`, provided by plugins set up earlier. */
-  readonly services: ResolvedServices<R>;
+  /** The process services listed in `requires`, provided by plugins set up earlier. */
+  readonly services: SetupServices<R>;
   readonly logger: Logger;
   /** The process environment as the kernel saw it (tests inject their own). */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -49,12 +50,15 @@ export interface PluginDefinition<
   config?: C;
   /** Services this plugin needs from others; they are set up first. */
   requires?: R;
-  /** Services this plugin offers; `setup` must return them. */
+  /**
+   * Services this plugin offers; `setup` must return them: the instance of a process
+   * service, the factory `(request) => instance` of a request-scoped one.
+   */
   provides?: P;
   /** Runs once per process, before any request. The only place for start-up I/O. */
   setup?(
     ctx: SetupContext<C extends ConfigSchema ? z.output<C> : Record<string, never>, R>,
-  ): MaybePromise<P extends ServiceRefMap ? ResolvedServices<P> : void>;
+  ): MaybePromise<P extends ServiceRefMap ? ProvidedServices<P> : void>;
   /** How long setup may take (default: the kernel's `setupTimeoutMs`). */
   setupTimeoutMs?: number;
   tools?: readonly AnyTool[];
@@ -75,6 +79,8 @@ export interface PluginDefinition<
    * operators write it beside `server:` and `auth:` rather than under the plugin's entry.
    */
   manifestSection?: string;
+  /** Wrappers around tool calls (`defineMiddleware`), composed once per tool at load. */
+  middleware?: readonly AnyMiddleware[];
 }
 
 export type Plugin<
@@ -107,6 +113,7 @@ export function definePlugin<
     resources: Object.freeze([...(definition.resources ?? [])]),
     prompts: Object.freeze([...(definition.prompts ?? [])]),
     identityProviders: Object.freeze([...(definition.identityProviders ?? [])]),
+    middleware: Object.freeze([...(definition.middleware ?? [])]),
     [PLUGIN_BRAND]: true as const,
   });
 }

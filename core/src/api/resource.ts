@@ -1,5 +1,6 @@
 import { RESOURCE_BRAND } from './brand';
-import type { MaybePromise, RequestContext } from './context';
+import type { ConfigOf, MaybePromise, RequestContext } from './context';
+import type { ConfigSchema } from './plugin';
 import type { ServiceRefMap } from './service';
 
 /** One item of a resource read: text or binary (base64 `blob`), with its URI and type. */
@@ -17,18 +18,23 @@ export interface ResourceRead {
   params: Readonly<Record<string, string>>;
 }
 
-interface ResourceBase<S extends ServiceRefMap | undefined> {
+interface ResourceBase<S extends ServiceRefMap | undefined, C extends ConfigSchema | undefined> {
   name: string;
   title?: string;
   description?: string;
   mimeType?: string;
   services?: S;
-  read(request: ResourceRead, ctx: RequestContext<S>): MaybePromise<ResourceReturn>;
+  /** The part of the plugin's config `read` uses (`ctx.config`), as for tools. */
+  config?: C;
+  read(request: ResourceRead, ctx: RequestContext<S, ConfigOf<C>>): MaybePromise<ResourceReturn>;
 }
 
-export type ResourceDefinition<S extends ServiceRefMap | undefined> =
-  | (ResourceBase<S> & { uri: string; uriTemplate?: never })
-  | (ResourceBase<S> & {
+export type ResourceDefinition<
+  S extends ServiceRefMap | undefined,
+  C extends ConfigSchema | undefined = undefined,
+> =
+  | (ResourceBase<S, C> & { uri: string; uriTemplate?: never })
+  | (ResourceBase<S, C> & {
       /** RFC 6570 template, e.g. `hf://models/{owner}/{name}`. */
       uriTemplate: string;
       uri?: never;
@@ -36,18 +42,20 @@ export type ResourceDefinition<S extends ServiceRefMap | undefined> =
       complete?: Record<string, (value: string) => MaybePromise<string[]>>;
     });
 
-export type Resource<S extends ServiceRefMap | undefined = ServiceRefMap | undefined> = Readonly<
-  ResourceDefinition<S>
-> & { readonly [RESOURCE_BRAND]: true };
+export type Resource<
+  S extends ServiceRefMap | undefined = ServiceRefMap | undefined,
+  C extends ConfigSchema | undefined = ConfigSchema | undefined,
+> = Readonly<ResourceDefinition<S, C>> & { readonly [RESOURCE_BRAND]: true };
 
 // biome-ignore lint/suspicious/noExplicitAny: service maps vary per resource.
-export type AnyResource = Resource<any>;
+export type AnyResource = Resource<any, any>;
 
-export function defineResource<S extends ServiceRefMap | undefined = undefined>(
-  definition: ResourceDefinition<S>,
-): Resource<S> {
+export function defineResource<
+  S extends ServiceRefMap | undefined = undefined,
+  C extends ConfigSchema | undefined = undefined,
+>(definition: ResourceDefinition<S, C>): Resource<S, C> {
   if (!definition.uri && !definition.uriTemplate) {
     throw new TypeError(`defineResource(${definition.name}): give either uri or uriTemplate`);
   }
-  return Object.freeze({ ...definition, [RESOURCE_BRAND]: true as const }) as Resource<S>;
+  return Object.freeze({ ...definition, [RESOURCE_BRAND]: true as const }) as Resource<S, C>;
 }

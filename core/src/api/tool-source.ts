@@ -1,15 +1,18 @@
 import { hasBrand, TOOL_SOURCE_BRAND } from './brand';
 import type { ContentBlock, ToolResult } from './content';
-import type { MaybePromise, ToolContext } from './context';
+import type { ConfigOf, MaybePromise, PluginConfig, ToolContext } from './context';
 import type { Logger } from './logger';
+import type { ConfigSchema } from './plugin';
 import type { Credentials, Principal } from './principal';
 import type { ResolvedServices, ServiceRefMap } from './service';
 import type { ToolAnnotations } from './tool';
 
 /** Who asks for tools, and which per-caller choices a source may act on. */
-export interface ToolSourceRequest<S extends ServiceRefMap | undefined = undefined> {
-  /** The services this source declared in `services`. */
+export interface ToolSourceRequest<S extends ServiceRefMap | undefined = undefined, C = PluginConfig> {
+  /** The services this source declared in `services` (process services only: sources run outside a call). */
   readonly services: ResolvedServices<S>;
+  /** The plugin's parsed config (or the source's `config` view of it), as tools get it. */
+  readonly config: C;
   readonly principal: Principal;
   readonly credentials: Credentials;
   /** The caller's saved values of the fields this plugin adds to user settings (`userSettings`), defaults applied. */
@@ -42,28 +45,35 @@ export interface DynamicTool {
   ): MaybePromise<string | ContentBlock[] | ToolResult>;
 }
 
-export interface ToolSourceDefinition<S extends ServiceRefMap | undefined> {
+export interface ToolSourceDefinition<
+  S extends ServiceRefMap | undefined,
+  C extends ConfigSchema | undefined = undefined,
+> {
   /** Services the source uses; each must be required or provided by the plugin. */
   services?: S;
+  /** The part of the plugin's config the source reads (`request.config`), as for tools. */
+  config?: C;
   /**
    * The tools this caller gets on top of the static ones. Called for every request,
    * so answer from a cache; return the same DynamicTool objects for the same tools
    * and the kernel reuses what it built for them (descriptors, the merged list).
    */
-  tools(request: ToolSourceRequest<S>): MaybePromise<readonly DynamicTool[]>;
+  tools(request: ToolSourceRequest<S, ConfigOf<C>>): MaybePromise<readonly DynamicTool[]>;
 }
 
-export type ToolSource<S extends ServiceRefMap | undefined = ServiceRefMap | undefined> = Readonly<
-  ToolSourceDefinition<S>
-> & { readonly [TOOL_SOURCE_BRAND]: true };
+export type ToolSource<
+  S extends ServiceRefMap | undefined = ServiceRefMap | undefined,
+  C extends ConfigSchema | undefined = ConfigSchema | undefined,
+> = Readonly<ToolSourceDefinition<S, C>> & { readonly [TOOL_SOURCE_BRAND]: true };
 
 // biome-ignore lint/suspicious/noExplicitAny: the kernel handles sources of every service shape.
-export type AnyToolSource = ToolSource<any>;
+export type AnyToolSource = ToolSource<any, any>;
 
 /** Declare a per-caller tool source (`definePlugin({ toolSource })`). */
-export function defineToolSource<S extends ServiceRefMap | undefined = undefined>(
-  definition: ToolSourceDefinition<S>,
-): ToolSource<S> {
+export function defineToolSource<
+  S extends ServiceRefMap | undefined = undefined,
+  C extends ConfigSchema | undefined = undefined,
+>(definition: ToolSourceDefinition<S, C>): ToolSource<S, C> {
   return Object.freeze({ ...definition, [TOOL_SOURCE_BRAND]: true as const });
 }
 

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { TOOL_BRAND } from './brand';
 import type { ContentBlock, ToolResult } from './content';
-import type { MaybePromise, ToolContext } from './context';
+import type { ConfigOf, MaybePromise, ToolContext } from './context';
+import type { ConfigSchema } from './plugin';
 import type { ServiceRefMap } from './service';
 
 /** MCP tool names: 1–128 characters from [A-Za-z0-9_.-] (2025-11-25 guidance). */
@@ -30,6 +31,7 @@ export interface ToolDefinition<
   I extends InputSchema,
   O extends OutputSchema | undefined,
   S extends ServiceRefMap | undefined,
+  C extends ConfigSchema | undefined = undefined,
 > {
   /** Unique across all loaded plugins; what the model calls. */
   name: string;
@@ -48,24 +50,33 @@ export interface ToolDefinition<
   timeoutMs?: number;
   /** Services the handler uses; each must be required or provided by the plugin. */
   services?: S;
-  handler(input: z.output<I>, ctx: ToolContext<S>): MaybePromise<ToolReturn<O>>;
+  /**
+   * The part of the plugin's config this tool reads, as a schema: the kernel parses
+   * the plugin's config with it once, at load (a mismatch fails the load), and the
+   * handler gets the result as `ctx.config`. Without it, `ctx.config` is the whole
+   * plugin config, loosely typed.
+   */
+  config?: C;
+  handler(input: z.output<I>, ctx: ToolContext<S, ConfigOf<C>>): MaybePromise<ToolReturn<O>>;
 }
 
 export type Tool<
   I extends InputSchema = InputSchema,
   O extends OutputSchema | undefined = OutputSchema | undefined,
   S extends ServiceRefMap | undefined = ServiceRefMap | undefined,
-> = Readonly<ToolDefinition<I, O, S>> & { readonly [TOOL_BRAND]: true };
+  C extends ConfigSchema | undefined = ConfigSchema | undefined,
+> = Readonly<ToolDefinition<I, O, S, C>> & { readonly [TOOL_BRAND]: true };
 
 /** Any tool, whatever its schemas and services: the element type of `definePlugin({ tools })`. */
 // biome-ignore lint/suspicious/noExplicitAny: handler parameter types vary per tool; the kernel validates input at run time.
-export type AnyTool = Tool<any, any, any>;
+export type AnyTool = Tool<any, any, any, any>;
 
 export function defineTool<
   I extends InputSchema,
   O extends OutputSchema | undefined = undefined,
   S extends ServiceRefMap | undefined = undefined,
->(definition: ToolDefinition<I, O, S>): Tool<I, O, S> {
+  C extends ConfigSchema | undefined = undefined,
+>(definition: ToolDefinition<I, O, S, C>): Tool<I, O, S, C> {
   if (!TOOL_NAME.test(definition.name)) {
     throw new TypeError(
       `defineTool: invalid tool name ${JSON.stringify(definition.name)} (1–128 of A-Z a-z 0-9 _ . -)`,

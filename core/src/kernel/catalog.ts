@@ -6,10 +6,13 @@ import type {
 } from '@modelcontextprotocol/server';
 import { UriTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import type { PluginConfig } from '../api/context';
 import type { AnyPrompt } from '../api/prompt';
 import type { AnyResource } from '../api/resource';
 import type { AnyTool, ToolAnnotations } from '../api/tool';
 import type { DynamicTool } from '../api/tool-source';
+import { type ChainStep, MiddlewareChains } from './chain';
+import type { ServiceBinding, ServiceContainer } from './container';
 import type { LoadedPlugin } from './host';
 
 /** A tool ready to serve: its MCP descriptor was built once, at load time. */
@@ -23,19 +26,30 @@ export interface CompiledTool {
   readonly timeoutMs: number;
   /** Rough size of the descriptor in model tokens (JSON length / 4): what listing it costs a context window. */
   readonly tokens: number;
+  /** The handler's services, bound once. */
+  readonly services: ServiceBinding;
+  /** `ctx.config`: the plugin's config, or the tool's view of it. */
+  readonly config: PluginConfig;
+  /** Middleware → timeout → handler → result mapping, composed once (see `chain.ts`). */
+  readonly chain: ChainStep;
 }
 
-export interface CompiledResource {
-  readonly key: string;
+/** What resources and prompts share: how their handlers get services and config. */
+interface CompiledHandler {
   readonly plugin: LoadedPlugin;
+  readonly services: ServiceBinding;
+  readonly config: PluginConfig;
+}
+
+export interface CompiledResource extends CompiledHandler {
+  readonly key: string;
   readonly def: AnyResource;
   readonly template?: UriTemplate;
   readonly descriptor: McpResource | McpResourceTemplate;
 }
 
-export interface CompiledPrompt {
+export interface CompiledPrompt extends CompiledHandler {
   readonly name: string;
-  readonly plugin: LoadedPlugin;
   readonly def: AnyPrompt;
   readonly descriptor: McpPrompt;
 }
@@ -43,6 +57,32 @@ export interface CompiledPrompt {
 export interface CatalogOptions {
   /** Timeout for tools that do not set their own (default 30 s). */
   toolTimeoutMs?: number;
+  /** Where the plugins' services are registered (the plugin host's). */
+  container: ServiceContainer;
+}
+
+/** Compiles tools, static and dynamic, with their services, config and chain. */
+export class ToolCompiler {
+  readonly chains: MiddlewareChains;
+
+  constructor(
+    plugins: readonly LoadedPlugin[],
+    readonly options: CatalogOptions,
+  ) {
+    this.chains = new MiddlewareChains(plugins, options.container);
+  }
+
+  tool(def: AnyTool, plugin: LoadedPlugin): CompiledTool {
+    return compileTool(def, plugin, this);
+  }
+
+  dynamicTool(tool: DynamicTool, plugin: LoadedPlugin): CompiledTool {
+    return compileDynamicTool(tool, plugin, this);
+  }
+
+  handler(plugin: LoadedPlugin, def: AnyResource | AnyPrompt): CompiledHandler {
+    return { plugin, services: this.options.container.bind(def.services), config: plugin.configFor(def) };
+  }
 }
 
 /** JSON Schema (2020-12, the MCP default dialect) of a zod object; `$schema` is left out to save tokens. */
@@ -65,7 +105,7 @@ function mcpAnnotations(title: string | undefined, a: ToolAnnotations | undefine
   return hints;
 }
 
-function compileTool(def: AnyTool, plugin: LoadedPlugin, options: CatalogOptions): CompiledTool {
+function compileTool(def: AnyTool, plugin: LoadedPlugin, compiler: ToolCompiler): CompiledTool {
   const descriptor: McpTool = {
     name: def.name,
     ...(def.title !== undefined && { title: def.title }),
@@ -75,7 +115,10 @@ function compileTool(def: AnyTool, plugin: LoadedPlugin, options: CatalogOptions
       outputSchema: toJsonSchema(def.output, 'output') as McpTool['outputSchema'],
     }),
   };
-  return frozenTool(def, plugin, descriptor, def, options);
+  return frozenTool(def, plugin, descriptor, def, compiler, {
+    services: compiler.options.container.bind(def.services),
+    config: plugin.configFor(def),
+  });
 }
 
 /** The compiled tool, annotations added to its descriptor and its size in tokens measured once. */
@@ -84,7 +127,8 @@ function frozenTool(
   plugin: LoadedPlugin,
   descriptor: McpTool,
   declared: Pick<AnyTool, 'title' | 'annotations' | 'cost' | 'timeoutMs'>,
-  options: CatalogOptions,
+  compiler: ToolCompiler,
+  bound: Pick<CompiledTool, 'services' | 'config'>,
 ): CompiledTool {
   const annotations = mcpAnnotations(declared.title, declared.annotations);
   if (annotations) descriptor.annotations = annotations;
@@ -94,8 +138,10 @@ function frozenTool(
     def,
     descriptor,
     cost: declared.cost ?? 1,
-    timeoutMs: declared.timeoutMs ?? options.toolTimeoutMs ?? 30_000,
+    timeoutMs: declared.timeoutMs ?? compiler.options.toolTimeoutMs ?? 30_000,
     tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
+    ...bound,
+    chain: compiler.chains.compose({ name: descriptor.name, pluginId: plugin.id }),
   });
 }
 
@@ -110,7 +156,7 @@ const ANY_ARGUMENTS = z.looseObject({});
 export function compileDynamicTool(
   tool: DynamicTool,
   plugin: LoadedPlugin,
-  options: CatalogOptions,
+  compiler: ToolCompiler,
 ): CompiledTool {
   const descriptor: McpTool = {
     name: tool.name,
@@ -126,10 +172,14 @@ export function compileDynamicTool(
     handler: (args: Record<string, unknown>, ctx: Parameters<DynamicTool['handler']>[1]) =>
       tool.handler(args, ctx),
   } as unknown as AnyTool;
-  return frozenTool(def, plugin, descriptor, tool, options);
+  // A dynamic tool has no services of its own, and sees its source's view of the config.
+  return frozenTool(def, plugin, descriptor, tool, compiler, {
+    services: compiler.options.container.bind(undefined),
+    config: plugin.plugin.toolSource ? plugin.configFor(plugin.plugin.toolSource) : plugin.config,
+  });
 }
 
-function compileResource(def: AnyResource, plugin: LoadedPlugin): CompiledResource {
+function compileResource(def: AnyResource, handler: CompiledHandler): CompiledResource {
   const common = {
     name: def.name,
     ...(def.title !== undefined && { title: def.title }),
@@ -138,17 +188,17 @@ function compileResource(def: AnyResource, plugin: LoadedPlugin): CompiledResour
   };
   if (def.uriTemplate) {
     return {
+      ...handler,
       key: def.uriTemplate,
-      plugin,
       def,
       template: new UriTemplate(def.uriTemplate),
       descriptor: { uriTemplate: def.uriTemplate, ...common },
     };
   }
-  return { key: def.uri!, plugin, def, descriptor: { uri: def.uri!, ...common } };
+  return { ...handler, key: def.uri!, def, descriptor: { uri: def.uri!, ...common } };
 }
 
-function compilePrompt(def: AnyPrompt, plugin: LoadedPlugin): CompiledPrompt {
+function compilePrompt(def: AnyPrompt, handler: CompiledHandler): CompiledPrompt {
   const shape = (def.args?.shape ?? {}) as Record<string, z.ZodType>;
   const args = Object.entries(shape).map(([name, schema]) => ({
     name,
@@ -156,8 +206,8 @@ function compilePrompt(def: AnyPrompt, plugin: LoadedPlugin): CompiledPrompt {
     required: !schema.safeParse(undefined).success,
   }));
   return {
+    ...handler,
     name: def.name,
-    plugin,
     def,
     descriptor: {
       name: def.name,
@@ -177,17 +227,20 @@ export class Catalog {
   readonly tools = new Map<string, CompiledTool>();
   readonly resources = new Map<string, CompiledResource>();
   readonly prompts = new Map<string, CompiledPrompt>();
+  /** How this catalog's tools were compiled; dynamic tools are compiled the same way. */
+  readonly compiler: ToolCompiler;
 
-  constructor(plugins: readonly LoadedPlugin[], options: CatalogOptions = {}) {
+  constructor(plugins: readonly LoadedPlugin[], options: CatalogOptions) {
+    this.compiler = new ToolCompiler(plugins, options);
     for (const plugin of plugins) {
       for (const tool of plugin.plugin.tools ?? [])
-        this.tools.set(tool.name, compileTool(tool, plugin, options));
+        this.tools.set(tool.name, this.compiler.tool(tool, plugin));
       for (const resource of plugin.plugin.resources ?? []) {
-        const compiled = compileResource(resource, plugin);
+        const compiled = compileResource(resource, this.compiler.handler(plugin, resource));
         this.resources.set(compiled.key, compiled);
       }
       for (const prompt of plugin.plugin.prompts ?? [])
-        this.prompts.set(prompt.name, compilePrompt(prompt, plugin));
+        this.prompts.set(prompt.name, compilePrompt(prompt, this.compiler.handler(plugin, prompt)));
     }
   }
 

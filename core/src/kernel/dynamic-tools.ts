@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { PluginConfig } from '../api/context';
 import type { Logger } from '../api/logger';
 import type { Credentials, Principal } from '../api/principal';
-import type { ServiceRef } from '../api/service';
 import type { AnyToolSource, DynamicTool } from '../api/tool-source';
-import { type CatalogOptions, type CompiledTool, compileDynamicTool } from './catalog';
+import type { CompiledTool, ToolCompiler } from './catalog';
+import type { ServiceBinding } from './container';
 import type { LoadedPlugin } from './host';
 import { ToolSet } from './toolset';
 
@@ -46,9 +47,15 @@ function pluginSettings(
 interface Source {
   readonly plugin: LoadedPlugin;
   readonly source: AnyToolSource;
-  /** The source's services, resolved on first use (the plugin scope's singletons never change). */
-  services?: Record<string, unknown>;
+  /** Process services only (checked at load): resolved once, on first use. */
+  readonly services: ServiceBinding;
+  readonly config: PluginConfig;
 }
+
+/** Sources run outside any call; load refuses request-scoped services for them, so no scope is ever asked for. */
+const NO_REQUEST = (): never => {
+  throw new Error('a tool source cannot resolve request-scoped services');
+};
 
 interface Compiled {
   readonly id: number;
@@ -71,13 +78,21 @@ export class DynamicToolSets {
 
   constructor(
     plugins: readonly LoadedPlugin[],
-    private readonly options: CatalogOptions,
+    private readonly compiler: ToolCompiler,
     private readonly logger: Logger,
     private readonly maxMerged = 1_000,
   ) {
     this.sources = plugins
       .filter((plugin) => plugin.plugin.toolSource !== undefined)
-      .map((plugin) => ({ plugin, source: plugin.plugin.toolSource! }));
+      .map((plugin) => {
+        const source = plugin.plugin.toolSource!;
+        return {
+          plugin,
+          source,
+          services: compiler.options.container.bind(source.services),
+          config: plugin.configFor(source),
+        };
+      });
   }
 
   /** The static ToolSet plus what the sources give this caller; the static one itself when they give nothing. */
@@ -120,14 +135,9 @@ export class DynamicToolSets {
   private async ask(entry: Source, request: DynamicToolRequest): Promise<readonly DynamicTool[]> {
     const { plugin, source } = entry;
     try {
-      entry.services ??= Object.fromEntries(
-        Object.entries(source.services ?? {}).map(([key, ref]) => [
-          key,
-          plugin.scope!.resolve((ref as ServiceRef<unknown>).id),
-        ]),
-      );
       return await source.tools({
-        services: entry.services as never,
+        services: entry.services.resolve(NO_REQUEST) as never,
+        config: entry.config,
         principal: request.principal,
         credentials: request.credentials,
         settings: this.settingsFor(plugin, request.settings),
@@ -164,7 +174,7 @@ export class DynamicToolSets {
   private compile(tool: DynamicTool, plugin: LoadedPlugin): Compiled {
     let compiled = this.compiled.get(tool);
     if (!compiled) {
-      compiled = { id: this.nextId++, tool: compileDynamicTool(tool, plugin, this.options) };
+      compiled = { id: this.nextId++, tool: this.compiler.dynamicTool(tool, plugin) };
       this.compiled.set(tool, compiled);
     }
     return compiled;

@@ -1,15 +1,16 @@
 import semver from 'semver';
 import { hasBrand, PROMPT_BRAND, RESOURCE_BRAND, TOOL_BRAND } from '../api/brand';
-import type { MaybePromise } from '../api/context';
+import type { MaybePromise, PluginConfig } from '../api/context';
 import { isIdentityProvider } from '../api/identity';
 import type { Logger } from '../api/logger';
-import { type AnyPlugin, PLUGIN_ID } from '../api/plugin';
-import type { ServiceRef } from '../api/service';
+import { isMiddleware } from '../api/middleware';
+import { type AnyPlugin, type ConfigSchema, PLUGIN_ID } from '../api/plugin';
+import type { ServiceRef, ServiceRefMap } from '../api/service';
 import { TOOL_NAME } from '../api/tool';
 import { isToolSource } from '../api/tool-source';
 import type { UpstreamReporter } from '../api/upstream';
 import { KERNEL_VERSION } from '../api/version';
-import { createChildScope, createRootScope, registerValues, type Scope } from './container';
+import { ServiceContainer } from './container';
 import { errorMessage, PluginLoadError } from './errors';
 import { entryLabel, importPlugin, type PluginEntry } from './loader';
 import { assignSections, type SectionedEntry } from './sections';
@@ -25,8 +26,11 @@ export interface LoadedPlugin {
   readonly id: string;
   /** The entry's config after the plugin's schema parsed it (defaults applied). */
   readonly config: Record<string, unknown>;
-  /** The plugin's child scope; `undefined` until `start`. */
-  scope?: Scope;
+  /**
+   * What `ctx.config` is for one of the plugin's definitions (tool, resource, prompt,
+   * tool source, middleware): its `config` view, parsed once at load, or the whole config.
+   */
+  configFor(definition: { readonly config?: ConfigSchema }): PluginConfig;
   readonly logger: Logger;
 }
 
@@ -65,7 +69,8 @@ function formatIssues(
  * and shuts them down in reverse order.
  */
 export class PluginHost {
-  readonly root: Scope;
+  /** Every provided service, registered as each provider's setup returns it. */
+  readonly container = new ServiceContainer();
   private readonly shutdownHooks = new Map<string, Array<() => MaybePromise<void>>>();
   private started = false;
 
@@ -73,9 +78,7 @@ export class PluginHost {
     /** In set-up order: every plugin comes after the plugins providing what it requires. */
     readonly plugins: readonly LoadedPlugin[],
     private readonly options: PluginHostOptions,
-  ) {
-    this.root = createRootScope({ logger: options.logger, env: options.env ?? process.env });
-  }
+  ) {}
 
   /** Import and validate every entry. Throws `PluginLoadError` naming the first bad entry. */
   static async load(entries: readonly PluginEntry[], options: PluginHostOptions): Promise<PluginHost> {
@@ -116,15 +119,12 @@ export class PluginHost {
     const env = this.options.env ?? process.env;
     for (const loaded of this.plugins) {
       const { plugin, label } = loaded;
-      loaded.scope = createChildScope(this.root, { config: loaded.config, pluginId: loaded.id });
       const hooks: Array<() => MaybePromise<void>> = [];
       this.shutdownHooks.set(loaded.id, hooks);
       if (!plugin.setup) continue;
-      const services = Object.fromEntries(
-        Object.entries(plugin.requires ?? {}).map(([key, ref]) => [
-          key,
-          this.root.resolve((ref as ServiceRef<unknown>).id),
-        ]),
+      // No request exists at setup: it gets the process services it requires.
+      const services = this.container.resolve(
+        refEntries(plugin.requires).filter(([, ref]) => ref.lifetime !== 'request'),
       );
       const timeoutMs = plugin.setupTimeoutMs ?? this.options.setupTimeoutMs ?? 10_000;
       let provided: unknown;
@@ -148,13 +148,20 @@ export class PluginHost {
             : `setup failed: ${errorMessage(error)}`;
         throw new PluginLoadError(reason, label, { cause: error });
       }
-      for (const [key, ref] of Object.entries(plugin.provides ?? {})) {
+      for (const [key, ref] of refEntries(plugin.provides)) {
         const value = (provided as Record<string, unknown> | undefined)?.[key];
         if (value === undefined) {
           await this.stop();
           throw new PluginLoadError(`declares that it provides '${key}' but setup did not return it`, label);
         }
-        registerValues(this.root, { [(ref as ServiceRef<unknown>).id]: value });
+        if (ref.lifetime === 'request' && typeof value !== 'function') {
+          await this.stop();
+          throw new PluginLoadError(
+            `provides request-scoped service '${key}', so setup must return a factory (request) => service for it`,
+            label,
+          );
+        }
+        this.container.provide(ref, value);
       }
     }
   }
@@ -179,10 +186,13 @@ export class PluginHost {
           loaded.logger.error({ err: error }, `shutdown hook of plugin ${loaded.id} failed`);
         }
       }
-      await loaded.scope?.dispose();
     }
-    await this.root.dispose();
+    await this.container.dispose();
   }
+}
+
+function refEntries(refs: ServiceRefMap | undefined): [string, ServiceRef<unknown>][] {
+  return Object.entries(refs ?? {});
 }
 
 function validatePlugin(
@@ -219,48 +229,60 @@ function validatePlugin(
   } else if (entry.config !== undefined && Object.keys(entry.config as object).length > 0) {
     throw new PluginLoadError('has no config options, but the manifest entry gives config', named);
   }
-  const available = new Set(
-    [...Object.values(plugin.requires ?? {}), ...Object.values(plugin.provides ?? {})].map(
-      (ref) => (ref as ServiceRef<unknown>).id,
-    ),
+  const available = new Map(
+    [...refEntries(plugin.requires), ...refEntries(plugin.provides)].map(([, ref]) => [ref.id, ref]),
   );
-  for (const tool of plugin.tools ?? []) {
-    if (!hasBrand(tool, TOOL_BRAND)) throw new PluginLoadError('has a tool not made by defineTool', named);
-    if (!TOOL_NAME.test(tool.name))
-      throw new PluginLoadError(`has an invalid tool name ${JSON.stringify(tool.name)}`, named);
-    for (const ref of Object.values(tool.services ?? {})) {
-      const id = (ref as ServiceRef<unknown>).id;
-      if (!available.has(id)) {
+  const views = new Map<object, PluginConfig>();
+  /** Check one definition's services and parse its config view, naming it in any error. */
+  const check = (
+    what: string,
+    definition: { services?: ServiceRefMap; config?: ConfigSchema },
+    processOnly?: string,
+  ) => {
+    for (const ref of Object.values(definition.services ?? {})) {
+      if (!available.has(ref.id)) {
         throw new PluginLoadError(
-          `tool '${tool.name}' uses service '${id}', which the plugin neither requires nor provides`,
+          `${what} uses service '${ref.id}', which the plugin neither requires nor provides`,
+          named,
+        );
+      }
+      if (processOnly && ref.lifetime === 'request') {
+        throw new PluginLoadError(
+          `${what} uses request-scoped service '${ref.id}', but ${processOnly}`,
           named,
         );
       }
     }
+    if (definition.config !== undefined) {
+      const view = definition.config.safeParse(config);
+      if (!view.success) {
+        throw new PluginLoadError(
+          `${what} declares a config its plugin's config does not satisfy: ${formatIssues(view.error.issues)}`,
+          named,
+        );
+      }
+      views.set(definition, view.data as PluginConfig);
+    }
+  };
+  for (const tool of plugin.tools ?? []) {
+    if (!hasBrand(tool, TOOL_BRAND)) throw new PluginLoadError('has a tool not made by defineTool', named);
+    if (!TOOL_NAME.test(tool.name))
+      throw new PluginLoadError(`has an invalid tool name ${JSON.stringify(tool.name)}`, named);
+    check(`tool '${tool.name}'`, tool);
   }
   if (plugin.toolSource !== undefined) {
     if (!isToolSource(plugin.toolSource))
       throw new PluginLoadError('has a toolSource not made by defineToolSource', named);
-    for (const ref of Object.values(plugin.toolSource.services ?? {})) {
-      const id = (ref as ServiceRef<unknown>).id;
-      if (!available.has(id))
-        throw new PluginLoadError(
-          `toolSource uses service '${id}', which the plugin neither requires nor provides`,
-          named,
-        );
-    }
+    check('toolSource', plugin.toolSource, 'tool sources run before any call, outside a request scope');
   }
   for (const provider of plugin.identityProviders ?? []) {
     if (!isIdentityProvider(provider))
       throw new PluginLoadError('has an identity provider not made by defineIdentityProvider', named);
-    for (const ref of Object.values(provider.services ?? {})) {
-      const id = (ref as ServiceRef<unknown>).id;
-      if (!available.has(id))
-        throw new PluginLoadError(
-          `identity provider '${provider.id}' uses service '${id}', which the plugin neither requires nor provides`,
-          named,
-        );
-    }
+    check(
+      `identity provider '${provider.id}'`,
+      provider,
+      'identity providers run before the caller is known, outside a request scope',
+    );
   }
   if (
     plugin.userSettings !== undefined &&
@@ -270,12 +292,31 @@ function validatePlugin(
   for (const resource of plugin.resources ?? []) {
     if (!hasBrand(resource, RESOURCE_BRAND))
       throw new PluginLoadError('has a resource not made by defineResource', named);
+    check(`resource '${resource.name}'`, resource);
   }
   for (const prompt of plugin.prompts ?? []) {
     if (!hasBrand(prompt, PROMPT_BRAND))
       throw new PluginLoadError('has a prompt not made by definePrompt', named);
+    check(`prompt '${prompt.name}'`, prompt);
   }
-  return { index, label: named, plugin, id: plugin.id, config, logger: logger.child({ plugin: plugin.id }) };
+  const middlewareNames = new Set<string>();
+  for (const middleware of plugin.middleware ?? []) {
+    if (!isMiddleware(middleware))
+      throw new PluginLoadError('has a middleware not made by defineMiddleware', named);
+    if (middlewareNames.has(middleware.name))
+      throw new PluginLoadError(`declares middleware '${middleware.name}' twice`, named);
+    middlewareNames.add(middleware.name);
+    check(`middleware '${middleware.name}'`, middleware);
+  }
+  return {
+    index,
+    label: named,
+    plugin,
+    id: plugin.id,
+    config,
+    configFor: (definition) => views.get(definition) ?? config,
+    logger: logger.child({ plugin: plugin.id }),
+  };
 }
 
 function checkUniqueIds(plugins: readonly LoadedPlugin[]): void {
@@ -315,8 +356,7 @@ function checkUniqueNames(plugins: readonly LoadedPlugin[]): void {
 function orderByServices(plugins: readonly LoadedPlugin[]): LoadedPlugin[] {
   const providerOf = new Map<string, LoadedPlugin>();
   for (const loaded of plugins) {
-    for (const ref of Object.values(loaded.plugin.provides ?? {})) {
-      const id = (ref as ServiceRef<unknown>).id;
+    for (const { id } of Object.values(loaded.plugin.provides ?? {}) as ServiceRef<unknown>[]) {
       const other = providerOf.get(id);
       if (other)
         throw new PluginLoadError(`service '${id}' is provided by both ${other.label} and ${loaded.label}`);
@@ -332,8 +372,7 @@ function orderByServices(plugins: readonly LoadedPlugin[]): LoadedPlugin[] {
       throw new PluginLoadError(`plugins require each other in a cycle: ${cycle}`, loaded.label);
     }
     state.set(loaded, 'visiting');
-    for (const ref of Object.values(loaded.plugin.requires ?? {})) {
-      const id = (ref as ServiceRef<unknown>).id;
+    for (const { id } of Object.values(loaded.plugin.requires ?? {}) as ServiceRef<unknown>[]) {
       const provider = providerOf.get(id);
       if (!provider) {
         throw new PluginLoadError(

@@ -136,7 +136,10 @@ export class Kernel {
     telemetry: TelemetryHub,
   ) {
     this.telemetry = telemetry;
-    this.catalog = new Catalog(host.plugins, { toolTimeoutMs: options.toolTimeoutMs });
+    this.catalog = new Catalog(host.plugins, {
+      toolTimeoutMs: options.toolTimeoutMs,
+      container: host.container,
+    });
     this.bus =
       options.bus ??
       new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
@@ -147,7 +150,7 @@ export class Kernel {
       { anonymous: true, ...auth },
       this.tokens,
       options.resourceUrl,
-      identityProviders(host.plugins, disabledProviders),
+      identityProviders(host.plugins, host.container, disabledProviders),
     );
     this.settings = new SettingsService(
       options.stores?.settings ?? new InMemorySettingsStore(),
@@ -161,11 +164,7 @@ export class Kernel {
       ),
     );
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
-    this.dynamicTools = new DynamicToolSets(
-      host.plugins,
-      { toolTimeoutMs: options.toolTimeoutMs },
-      options.logger,
-    );
+    this.dynamicTools = new DynamicToolSets(host.plugins, this.catalog.compiler, options.logger);
     const gate = new CallGate({
       onCall: (event) => {
         const { tool, principal, outcome } = event;

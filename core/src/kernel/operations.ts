@@ -9,12 +9,11 @@ import {
 } from '@modelcontextprotocol/server';
 import type { RequestContext } from '../api/context';
 import { isToolError } from '../api/errors';
+import type { Logger } from '../api/logger';
 import type { ResourceContent } from '../api/resource';
-import type { ServiceRef } from '../api/service';
-import type { CompiledResource } from './catalog';
-import { createChildScope } from './container';
+import type { CompiledPrompt, CompiledResource } from './catalog';
+import { RequestScope } from './container';
 import type { CallGate, CallInfo } from './gate';
-import type { LoadedPlugin } from './host';
 import type { CallerNotices } from './identity/notices';
 import type { ToolSet } from './toolset';
 
@@ -57,7 +56,7 @@ export class McpOperations {
     const match = this.findResource(toolSet, uri);
     if (!match) throw new ResourceNotFoundError(uri);
     const { resource, params } = match;
-    const value = await this.invoke(resource.plugin, resource.def.services, info, `resource ${uri}`, (ctx) =>
+    const value = await this.invoke(resource, info, `resource ${uri}`, (ctx) =>
       resource.def.read({ uri, params }, ctx),
     );
     const mimeType = resource.def.mimeType;
@@ -94,7 +93,7 @@ export class McpOperations {
         `Invalid arguments for prompt ${name}: ${issues}`,
       );
     }
-    const value = await this.invoke(prompt.plugin, prompt.def.services, info, `prompt ${name}`, (ctx) =>
+    const value = await this.invoke(prompt, info, `prompt ${name}`, (ctx) =>
       prompt.def.get(parsed.data as never, ctx),
     );
     if (typeof value === 'string')
@@ -149,46 +148,52 @@ export class McpOperations {
     return undefined;
   }
 
-  /** Run a resource or prompt handler in a request scope; map errors like the gate does, as JSON-RPC errors. */
+  /**
+   * Run a resource or prompt handler with its services and config; map errors like
+   * the gate does, as JSON-RPC errors. A request scope is made only if one of its
+   * services is request-scoped.
+   */
   private async invoke<T>(
-    plugin: LoadedPlugin,
-    serviceRefs: Record<string, unknown> | undefined,
+    handler: CompiledResource | CompiledPrompt,
     info: CallInfo,
     what: string,
     run: (ctx: RequestContext<never>) => T | Promise<T>,
   ): Promise<T> {
-    const logger = plugin.logger.child({ requestId: info.requestId });
-    const scope = createChildScope(plugin.scope!, {
+    const { plugin } = handler;
+    let logger: Logger | undefined;
+    const requestLogger = () => {
+      logger ??= plugin.logger.child({ requestId: info.requestId });
+      return logger;
+    };
+    const scope = new RequestScope(() => ({
       principal: info.principal,
       credentials: info.credentials,
       requestId: info.requestId,
-      logger,
-    });
+      logger: requestLogger(),
+      signal: info.cancellation.signal,
+    }));
     try {
-      const services = Object.fromEntries(
-        Object.entries(serviceRefs ?? {}).map(([key, ref]) => [
-          key,
-          scope.resolve((ref as ServiceRef<unknown>).id),
-        ]),
-      );
       return await run({
-        services: services as never,
+        services: scope.services(handler.services) as never,
+        config: handler.config,
         principal: info.principal,
         credentials: info.credentials,
         signal: info.cancellation.signal,
         requestId: info.requestId,
-        logger,
+        get logger() {
+          return requestLogger();
+        },
       });
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
       if (isToolError(error)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
-      logger.error({ err: error }, `${what} failed`);
+      requestLogger().error({ err: error }, `${what} failed`);
       throw new ProtocolError(
         ProtocolErrorCode.InternalError,
         `Reading ${what} failed with an internal error (request id ${info.requestId}).`,
       );
     } finally {
-      void scope.dispose();
+      scope.dispose();
     }
   }
 }

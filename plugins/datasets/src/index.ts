@@ -1,5 +1,4 @@
 import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
-import { datasetsBudget } from './budget';
 import { datasetDetails } from './tools/dataset-details';
 import { datasetSearch } from './tools/dataset-search';
 
@@ -9,6 +8,6 @@ export default defineHubToolsPlugin({
   title: 'Dataset search',
   description: 'Search Hugging Face datasets and read their details.',
   kernel: '^0.1.0',
-  budget: datasetsBudget,
   tools: [datasetSearch, datasetDetails],
+  budgetLists: { dataset_search: 'datasets' },
 });

@@ -1,5 +1,4 @@
 import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
-import { docsBudget } from './budget';
 import { hfDocFetch } from './tools/hf-doc-fetch';
 import { hfDocSearch } from './tools/hf-doc-search';
 
@@ -9,6 +8,7 @@ export default defineHubToolsPlugin({
   title: 'Documentation',
   description: 'Search the Hugging Face documentation and read its pages as markdown.',
   kernel: '^0.1.0',
-  budget: docsBudget,
   tools: [hfDocSearch, hfDocFetch],
+  // hf_doc_fetch cuts its pages to the budget itself (ctx.config.maxTokens).
+  budgetLists: { hf_doc_search: 'results', hf_doc_fetch: false },
 });

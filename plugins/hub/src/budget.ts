@@ -1,4 +1,4 @@
-import { createServiceRef, type ServiceRef, z } from '@toolhost/core';
+import { z } from '@toolhost/core';
 
 /** The rule of thumb for English text and JSON: about four characters per token. */
 export const CHARS_PER_TOKEN = 4;
@@ -81,9 +81,4 @@ function shorten(value: unknown, chars: number, items: number, key?: string): un
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v, chars, items, k)]));
   }
   return value;
-}
-
-/** A service ref for a plugin's budget: the plugin provides it, its tools use it. */
-export function budgetService(pluginId: string): ServiceRef<ResultBudget> {
-  return createServiceRef<ResultBudget>(`${pluginId}.budget`);
 }

@@ -1,13 +1,15 @@
 import { definePlugin, z } from '@toolhost/core';
-import { maxTokensOption, ResultBudget } from './budget';
+import { maxTokensOption } from './budget';
+import { resultBudget } from './budget-middleware';
 import { DEFAULT_HUB_ENDPOINT, HubClient } from './client';
 import { DEFAULT_HTTP_OPTIONS } from './http';
 import { hubIdentity } from './identity';
-import { hubBudget, hubService } from './service';
+import { hubService } from './service';
 import { hfWhoami } from './tools/hf-whoami';
 import { hubRepoDetails } from './tools/hub-repo-details';
 
-export { budgetService, CHARS_PER_TOKEN, maxTokensOption, ResultBudget } from './budget';
+export { CHARS_PER_TOKEN, maxTokensOption, ResultBudget } from './budget';
+export { budgetConfig, resultBudget } from './budget-middleware';
 export type { CatalogData, CatalogEntry, CatalogPaper, CatalogQuery, CatalogRepo } from './catalog/catalog';
 export { OfflineCatalog } from './catalog/catalog';
 export type { Answer, AnswerSources, HubCall, HubClientOptions } from './client';
@@ -18,8 +20,8 @@ export type { HubHttpOptions } from './http';
 export { hubIdentity, verifyHubToken } from './identity';
 export { parseRepoRef, REPO_ID, type RepoRef, repoId } from './repo-id';
 export { type AnswerInfo, answerFields, renderAnswer, repoFields } from './results';
-export { hubBudget, hubService } from './service';
-export { defineHubToolsPlugin, type HubToolsPluginDefinition } from './tools-plugin';
+export { hubService } from './service';
+export { defineHubToolsPlugin, type HubToolsPluginDefinition, hubToolsConfig } from './tools-plugin';
 export type * from './types';
 
 /** Hugging Face's convention for boolean variables (huggingface_hub reads HF_HUB_OFFLINE the same way). */
@@ -58,9 +60,9 @@ export default definePlugin({
     /** Size budget of hub_repo_details results. */
     maxTokens: maxTokensOption,
   }),
-  provides: { hub: hubService, budget: hubBudget },
+  provides: { hub: hubService },
   setup({ config, env, onShutdown, reportUpstream }) {
-    const { endpoint, offline, maxTokens, ...options } = config;
+    const { endpoint, offline, maxTokens: _budget, ...options } = config;
     const hub = new HubClient({
       ...options,
       reportUpstream,
@@ -68,8 +70,9 @@ export default definePlugin({
       offline: offline ?? isTruthy(env['HF_HUB_OFFLINE']),
     });
     onShutdown(() => hub.close());
-    return { hub, budget: new ResultBudget(maxTokens) };
+    return { hub };
   },
   tools: [hfWhoami, hubRepoDetails],
   identityProviders: [hubIdentity],
+  middleware: [resultBudget([hubRepoDetails], { hub_repo_details: 'repos' })],
 });

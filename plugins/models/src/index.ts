@@ -1,5 +1,4 @@
 import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
-import { modelsBudget } from './budget';
 import { modelDetails } from './tools/model-details';
 import { modelSearch } from './tools/model-search';
 
@@ -9,6 +8,6 @@ export default defineHubToolsPlugin({
   title: 'Model search',
   description: 'Search Hugging Face models and read their details.',
   kernel: '^0.1.0',
-  budget: modelsBudget,
   tools: [modelSearch, modelDetails],
+  budgetLists: { model_search: 'models' },
 });

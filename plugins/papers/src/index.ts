@@ -1,5 +1,4 @@
 import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
-import { papersBudget } from './budget';
 import { paperDetails } from './tools/paper-details';
 import { paperSearch } from './tools/paper-search';
 
@@ -9,6 +8,6 @@ export default defineHubToolsPlugin({
   title: 'Paper search',
   description: 'Search machine-learning papers on Hugging Face Papers and read their details.',
   kernel: '^0.1.0',
-  budget: papersBudget,
   tools: [paperSearch, paperDetails],
+  budgetLists: { paper_search: 'papers' },
 });

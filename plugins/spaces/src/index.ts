@@ -1,5 +1,4 @@
 import { defineHubToolsPlugin } from '@toolhost/plugin-hub';
-import { spacesBudget } from './budget';
 import { spaceDetails } from './tools/space-details';
 import { spaceSearch } from './tools/space-search';
 
@@ -9,6 +8,6 @@ export default defineHubToolsPlugin({
   title: 'Space search',
   description: 'Find Hugging Face Spaces (AI apps) by meaning and read their details.',
   kernel: '^0.1.0',
-  budget: spacesBudget,
   tools: [spaceSearch, spaceDetails],
+  budgetLists: { space_search: 'spaces' },
 });

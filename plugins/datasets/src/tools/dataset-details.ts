@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer, repoId } from '@toolhost/plugin-hub';
-import { datasetsBudget } from '../budget';
 import { datasetSummary, telling } from '../schemas';
 
 const { access, bytes, clip, compactNumber, day, facts, list } = format;
@@ -32,9 +31,9 @@ export const datasetDetails = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: datasetsBudget },
+  services: { hub: hubService },
   async handler({ repo_id }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<Omit<z.input<typeof output>, 'source'>>(ctx, 'lookup', {
       hub: async () => {
         const { description, ...dataset } = await hub.datasetInfo(repo_id, ctx);
@@ -57,7 +56,7 @@ export const datasetDetails = defineTool({
         };
       },
     });
-    return budget.fit({ ...answer.value, ...answer.info }, render);
+    return { ...answer.value, ...answer.info };
   },
   render,
 });

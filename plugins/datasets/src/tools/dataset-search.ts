@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer } from '@toolhost/plugin-hub';
-import { datasetsBudget } from '../budget';
 import { datasetSummary, telling } from '../schemas';
 
 const { clip, compactNumber, day, plural } = format;
@@ -37,9 +36,9 @@ export const datasetSearch = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: datasetsBudget },
+  services: { hub: hubService },
   async handler(input, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<z.input<typeof datasetSummary>[]>(ctx, 'search', {
       hub: async () =>
         (await hub.searchDatasets(input, ctx)).map(({ description, tags, ...dataset }) => ({
@@ -59,7 +58,7 @@ export const datasetSearch = defineTool({
             tags: tasks.map((task) => `task_categories:${task}`),
           })),
     });
-    return budget.fit({ datasets: answer.value, sort: input.sort, ...answer.info }, render, 'datasets');
+    return { datasets: answer.value, sort: input.sort, ...answer.info };
   },
   render,
 });

@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
-import { hubService } from '@toolhost/plugin-hub';
-import { docsBudget } from '../budget';
+import { budgetConfig, hubService, ResultBudget } from '@toolhost/plugin-hub';
 import { docsPath } from '../doc-url';
 import { titleOf, toMarkdown } from '../markdown';
 import { pageOf } from '../paging';
@@ -35,9 +34,12 @@ export const hfDocFetch = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: docsBudget },
+  services: { hub: hubService },
+  // Pages are cut to the plugin's budget here; the result-budget middleware leaves this tool alone.
+  config: budgetConfig,
   async handler({ doc_url, offset }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
+    const budget = new ResultBudget(ctx.config.maxTokens);
     const page = await hub.fetchDocPage(docsPath(doc_url, hub.endpoint), ctx);
     const markdown = toMarkdown(page.body, page.contentType);
     const title = titleOf(markdown);

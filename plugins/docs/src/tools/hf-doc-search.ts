@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { format, hubService, renderAnswer } from '@toolhost/plugin-hub';
-import { docsBudget } from '../budget';
 
 const { plural } = format;
 
@@ -42,11 +41,11 @@ export const hfDocSearch = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: docsBudget },
+  services: { hub: hubService },
   async handler({ query, product }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const results = await hub.searchDocs(query, product, ctx);
-    return budget.fit({ results }, render, 'results');
+    return { results };
   },
   render,
 });

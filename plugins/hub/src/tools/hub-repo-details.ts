@@ -7,7 +7,7 @@ import type { HubCall } from '../http';
 import { defined } from '../mappers';
 import { parseRepoRef, type RepoRef } from '../repo-id';
 import { answerFields, renderAnswer, repoFields } from '../results';
-import { hubBudget, hubService } from '../service';
+import { hubService } from '../service';
 import type { Gated, RepoKind } from '../types';
 
 const KINDS = ['model', 'dataset', 'space'] as const;
@@ -149,9 +149,9 @@ export const hubRepoDetails = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: hubBudget },
+  services: { hub: hubService },
   async handler({ repo_ids, repo_type }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const refs = repo_ids.map((text) => ({ text, ref: parseRepoRef(text)! }));
     const answer = await hub.answer(ctx, 'lookup', {
       hub: () => Promise.all(refs.map(({ ref }) => findOnHub(hub, ref, repo_type, ctx))),
@@ -172,7 +172,7 @@ export const hubRepoDetails = defineTool({
           : `repos named ${result.missing.join(', ')}`,
       );
     }
-    return budget.fit(result, render, 'repos');
+    return result;
   },
   render,
 });

@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer, repoId } from '@toolhost/plugin-hub';
-import { modelsBudget } from '../budget';
 import { modelSummary } from '../schemas';
 
 const { access, compactNumber, day, facts, list, parameters } = format;
@@ -27,9 +26,9 @@ export const modelDetails = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: modelsBudget },
+  services: { hub: hubService },
   async handler({ repo_id }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<Omit<z.input<typeof output>, 'source'>>(ctx, 'lookup', {
       hub: async () => {
         const model = await hub.modelInfo(repo_id, ctx);
@@ -47,7 +46,7 @@ export const modelDetails = defineTool({
         };
       },
     });
-    return budget.fit({ ...answer.value, ...answer.info }, render);
+    return { ...answer.value, ...answer.info };
   },
   render,
 });

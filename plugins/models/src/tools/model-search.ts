@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer } from '@toolhost/plugin-hub';
-import { modelsBudget } from '../budget';
 import { modelSummary } from '../schemas';
 
 const { compactNumber, day, plural } = format;
@@ -39,9 +38,9 @@ export const modelSearch = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: modelsBudget },
+  services: { hub: hubService },
   async handler(input, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<z.input<typeof modelSummary>[]>(ctx, 'search', {
       hub: async () =>
         (await hub.searchModels(input, ctx)).map((model) => ({ ...model, url: hub.repoUrl(model.id) })),
@@ -59,7 +58,7 @@ export const modelSearch = defineTool({
                 description,
               })),
     });
-    return budget.fit({ models: answer.value, sort: input.sort, ...answer.info }, render, 'models');
+    return { models: answer.value, sort: input.sort, ...answer.info };
   },
   render,
 });

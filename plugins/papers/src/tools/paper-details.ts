@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer } from '@toolhost/plugin-hub';
-import { papersBudget } from '../budget';
 import { arxivId, authorLine, fromCatalog, links, paperSummary } from '../schemas';
 
 const { day, facts } = format;
@@ -24,9 +23,9 @@ export const paperDetails = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: papersBudget },
+  services: { hub: hubService },
   async handler({ arxiv_id }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<Omit<z.input<typeof output>, 'source'>>(ctx, 'lookup', {
       hub: async () => {
         const paper = await hub.paperInfo(arxiv_id, ctx);
@@ -34,7 +33,7 @@ export const paperDetails = defineTool({
       },
       catalog: (catalog) => fromCatalog(hub, catalog.getPaper(arxiv_id)),
     });
-    return budget.fit({ ...answer.value, ...answer.info }, render);
+    return { ...answer.value, ...answer.info };
   },
   render,
 });

@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer } from '@toolhost/plugin-hub';
-import { papersBudget } from '../budget';
 import { authorLine, fromCatalog, links, type PaperSummary, paperSummary } from '../schemas';
 
 const { clip, day, plural } = format;
@@ -30,9 +29,9 @@ export const paperSearch = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: papersBudget },
+  services: { hub: hubService },
   async handler({ query, limit }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<PaperSummary[]>(ctx, 'search', {
       hub: async () =>
         (await hub.searchPapers(query, limit, ctx)).map(({ authors, summary, ...paper }) => ({
@@ -43,7 +42,7 @@ export const paperSearch = defineTool({
         })),
       catalog: (catalog) => catalog.searchPapers(query, limit).map((paper) => fromCatalog(hub, paper)),
     });
-    return budget.fit({ papers: answer.value, ...answer.info }, render, 'papers');
+    return { papers: answer.value, ...answer.info };
   },
   render,
 });

@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer, repoId } from '@toolhost/plugin-hub';
-import { spacesBudget } from '../budget';
 
 const { compactNumber, day, facts, list } = format;
 
@@ -47,9 +46,9 @@ export const spaceDetails = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: spacesBudget },
+  services: { hub: hubService },
   async handler({ repo_id }, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<Omit<z.input<typeof output>, 'source'>>(ctx, 'lookup', {
       hub: async () => {
         const { host, gated: _gated, ...space } = await hub.spaceInfo(repo_id, ctx);
@@ -71,7 +70,7 @@ export const spaceDetails = defineTool({
         };
       },
     });
-    return budget.fit({ ...answer.value, ...answer.info }, render);
+    return { ...answer.value, ...answer.info };
   },
   render,
 });

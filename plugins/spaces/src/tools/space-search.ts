@@ -1,6 +1,5 @@
 import { defineTool, z } from '@toolhost/core';
 import { answerFields, format, hubService, renderAnswer } from '@toolhost/plugin-hub';
-import { spacesBudget } from '../budget';
 
 const { compactNumber, plural } = format;
 
@@ -42,9 +41,9 @@ export const spaceSearch = defineTool({
   output,
   annotations: { readOnly: true, openWorld: true, idempotent: true },
   cost: 1,
-  services: { hub: hubService, budget: spacesBudget },
+  services: { hub: hubService },
   async handler(input, ctx) {
-    const { hub, budget } = ctx.services;
+    const { hub } = ctx.services;
     const answer = await hub.answer<z.input<typeof space>[]>(ctx, 'search', {
       hub: async () =>
         (await hub.searchSpaces(input, ctx)).map((hit) => ({ ...hit, url: hub.repoUrl(hit.id, 'space') })),
@@ -60,7 +59,7 @@ export const spaceSearch = defineTool({
               ...(tasks[0] && { category: catalog.taskLabel(tasks[0]) }),
             })),
     });
-    return budget.fit({ spaces: answer.value, ...answer.info }, render, 'spaces');
+    return { spaces: answer.value, ...answer.info };
   },
   render,
 });

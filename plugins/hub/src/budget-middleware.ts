@@ -1,0 +1,68 @@
+import { type AnyMiddleware, type AnyTool, type CallToolResult, defineMiddleware, z } from '@toolhost/core';
+import { ResultBudget } from './budget';
+
+/** The view of a tool plugin's config that budgets read (`ctx.config.maxTokens`). */
+export const budgetConfig = z.object({ maxTokens: z.number().int().positive() });
+
+/** Where the budget sits in the chain: close to the handler, so other middleware see the fitted result. */
+const BUDGET_ORDER = 100;
+
+type Structured = Record<string, unknown> & { truncated?: string };
+
+interface Budgeted {
+  readonly tool: AnyTool;
+  readonly render: (output: Structured) => string;
+  readonly list?: string;
+}
+
+/**
+ * The result size budget as middleware: after a tool of the plugin answers, its
+ * structured result (the markdown plus the JSON) is fitted to the plugin's
+ * `maxTokens` — lists lose their last items first, then long fields are shortened —
+ * re-validated against the tool's output schema and rendered again. Only tools
+ * with an output schema are wrapped; error results pass through untouched.
+ *
+ * `lists` names, per tool, the list in its result that loses items first
+ * (`{ model_search: 'models' }`), or `false` for a tool that fits its own results
+ * (hf_doc_fetch pages); a tool not named has its long fields shortened.
+ */
+export function resultBudget(
+  tools: readonly AnyTool[],
+  lists: Readonly<Record<string, string | false>> = {},
+): AnyMiddleware {
+  const budgeted = new Map<string, Budgeted>();
+  for (const tool of tools) {
+    if (!tool.output || lists[tool.name] === false) continue;
+    const render = (tool.render ??
+      ((output: unknown) => JSON.stringify(output, null, 2))) as Budgeted['render'];
+    budgeted.set(tool.name, { tool, render, ...(lists[tool.name] && { list: lists[tool.name] as string }) });
+  }
+  // One budget per size: configs are fixed after load, so this holds one entry per plugin.
+  const budgets = new Map<number, ResultBudget>();
+  return defineMiddleware({
+    name: 'result-budget',
+    order: BUDGET_ORDER,
+    tools: ({ name }) => budgeted.has(name),
+    config: budgetConfig,
+    async handle({ tool, ctx }, next): Promise<CallToolResult> {
+      const result = await next();
+      const structured = result.structuredContent as Structured | undefined;
+      const entry = budgeted.get(tool);
+      if (result.isError || !structured || !entry) return result;
+      let budget = budgets.get(ctx.config.maxTokens);
+      if (!budget) {
+        budget = new ResultBudget(ctx.config.maxTokens);
+        budgets.set(ctx.config.maxTokens, budget);
+      }
+      const fitted = budget.fit(structured, entry.render, entry.list as never);
+      if (fitted === structured) return result;
+      // The fitted result is held to the tool's schema, as its handler's own output is.
+      const checked = entry.tool.output.parse(fitted) as Structured;
+      return {
+        ...(result._meta && { _meta: result._meta }),
+        content: [{ type: 'text', text: entry.render(checked) }],
+        structuredContent: checked,
+      };
+    },
+  });
+}

@@ -1,4 +1,0 @@
-import { budgetService } from '@toolhost/plugin-hub';
-
-/** This plugin's result size budget (config `maxTokens`), provided by its setup. */
-export const spacesBudget = budgetService('spaces');
