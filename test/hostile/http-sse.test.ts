@@ -9,6 +9,7 @@ import { Client, SSEClientTransport } from '@modelcontextprotocol/client';
 import { newToken } from '@toolhost/core/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, type RunningToolhost, startToolhost } from '../src/helpers';
+import { closedPort } from '../src/hub-plugins';
 import {
   deepJson,
   expectAnswersPing,
@@ -30,9 +31,13 @@ beforeAll(async () => {
     manifest: {
       plugins: [{ use: '@toolhost/plugin-hub' }, { use: './plugins/testkit.mjs' }],
       auth: { hf: false },
+      // Anonymous callers get the hub plugin only, so widening hints have something to widen.
+      access: { anonymous: ['hub'] },
       transport: { sessions: true, sse: true },
     },
     baseDir: FIXTURES,
+    // Nothing here needs the Hub: a port that refuses at once keeps the hub plugin off the network.
+    env: { HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
   });
   for (const user of ['alice', 'bob'] as const) {
     const { token, hash, record } = newToken(user, 'free');
@@ -49,6 +54,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await alice?.close();
+  // A connection of a disconnected SSE client can stay half-open on the server, and then
+  // app.close() waits for it forever; the CLI cuts such connections after drainTimeoutMs,
+  // and so does this file, at once.
+  toolhost?.app.server.closeAllConnections();
   await toolhost?.close();
 });
 
@@ -206,6 +215,28 @@ describe('HTTP+SSE transport (2024-11-05): hostile input', () => {
     expectNothingLeaked(response.body, Object.values(tokens));
     // Alice's connection still works, and so does the server.
     await expect(alice.ping()).resolves.toEqual({});
+    await expectAnswersPing(toolhost.baseUrl);
+  });
+});
+
+describe('HTTP+SSE transport: widening hints', () => {
+  it('?plugins= and ?tools= on GET /sse never widen what policy gives an anonymous caller', async () => {
+    const client = new Client({ name: 'hostile-sse-anonymous', version: '1.0.0' });
+    await client.connect(
+      new SSEClientTransport(new URL(`${toolhost.baseUrl}/sse?plugins=testkit,hub&tools=echo,hf_whoami`)),
+    );
+    try {
+      // Within the anonymous set, whatever the hints named. (That `?tools=` narrows only until the
+      // first POST /messages, whose URL carries no hints, is a narrowing gap, not a widening.)
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain('hf_whoami');
+      for (const name of names) expect(['hf_whoami', 'hub_repo_details']).toContain(name);
+      await expect(client.callTool({ name: 'echo', arguments: { text: 'x' } })).rejects.toThrow(
+        /Tool echo not found/,
+      );
+    } finally {
+      await client.close();
+    }
     await expectAnswersPing(toolhost.baseUrl);
   });
 });

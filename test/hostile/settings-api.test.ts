@@ -6,6 +6,7 @@
 import { newToken } from '@toolhost/core/kernel';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, type RunningToolhost, startToolhost } from '../src/helpers';
+import { closedPort } from '../src/hub-plugins';
 import { deepJson, expectAnswersPing, expectNothingLeaked, type RawResponse, send } from './support';
 
 const ADMIN = 'admin-secret-for-hostile-tests-0123';
@@ -20,7 +21,8 @@ beforeAll(async () => {
       auth: { hf: false },
     },
     baseDir: FIXTURES,
-    env: { TOOLHOST_ADMIN_TOKEN: ADMIN },
+    // Nothing here needs the Hub: a port that refuses at once keeps the hub plugin off the network.
+    env: { TOOLHOST_ADMIN_TOKEN: ADMIN, HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
   });
   const created = newToken('alice', 'free');
   await toolhost.app.kernel.tokens.insert(created.hash, created.record);

@@ -8,6 +8,7 @@ import { newToken } from '@toolhost/core/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Era, FIXTURES, type RunningToolhost, startToolhost } from '../src/helpers';
 import { type HubEmulator, startHubEmulator } from '../src/hub-emulator';
+import { closedPort } from '../src/hub-plugins';
 import {
   deepJson,
   ENVELOPE,
@@ -65,7 +66,14 @@ beforeAll(async () => {
     },
   });
   aliceSession = String(opened.headers['mcp-session-id']);
-  expect(aliceSession).toMatch(/^[0-9a-f-]{36}$/);
+  expect(aliceSession).toMatch(/^[0-9a-f-]{36}$/); // Bob narrows himself to the models plugin: hints must not widen past his own settings either.
+  const narrowed = await send(toolhost.baseUrl, {
+    method: 'PUT',
+    path: '/api/settings',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.bob}` },
+    body: { plugins: ['models'] },
+  });
+  expect(narrowed.status, narrowed.body).toBe(200);
 });
 afterAll(async () => {
   await toolhost?.close();
@@ -545,6 +553,24 @@ const ROWS: Row[] = [
     expect: { status: 200, code: -32602, message: /^Tool echo not found$/ },
   },
   {
+    name: "?plugins= and ?tools= naming what a user's own settings leave out",
+    request: (era) =>
+      mcp(
+        era,
+        'tools/list',
+        {},
+        {
+          path: '/mcp?plugins=testkit,models,hub&tools=echo,model_search,hf_whoami',
+          headers: { authorization: `Bearer ${tokens.bob}` },
+        },
+      ),
+    expect: {
+      status: 200,
+      code: undefined,
+      check: (response) => expect(toolNames(response)).toEqual(['model_search']),
+    },
+  },
+  {
     name: 'anonymous ?preset= naming no preset',
     request: (era) => mcp(era, 'tools/list', {}, { path: '/mcp?preset=everything' }),
     expect: {
@@ -610,4 +636,33 @@ describe('Streamable HTTP: the rows leave the server as it was', () => {
     expect(response.status, response.body).toBe(200);
     expect(jsonOf(response.body), response.body).toMatchObject({ id: 9, result: {} });
   });
+});
+
+describe.each<Era>(['legacy', 'modern'])('Streamable HTTP, %s era, while the Hub is unreachable', (era) => {
+  // Item 9: a Hugging Face token never seen before is served as anonymous where policy allows,
+  // never a 503 on initialize or tools/list.
+  let offline: RunningToolhost;
+  beforeAll(async () => {
+    offline = await startToolhost({ env: { HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}` } });
+  });
+  afterAll(() => offline?.close());
+  const UNSEEN = 'hf_never_seen_before_token_00000';
+
+  it.each(era === 'legacy' ? ['initialize', 'tools/list'] : ['server/discover', 'tools/list'])(
+    'an unseen Hugging Face token on %s is answered, not 503 (issue 11 item 9)',
+    async (method) => {
+      const params =
+        method === 'initialize'
+          ? { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: 'x', version: '1' } }
+          : {};
+      const response = await send(
+        offline.baseUrl,
+        mcp(era, method, params, { headers: { authorization: `Bearer ${UNSEEN}` } }),
+      );
+      expect(response.status, response.body.slice(0, 300)).toBe(200);
+      expect(jsonRpcCode(response.body)).toBeUndefined();
+      expectNothingLeaked(response.body, [UNSEEN]);
+      await expectAnswersPing(offline.baseUrl, era);
+    },
+  );
 });
