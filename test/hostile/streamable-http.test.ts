@@ -148,11 +148,7 @@ const ROWS: Row[] = [
     name: 'an object id',
     request: (era) => {
       const { headers, body } = rpc(era, 'tools/list');
-      return {
-        path: '/mcp',
-        headers: { ...headers, 'mcp-method': 'tools/list' },
-        body: { ...body, id: { x: 1 } },
-      };
+      return { path: '/mcp', headers, body: { ...body, id: { x: 1 } } };
     },
     expect: INVALID_REQUEST,
   },
