@@ -39,6 +39,13 @@ export type { McpCaller, ServerIdentity } from './mcp/caller';
 export type { McpHttpEndpointOptions, McpHttpResult } from './mcp/http-endpoint';
 export { McpHttpEndpoint } from './mcp/http-endpoint';
 export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
+export {
+  DEFAULT_MAX_JSON_DEPTH,
+  exceedsJsonDepth,
+  guardJsonDepth,
+  jsonDepthError,
+  jsonDepthMessage,
+} from './mcp/json-depth';
 export { PrincipalScopedListenBus } from './mcp/listen-bus';
 export type { RequestSummary } from './mcp/request-report';
 export { SessionManager } from './mcp/sessions';

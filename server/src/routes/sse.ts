@@ -2,6 +2,7 @@ import type { Kernel } from '@toolhost/core/kernel';
 import type { FastifyInstance } from 'fastify';
 import { resolveCaller } from '../caller';
 import { sendAuthFailure } from './auth';
+import { depthCheckedJsonParser, sendTooDeep, TooDeepBody } from './json-body';
 import { sendMcpResponse } from './mcp';
 
 /**
@@ -11,10 +12,11 @@ import { sendMcpResponse } from './mcp';
  */
 export async function sseRoutes(
   app: FastifyInstance,
-  { kernel, publicUrl }: { kernel: Kernel; publicUrl?: string },
+  { kernel, publicUrl, maxJsonDepth }: { kernel: Kernel; publicUrl?: string; maxJsonDepth: number },
 ) {
   const sessions = kernel.sessions;
   if (!sessions) throw new Error('transport.sse needs transport.sessions');
+  depthCheckedJsonParser(app, maxJsonDepth);
 
   app.get('/sse', async (request, reply) => {
     const resolution = await resolveCaller(kernel, request);
@@ -25,6 +27,7 @@ export async function sseRoutes(
   });
 
   app.post('/messages', async (request, reply) => {
+    if (request.body instanceof TooDeepBody) return sendTooDeep(reply, request.body);
     const resolution = await resolveCaller(kernel, request);
     if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
     const { sessionId } = request.query as { sessionId?: unknown };
