@@ -46,8 +46,13 @@ export const MALFORMED_AUTHORIZATION: Extract<CallerResolution, { ok: false }> =
 export async function hasAcceptedToken(kernel: Kernel, request: FastifyRequest): Promise<boolean> {
   const parsed = parseAuthorization(request.headers.authorization);
   if (parsed.kind !== 'bearer') return false;
-  const auth = await kernel.auth.authenticate(parsed.token);
-  return auth.ok && auth.principal.kind !== 'anonymous';
+  try {
+    const auth = await kernel.auth.authenticate(parsed.token);
+    return auth.ok && auth.principal.kind !== 'anonymous';
+  } catch {
+    // Not known to be accepted: limited as anonymous; the route answers the failure itself.
+    return false;
+  }
 }
 
 /** `a, b,,c` → `['a', 'b', 'c']`; absent → undefined. */
