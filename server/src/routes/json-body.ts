@@ -16,6 +16,10 @@ export function tooDeep(text: string, maxDepth: number): TooDeepBody | undefined
 }
 
 export function sendTooDeep(reply: FastifyReply, body: TooDeepBody) {
+  reply.request.log.info(
+    { status: 400, maxJsonDepth: body.maxDepth },
+    'request body nests too deep: refused',
+  );
   return reply.code(400).send(jsonDepthError(body.maxDepth));
 }
 
