@@ -123,7 +123,7 @@ export class SessionManager {
     transport.onclose = () => void this.end(session);
     transport.onerror = (error) => this.options.onError?.(error);
     session.openStreams = 1;
-    await session.server.connect(transport);
+    await this.admitted(session, () => session.server.connect(transport));
     this.sessions.set(id, session);
     this.report(session, 'opened');
     this.options.telemetry?.streamOpened(SSE_STREAM);
@@ -195,8 +195,10 @@ export class SessionManager {
     });
     const session = this.register(id, request.caller, transport);
     transport.onerror = (error) => this.options.onError?.(error);
-    await session.server.connect(transport);
-    const response = await this.serve(session, request);
+    const response = await this.admitted(session, async () => {
+      await session.server.connect(transport);
+      return this.serve(session, request);
+    });
     // Registered only once the SDK accepted the initialize (it may refuse it).
     if (transport.sessionId === id) {
       this.sessions.set(id, session);
@@ -227,6 +229,16 @@ export class SessionManager {
       interactive: true,
     });
     return session;
+  }
+
+  /** Run a new session's first steps; if they throw, its slot is given back before the error goes on. */
+  private async admitted<T>(session: Session, start: () => Promise<T>): Promise<T> {
+    try {
+      return await start();
+    } catch (error) {
+      this.caps.release(session);
+      throw error;
+    }
   }
 
   /** 503 naming the cap a new session hit. */
