@@ -4,12 +4,14 @@ import type { z } from '@toolhost/core';
 import type { Kernel } from '@toolhost/core/kernel';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { isAdmin } from './admin-token';
+import { hasAcceptedToken, MALFORMED_AUTHORIZATION, parseAuthorization } from './caller';
 import { createHostCheck } from './host-check';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
 import { Observability } from './observability';
-import { authRoutes } from './routes/auth';
+import { authRoutes, sendAuthFailure } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
 import { observabilityRoutes } from './routes/observability';
@@ -35,6 +37,8 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Routes that resolve a caller from the Authorization header. */
+const CALLER_ROUTE = /^\/(?:mcp|sse|messages)$|^\/api\//;
 
 /**
  * Build the Toolhost fastify app: kernel, plugins, routes. It never listens —
@@ -72,11 +76,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('settings', settings);
   app.addHook('onClose', () => kernel.shutdown());
   if (manifest.auth.rateLimit) {
-    // Guards the door against anonymous floods; authenticated callers are held to their quotas instead.
+    // Guards the door against anonymous floods; callers whose token was accepted are held to their
+    // quotas instead. Merely sending an Authorization header exempts nothing.
     await app.register(rateLimit, {
       max: manifest.auth.rateLimit.max,
       timeWindow: manifest.auth.rateLimit.per,
-      allowList: (request) => Boolean(request.headers.authorization) || request.url === '/healthz',
+      allowList: async (request) =>
+        request.url === '/healthz' ||
+        isAdmin(request, adminToken) ||
+        (await hasAcceptedToken(kernel, request)),
     });
   }
   // While closing, keep-alive connections that finish their last request are closed
@@ -97,6 +105,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     reply.code(403).send({ jsonrpc: '2.0', error: { code: -32000, message: rejection }, id: null });
   });
 
+  // A present Authorization header that is not exactly one bearer token is refused on every
+  // route that serves callers, before its body is read: it is never served as anonymous.
+  // preParsing, so the rate limit (a route-level onRequest hook) has counted it first.
+  app.addHook('preParsing', (request, reply, _payload, done) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || !CALLER_ROUTE.test(route)) return done();
+    if (parseAuthorization(request.headers.authorization).kind !== 'malformed') return done();
+    kernel.telemetry.authenticated({ outcome: 'rejected', reason: MALFORMED_AUTHORIZATION.error });
+    sendAuthFailure(reply, request, MALFORMED_AUTHORIZATION, settings.publicUrl);
+  });
+
   // Never leak internals: 5xx answers carry a generic message and the request id.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
@@ -115,7 +134,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   if (observability) {
     await app.register(observabilityRoutes, { observability, adminToken, configuredHost: settings.host });
   }
-  await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl });
-  if (manifest.transport.sse) await app.register(sseRoutes, { kernel, publicUrl: settings.publicUrl });
+  const { maxJsonDepth } = manifest.transport;
+  await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl, maxJsonDepth });
+  if (manifest.transport.sse)
+    await app.register(sseRoutes, { kernel, publicUrl: settings.publicUrl, maxJsonDepth });
   return app;
 }

@@ -58,9 +58,12 @@ export async function startKernel(
       }),
       stores,
       ...(telemetry && { telemetry }),
+      maxJsonDepth: manifest.transport.maxJsonDepth,
       ...(manifest.transport.sessions && {
         sessions: {
           maxSessions: manifest.transport.maxSessions,
+          maxSessionsPerPrincipal: manifest.transport.maxSessionsPerPrincipal,
+          anonymousShare: manifest.transport.anonymousShare,
           idleTimeoutMs: manifest.transport.idleTimeout,
           keepAliveMs: manifest.transport.keepAlive,
         },

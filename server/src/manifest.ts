@@ -135,12 +135,18 @@ const transportSection = z
     sessions: z.boolean().default(false),
     /** Refuse new sessions (503) beyond this many open ones; shared with HTTP+SSE connections. */
     maxSessions: z.number().int().min(1).max(1_000_000).default(1_000),
+    /** Refuse a caller's new session beyond this many of theirs (a user; an anonymous caller's address). */
+    maxSessionsPerPrincipal: z.number().int().min(1).max(1_000_000).default(100),
+    /** The share of maxSessions anonymous callers may hold together; the rest is kept for signed-in users. */
+    anonymousShare: z.number().min(0).max(1).default(0.5),
     /** Close a session with no request and no open stream for this long. */
     idleTimeout: duration.default(30 * 60_000),
     /** SSE keep-alive ping interval on open streams. */
     keepAlive: duration.default(15_000),
     /** The deprecated HTTP+SSE transport of 2024-11-05 (GET /sse, POST /messages); needs sessions. */
     sse: z.boolean().default(false),
+    /** Deepest nesting of objects and arrays accepted in a JSON-RPC body (HTTP and stdio); deeper is a parse error. */
+    maxJsonDepth: z.number().int().min(16).max(10_000).default(64),
   })
   .strict()
   .refine((t) => !t.sse || t.sessions, {

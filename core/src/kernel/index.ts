@@ -46,6 +46,13 @@ export type { McpCaller, ServerIdentity } from './mcp/caller';
 export type { McpHttpEndpointOptions } from './mcp/http-endpoint';
 export { McpHttpEndpoint } from './mcp/http-endpoint';
 export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
+export {
+  DEFAULT_MAX_JSON_DEPTH,
+  exceedsJsonDepth,
+  guardJsonDepth,
+  jsonDepthError,
+  jsonDepthMessage,
+} from './mcp/json-depth';
 export { PrincipalScopedListenBus } from './mcp/listen-bus';
 export { SessionManager } from './mcp/sessions';
 export { McpOperations } from './operations';

@@ -20,8 +20,14 @@ import { composeSettingsSchema, SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
+import { guardJsonDepth } from './mcp/json-depth';
 import { PrincipalScopedListenBus } from './mcp/listen-bus';
 import { createSdkServer, type HandledRequest } from './mcp/sdk-server';
+import {
+  DEFAULT_ANONYMOUS_SHARE,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+} from './mcp/session-caps';
 import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
@@ -69,11 +75,17 @@ export interface KernelOptions {
   telemetry?: Telemetry;
   /** 2025-era stateful sessions (server push); off by default: stateless scales out. */
   sessions?: SessionSettings;
+  /** Deepest JSON nesting accepted in a message (default 64); stdio answers deeper lines with a parse error. */
+  maxJsonDepth?: number;
 }
 
 export interface SessionSettings {
   /** Refuse new sessions beyond this many open ones (default 1000). */
   maxSessions?: number;
+  /** Refuse a principal's new session beyond this many of theirs; anonymous callers per address (default 100). */
+  maxSessionsPerPrincipal?: number;
+  /** The share of `maxSessions` anonymous callers hold together, keeping the rest for users (default 0.5). */
+  anonymousShare?: number;
   /** Close sessions unused for this long (default 30 min). */
   idleTimeoutMs?: number;
   /** SSE keep-alive ping interval (default 15 s). */
@@ -197,7 +209,10 @@ export class Kernel {
     this.sessions =
       options.sessions &&
       new SessionManager(this.ops, this.identity, this.bus, {
-        maxSessions: options.sessions.maxSessions ?? 1_000,
+        maxSessions: options.sessions.maxSessions ?? DEFAULT_MAX_SESSIONS,
+        maxSessionsPerPrincipal:
+          options.sessions.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
+        anonymousShare: options.sessions.anonymousShare ?? DEFAULT_ANONYMOUS_SHARE,
         idleTimeoutMs: options.sessions.idleTimeoutMs ?? 30 * 60_000,
         keepAliveMs: options.sessions.keepAliveMs ?? 15_000,
         eventStores: options.sessions.eventStores ?? new InMemorySessionEventStores(),
@@ -255,7 +270,11 @@ export class Kernel {
   async resolveCaller(request: CallerRequest): Promise<CallerResolution> {
     const auth = await this.auth.authenticate(request.token, { requireToken: request.requireToken });
     if (!auth.ok) {
-      this.telemetry.authenticated({ outcome: 'rejected', reason: auth.error });
+      // 503: the token could not be checked now, which is not a rejection of it.
+      this.telemetry.authenticated({
+        outcome: auth.status === 503 ? 'unverified' : 'rejected',
+        reason: auth.error,
+      });
       return auth;
     }
     const { principal } = auth;
@@ -330,11 +349,12 @@ export class Kernel {
         ...(era === 'modern' ? { roundTrip: true } : { interactive: true }),
         observe,
       });
+    // Too-deep lines are answered and dropped before the SDK reads them (see json-depth.ts).
+    const stdout = streams?.stdout ?? process.stdout;
+    const stdin = guardJsonDepth(streams?.stdin ?? process.stdin, stdout, this.options.maxJsonDepth);
     return serveStdio(factory, {
       legacy: 'serve',
-      ...(streams && {
-        transport: new StdioServerTransport(streams.stdin as never, streams.stdout as never),
-      }),
+      transport: new StdioServerTransport(stdin as never, stdout as never),
       onerror: (error) => this.options.logger.warn({ err: error }, 'stdio transport error'),
     });
   }

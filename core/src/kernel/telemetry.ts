@@ -28,16 +28,21 @@ export interface ClientIdentity {
 
 /**
  * How a request ended: `ok` (a result), `error` (a JSON-RPC error), `http_error`
- * (refused at the HTTP level: 4xx/5xx), `stream` (answered with an SSE stream).
+ * (refused at the HTTP level: 4xx/5xx), `stream` (answered with an SSE stream),
+ * `unsupported` (asked for something this server does not offer, as clients probe
+ * for it: a `GET /mcp` stream answered 405 without sessions; not an error).
  */
-export type RequestOutcome = 'ok' | 'error' | 'http_error' | 'stream';
+export type RequestOutcome = 'ok' | 'error' | 'http_error' | 'stream' | 'unsupported';
 
 export interface RequestFinished {
   readonly requestId?: string;
   /** Absent when the request could not be classified (bad JSON, wrong media type). */
   readonly era?: Era;
   readonly transport: Transport;
-  /** The JSON-RPC method; `batch` for a batch, absent when the body named none. */
+  /**
+   * The JSON-RPC method; `batch` for a batch; `GET /mcp` or `DELETE /mcp` for those
+   * requests (they carry no message); absent when a POST body named none.
+   */
   readonly method?: string;
   /** The tool's name, for `tools/call`. */
   readonly tool?: string;
@@ -67,10 +72,14 @@ export interface QuotaRefused {
   readonly plan: string;
 }
 
-/** `rejected` carries the reason code the caller got (`invalid_token`, `missing_token`, …). */
+/**
+ * `rejected`: a token (or Authorization header) was refused, with the reason code the
+ * caller got (`invalid_token`, `missing_token`, …). `unverified`: the token could not
+ * be checked right now (the Hub unreachable), which says nothing about the token.
+ */
 export type AuthOutcome =
   | { readonly outcome: 'anonymous' | 'authenticated'; readonly principalKind: string }
-  | { readonly outcome: 'rejected'; readonly reason: string };
+  | { readonly outcome: 'rejected' | 'unverified'; readonly reason: string };
 
 export interface SessionEvent {
   readonly era: Era;

@@ -104,7 +104,7 @@ export class ConnectionRecords implements Telemetry {
   private readonly quota = new Map<string, { plugin: string; tool: string; plan: string; count: number }>();
   private readonly upstream = new Map<string, Stat>();
   private readonly services = new ServiceLabels();
-  private readonly auth = { anonymous: 0, authenticated: 0, rejected: 0 };
+  private readonly auth = { anonymous: 0, authenticated: 0, rejected: 0, unverified: 0 };
   private readonly open = { sessions: 0, streams: 0 };
   private readonly started = Date.now();
 

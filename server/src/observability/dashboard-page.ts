@@ -48,7 +48,7 @@ function render(d) {
     card('clients', d.clients.length), card('MCP requests', requests), card('tool calls', calls),
     card('quota refusals', d.quotaRefusals.total), card('open sessions', d.open.sessions),
     card('open streams', d.open.streams),
-    card('auth: anonymous / authenticated / rejected', d.auth.anonymous + ' / ' + d.auth.authenticated + ' / ' + d.auth.rejected));
+    card('auth: anonymous / authenticated / rejected / unverified', d.auth.anonymous + ' / ' + d.auth.authenticated + ' / ' + d.auth.rejected + ' / ' + d.auth.unverified));
   table('clients', [
     { label: 'client', value: (c) => c.name ?? '(no clientInfo)' },
     { label: 'version', value: (c) => c.version ?? '' },

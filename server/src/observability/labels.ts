@@ -29,6 +29,9 @@ const KNOWN_METHODS = new Set([
   'notifications/progress',
   'notifications/roots/list_changed',
   'batch',
+  // Requests that carry no JSON-RPC message: the GET stream (or its probe) and session DELETE.
+  'GET /mcp',
+  'DELETE /mcp',
 ]);
 
 export function methodLabel(method: string | undefined): string {

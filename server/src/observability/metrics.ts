@@ -63,7 +63,7 @@ export class Metrics implements Telemetry {
     const registers = [this.own];
     this.requests = new Counter({
       name: 'toolhost_mcp_requests_total',
-      help: 'MCP requests by JSON-RPC method, protocol era (legacy = 2025, modern = 2026-07-28) and outcome.',
+      help: 'MCP requests by JSON-RPC method (GET /mcp, DELETE /mcp for those), protocol era (legacy = 2025, modern = 2026-07-28) and outcome (ok, error, http_error, stream, unsupported = a GET stream probe answered 405).',
       labelNames: ['method', 'era', 'outcome'],
       registers,
     });
@@ -95,7 +95,7 @@ export class Metrics implements Telemetry {
     });
     this.auth = new Counter({
       name: 'toolhost_auth_total',
-      help: 'Authentication outcomes: anonymous, authenticated, rejected.',
+      help: 'Authentication outcomes: anonymous, authenticated, rejected (a token refused), unverified (a token that could not be checked now).',
       labelNames: ['outcome'],
       registers,
     });

@@ -7,6 +7,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveCaller } from '../caller';
 import { sendAuthFailure } from './auth';
+import { sendTooDeep, TooDeepBody, tooDeep } from './json-body';
 
 /** The body of a POST that was not valid JSON: kept raw so the SDK can answer its parse error. */
 class UnparsedBody {
@@ -28,7 +29,7 @@ export async function sendMcpResponse(reply: FastifyReply, result: McpHttpRespon
 /** `POST|GET|DELETE /mcp`: the MCP endpoint, served by the kernel. */
 export async function mcpRoutes(
   app: FastifyInstance,
-  { kernel, publicUrl }: { kernel: Kernel; publicUrl?: string },
+  { kernel, publicUrl, maxJsonDepth }: { kernel: Kernel; publicUrl?: string; maxJsonDepth: number },
 ) {
   // This route parses its own bodies: invalid JSON and other media types are answered
   // by the MCP layer with JSON-RPC errors rather than by fastify.
@@ -36,6 +37,8 @@ export async function mcpRoutes(
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     const text = body as string;
     if (text.length === 0) return done(null, undefined);
+    const deep = tooDeep(text, maxJsonDepth);
+    if (deep) return done(null, deep);
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -61,6 +64,7 @@ export function mcpHandler(
   endpoint: McpHttpRequest['endpoint'],
 ) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.body instanceof TooDeepBody) return sendTooDeep(reply, request.body);
     const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
     const resolution = await resolveCaller(kernel, request);
     if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);

@@ -1,5 +1,6 @@
 import type { Kernel } from '@toolhost/core/kernel';
 import type { FastifyInstance } from 'fastify';
+import { depthCheckedJsonParser } from './json-body';
 import { mcpHandler } from './mcp';
 
 /**
@@ -9,9 +10,10 @@ import { mcpHandler } from './mcp';
  */
 export async function sseRoutes(
   app: FastifyInstance,
-  { kernel, publicUrl }: { kernel: Kernel; publicUrl?: string },
+  { kernel, publicUrl, maxJsonDepth }: { kernel: Kernel; publicUrl?: string; maxJsonDepth: number },
 ) {
   if (!kernel.sessions) throw new Error('transport.sse needs transport.sessions');
+  depthCheckedJsonParser(app, maxJsonDepth);
   app.get('/sse', mcpHandler(kernel, publicUrl, 'sse'));
   app.post('/messages', mcpHandler(kernel, publicUrl, 'messages'));
 }

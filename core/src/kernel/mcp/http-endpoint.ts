@@ -17,7 +17,15 @@ import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import type { PrincipalScopedListenBus } from './listen-bus';
-import { ClientIdentities, eraOf, messageFields, responseOutcome } from './request-report';
+import { legacyVersionRefusal } from './protocol-versions';
+import {
+  ClientIdentities,
+  eraOf,
+  messageFields,
+  probeOutcome,
+  requestFields,
+  responseOutcome,
+} from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
 import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest } from './web';
@@ -121,8 +129,8 @@ export class McpHttpEndpoint {
     // Sessions are 2025-era only; a request naming one was not classified.
     const era = request.method === 'POST' && sessionId === undefined ? eraOf(classification) : 'legacy';
     const status = statusOf(served);
-    const outcome = await responseOutcome(served);
-    const fields = messageFields(request.body);
+    const outcome = probeOutcome(request, status) ?? (await responseOutcome(served));
+    const fields = requestFields(request);
     const result =
       outcome === 'stream' && sessionId === undefined
         ? this.trackStream(served, era, fields.method === 'subscriptions/listen' ? 'listen' : 'response')
@@ -219,6 +227,10 @@ export class McpHttpEndpoint {
     request: McpHttpRequest,
     classified: (outcome: InboundClassificationOutcome) => void,
   ): Promise<McpHttpResponse> {
+    // Requests for a 2025-era transport: its version check, listing every version served.
+    const legacyBound = request.method !== 'POST' || this.sessions?.names(request);
+    const refused = legacyBound ? legacyVersionRefusal(request) : undefined;
+    if (refused) return refused;
     if (this.sessions?.names(request)) {
       this.served.sdk++;
       return this.sessions.handle(request);
@@ -245,6 +257,8 @@ export class McpHttpEndpoint {
         body: request.body,
       });
     classified(outcome);
+    const refusedVersion = outcome.kind === 'legacy' ? legacyVersionRefusal(request) : undefined;
+    if (refusedVersion) return refusedVersion;
     // A 2025-era initialize opens a session; a 2026-07-28 one is the modern handler's to refuse.
     if (this.sessions && outcome.kind === 'legacy' && this.sessions.opens(request)) {
       this.served.sdk++;

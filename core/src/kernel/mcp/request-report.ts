@@ -32,6 +32,30 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const short = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value.slice(0, MAX_NAME_LENGTH) : undefined;
 
+/**
+ * What a request was: for a POST, the method (and tool) its body names; a GET or
+ * DELETE carries no message and is named by its HTTP method, so a client's stream
+ * probe is counted as what it is rather than as a request with no method.
+ */
+export function requestFields(request: Pick<McpHttpRequest, 'method' | 'body'>): {
+  method?: string;
+  tool?: string;
+} {
+  if (request.method === 'POST') return messageFields(request.body);
+  return { method: `${request.method} /mcp` };
+}
+
+/**
+ * A `GET /mcp` answered 405 is a client probing for the server's GET stream, which
+ * stateless Streamable HTTP does not offer: the spec's expected answer, not an error.
+ */
+export function probeOutcome(
+  request: Pick<McpHttpRequest, 'method'>,
+  status: number,
+): RequestOutcome | undefined {
+  return request.method === 'GET' && status === 405 ? 'unsupported' : undefined;
+}
+
 /** The method and (for tools/call) tool a body names. */
 export function messageFields(body: unknown): { method?: string; tool?: string } {
   if (Array.isArray(body)) return { method: 'batch' };

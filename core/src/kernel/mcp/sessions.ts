@@ -8,12 +8,17 @@ import type { McpCaller, ServerIdentity } from './caller';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import { clientInfoOf } from './request-report';
 import { createSdkServer } from './sdk-server';
+import { SessionCaps, type SessionHolder } from './session-caps';
 import { SseServerTransport } from './sse-transport';
 import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest, withOpeningComment } from './web';
 
 export interface SessionOptions {
   /** Refuse new sessions beyond this many open ones (503). */
   maxSessions: number;
+  /** Refuse a principal's new session beyond this many of theirs (anonymous callers: per address). */
+  maxSessionsPerPrincipal: number;
+  /** The share (0–1) of `maxSessions` anonymous callers may hold together. */
+  anonymousShare: number;
   /** Close a session nobody has used (no request, no open stream) for this long. */
   idleTimeoutMs: number;
   /** SSE comment pings on open streams, so proxies keep them open. */
@@ -29,6 +34,8 @@ interface Session {
   readonly id: string;
   /** The account that created it; nobody else may use its id. */
   readonly account: string;
+  /** Whether it counts against the anonymous share. */
+  readonly anonymous: boolean;
   readonly principalId: string;
   readonly server: Server;
   /** Streamable HTTP (2025) or HTTP+SSE (2024-11-05). */
@@ -77,6 +84,7 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly unsubscribe: () => void;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly caps: SessionCaps;
 
   constructor(
     private readonly ops: McpOperations,
@@ -84,6 +92,7 @@ export class SessionManager {
     bus: EventBus,
     private readonly options: SessionOptions,
   ) {
+    this.caps = new SessionCaps(options);
     this.unsubscribe = bus.subscribe((event) => this.announce(event));
     this.sweeper = setInterval(() => this.expireIdle(), Math.min(options.idleTimeoutMs / 2, 60_000));
     this.sweeper.unref();
@@ -116,14 +125,15 @@ export class SessionManager {
 
   /** `GET /sse`: open an HTTP+SSE connection whose messages are POSTed to `messagesPath?sessionId=…`. */
   async openSse(caller: McpCaller, messagesPath: string): Promise<McpHttpResponse> {
-    if (this.sessions.size >= this.options.maxSessions) return this.full();
+    const refused = this.caps.admit(holderOf(caller));
+    if (refused) return this.full(refused);
     const id = randomUUID();
     const transport = new SseServerTransport(id, `${messagesPath}?sessionId=${id}`, this.options.keepAliveMs);
     const session = this.register(id, caller, transport);
     transport.onclose = () => void this.end(session);
     transport.onerror = (error) => this.options.onError?.(error);
     session.openStreams = 1;
-    await session.server.connect(transport);
+    await this.admitted(session, () => session.server.connect(transport));
     this.sessions.set(id, session);
     this.report(session, 'opened');
     this.options.telemetry?.streamOpened(SSE_STREAM);
@@ -174,7 +184,8 @@ export class SessionManager {
   }
 
   private async open(request: McpHttpRequest): Promise<McpHttpResponse> {
-    if (this.sessions.size >= this.options.maxSessions) return this.full();
+    const refused = this.caps.admit(holderOf(request.caller));
+    if (refused) return this.full(refused);
     const id = randomUUID();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
@@ -189,13 +200,16 @@ export class SessionManager {
     });
     const session = this.register(id, request.caller, transport);
     transport.onerror = (error) => this.options.onError?.(error);
-    await session.server.connect(transport);
-    const response = await this.serve(session, request);
+    const response = await this.admitted(session, async () => {
+      await session.server.connect(transport);
+      return this.serve(session, request);
+    });
     // Registered only once the SDK accepted the initialize (it may refuse it).
     if (transport.sessionId === id) {
       this.sessions.set(id, session);
       this.report(session, 'opened');
     } else {
+      this.caps.release(session);
       await transport.close().catch(() => {});
       await session.server.close().catch(() => {});
       this.options.eventStores.dropSession(id);
@@ -208,7 +222,7 @@ export class SessionManager {
     const session: Session = {
       id,
       kind: transport instanceof SseServerTransport ? 'legacy-sse' : 'session-http',
-      account: caller.account,
+      ...holderOf(caller),
       principalId: caller.principal.id,
       caller,
       transport,
@@ -222,13 +236,19 @@ export class SessionManager {
     return session;
   }
 
-  private full(): McpHttpResponse {
-    return jsonRpcError(
-      503,
-      -32000,
-      `Too many open sessions (the limit is ${this.options.maxSessions}); try again later, and close sessions you no longer need.`,
-      { 'retry-after': '30' },
-    );
+  /** Run a new session's first steps; if they throw, its slot is given back before the error goes on. */
+  private async admitted<T>(session: Session, start: () => Promise<T>): Promise<T> {
+    try {
+      return await start();
+    } catch (error) {
+      this.caps.release(session);
+      throw error;
+    }
+  }
+
+  /** 503 naming the cap a new session hit. */
+  private full(message: string): McpHttpResponse {
+    return jsonRpcError(503, -32000, message, { 'retry-after': '30' });
   }
 
   private async serve(session: Session, request: McpHttpRequest): Promise<McpHttpResponse> {
@@ -282,6 +302,7 @@ export class SessionManager {
   private async end(session: Session): Promise<void> {
     if (this.sessions.get(session.id) !== session) return;
     this.forget(session.id);
+    this.caps.release(session);
     this.report(session, 'closed');
     if (session.kind === 'legacy-sse') this.options.telemetry?.streamClosed(SSE_STREAM);
     await session.transport.close().catch(() => {});
@@ -306,6 +327,12 @@ export class SessionManager {
     this.options.eventStores.dropSession(id);
   }
 }
+
+/** Who a new session is counted against: the caller's account (per address when anonymous). */
+const holderOf = (caller: McpCaller): SessionHolder => ({
+  account: caller.account,
+  anonymous: caller.principal.kind === 'anonymous',
+});
 
 /** A caller whose every field reads the session's latest request's caller. */
 function liveCaller(session: Session): McpCaller {
