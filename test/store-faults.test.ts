@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { newToken } from '@toolhost/core/kernel';
+import { SqliteDatabase, SqliteTokenStore } from '@toolhost/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, FIXTURES, memoryLogger, type RunningToolhost, startToolhost } from './src/helpers';
 
@@ -36,6 +37,18 @@ async function client(withToken: boolean) {
   return c;
 }
 
+/** A Toolhost API token for `user`, made over a second connection to the file, as `toolhost tokens create` does. */
+async function createToken(path: string, user: string): Promise<string> {
+  const database = new SqliteDatabase(path);
+  try {
+    const made = newToken(user, 'free');
+    await new SqliteTokenStore(database).insert(made.hash, made.record);
+    return made.token;
+  } finally {
+    database.close();
+  }
+}
+
 const text = (result: { content?: unknown }) => (result.content as { text: string }[])[0]!.text;
 const database = () => toolhost.app.stores.database!.db;
 
@@ -49,9 +62,7 @@ beforeAll(async () => {
     baseDir: dir,
     logger: captured.logger,
   });
-  const made = newToken('ada', 'free');
-  await toolhost.app.stores.tokens.insert(made.hash, made.record);
-  token = made.token;
+  token = await createToken(join(dir, 'state', 'toolhost.db'), 'ada');
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close().catch(() => {})));
@@ -196,12 +207,11 @@ describe('PUT /api/settings with a body that is not a JSON object', () => {
       },
     });
     try {
-      const made = newToken('lin', 'free');
-      await own.app.stores.tokens.insert(made.hash, made.record);
+      const userToken = await createToken(path, 'lin');
       const put = (text: string) =>
         fetch(`${own.baseUrl}/api/settings`, {
           method: 'PUT',
-          headers: { authorization: `Bearer ${made.token}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
           body: text,
         });
       expect((await put('{"plugins":["testkit"],"disabledTools":["slow"]}')).status).toBe(200);
@@ -213,7 +223,7 @@ describe('PUT /api/settings with a body that is not a JSON object', () => {
         message: `The body must be a JSON object such as {"plugins": ["hub"], "disabledTools": []}; got ${what}. Settings are unchanged.`,
       });
 
-      const c = await connectClient(own.mcpUrl, { era: 'legacy', token: made.token });
+      const c = await connectClient(own.mcpUrl, { era: 'legacy', token: userToken });
       try {
         const tools = (await c.listTools()).tools.map((t) => t.name);
         expect(tools).toContain('echo');
