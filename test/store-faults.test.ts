@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { newToken } from '@toolhost/core/kernel';
-import { SqliteDatabase, SqliteTokenStore } from '@toolhost/server';
+import { buildApp, SqliteDatabase, SqliteTokenStore } from '@toolhost/server';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, FIXTURES, memoryLogger, type RunningToolhost, startToolhost } from './src/helpers';
 
@@ -187,6 +188,31 @@ describe('a store that fails under a running server', () => {
 
     expect((await fetch(`${toolhost.baseUrl}/readyz`)).status).toBe(503);
     expect((await fetch(`${toolhost.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('/readyz with memory stores', () => {
+  it('is always ready, and never rate-limited: a prober is not turned away', async () => {
+    const app = await buildApp({
+      logger: pino({ level: 'silent' }),
+      manifest: {
+        plugins: [{ use: join(FIXTURES, 'plugins/testkit.mjs') }],
+        stores: { default: 'memory' },
+        auth: { rateLimit: { max: 1, per: '1h' } },
+      },
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const ready = await app.inject('/readyz');
+        expect(ready.statusCode).toBe(200);
+        expect(ready.json().stores.quotas).toEqual({ kind: 'memory', status: 'ok' });
+      }
+      // The same address is limited elsewhere.
+      await app.inject('/api/settings');
+      expect((await app.inject('/api/settings')).statusCode).toBe(429);
+    } finally {
+      await app.close();
+    }
   });
 });
 
