@@ -223,6 +223,7 @@ describe('PUT /api/settings with a body that is not a JSON object', () => {
     ['"x"', 'a string'],
     ['1', 'a number'],
     ['true', 'a boolean'],
+    [undefined, 'no body'],
   ])('%s is a 400 and the user keeps their tools', async (body, what) => {
     const path = join(mkdtempSync(join(tmpdir(), 'toolhost-settings-body-')), 'toolhost.db');
     const own = await startToolhost({
@@ -234,11 +235,14 @@ describe('PUT /api/settings with a body that is not a JSON object', () => {
     });
     try {
       const userToken = await createToken(path, 'lin');
-      const put = (text: string) =>
+      const put = (text: string | undefined) =>
         fetch(`${own.baseUrl}/api/settings`, {
           method: 'PUT',
-          headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
-          body: text,
+          headers: {
+            authorization: `Bearer ${userToken}`,
+            ...(text !== undefined && { 'content-type': 'application/json' }),
+          },
+          ...(text !== undefined && { body: text }),
         });
       expect((await put('{"plugins":["testkit"],"disabledTools":["slow"]}')).status).toBe(200);
 
