@@ -1,4 +1,7 @@
 /** `toolhost serve --stdio`, the built CLI, driven by the real SDK v2 stdio client in both eras. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,13 +14,15 @@ beforeAll(async () => {
   hub = await startHubEmulator();
 });
 afterAll(() => hub?.close());
+// Without a manifest the CLI keeps state in the per-user data folder: a temporary one here.
+const dataDir = mkdtempSync(join(tmpdir(), 'toolhost-stdio-data-'));
 
 async function connect(era: Era, env: Record<string, string> = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'serve', '--stdio'],
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HF_ENDPOINT: hub.url, ...env },
+    env: { PATH: process.env['PATH'] ?? '', HF_ENDPOINT: hub.url, TOOLHOST_DATA_DIR: dataDir, ...env },
     stderr: 'pipe',
   });
   let stderr = '';

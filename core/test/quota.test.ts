@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, type Principal } from '../src/api/index';
-import { formatWindow, InMemoryQuotaStore, parseWindow, QuotaGuard } from '../src/kernel/index';
+import {
+  formatWindow,
+  InMemoryQuotaStore,
+  InMemorySettingsStore,
+  InMemoryTokenStore,
+  parseWindow,
+  QuotaGuard,
+  type QuotaStore,
+  StoreUnavailableError,
+} from '../src/kernel/index';
 
 const HOUR = 3_600_000;
 const free: Principal = { id: 'user:a', name: 'a', kind: 'user', plan: 'free', scopes: [] };
@@ -63,5 +72,30 @@ describe('quotas', () => {
       new InMemoryQuotaStore(),
     );
     for (let i = 0; i < 5; i++) expect(await withoutDefault.charge(pro, pro.id, 1)).toBeUndefined();
+  });
+
+  it('refuses the call, saying to try again, when the store fails; charges nothing and throws nothing', async () => {
+    // A store whose backing database has gone away: every charge rejects, as a real adapter's would.
+    const broken: QuotaStore = {
+      charge: async () => {
+        throw new StoreUnavailableError('quotas', { cause: new Error('database is locked') });
+      },
+    };
+    const guard = new QuotaGuard({ plans: { free: { units: 3, perMs: HOUR } } }, broken);
+    const refusal = await guard.charge(free, free.id, 1);
+    expect(refusal?.isError).toBe(true);
+    expect(text(refusal)).toBe(
+      'The quota store is unavailable, so this call was not run and nothing was charged; try again in 5 seconds.',
+    );
+    expect(refusal?._meta).toEqual({ retryAfter: 5 });
+    expect(JSON.stringify(refusal)).not.toContain('locked');
+    // Free calls never touch the store, so they still run.
+    expect(await guard.charge(free, free.id, 0)).toBeUndefined();
+  });
+
+  it('memory stores are always ready', async () => {
+    await expect(new InMemoryQuotaStore().ping()).resolves.toBeUndefined();
+    await expect(new InMemorySettingsStore().ping()).resolves.toBeUndefined();
+    await expect(new InMemoryTokenStore().ping()).resolves.toBeUndefined();
   });
 });

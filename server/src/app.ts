@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from '@toolhost/core';
-import type { Kernel } from '@toolhost/core/kernel';
+import { type Kernel, StoreUnavailableError } from '@toolhost/core/kernel';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isAdmin } from './admin-token';
 import { hasAcceptedToken, MALFORMED_AUTHORIZATION, parseAuthorization } from './caller';
 import { createHostCheck } from './host-check';
-import { startKernel } from './kernel';
+import { openManifestStores, startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
 import { Observability } from './observability';
@@ -17,6 +17,7 @@ import { mcpRoutes } from './routes/mcp';
 import { observabilityRoutes } from './routes/observability';
 import { settingsRoutes } from './routes/settings';
 import { sseRoutes } from './routes/sse';
+import type { Stores } from './stores';
 
 export interface BuildAppOptions {
   /** The manifest, parsed or raw (it is validated here); the built-in default when omitted. */
@@ -33,6 +34,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     kernel: Kernel;
     settings: Manifest['server'];
+    /** The state stores (settings, quotas, tokens), as /readyz pings them. */
+    stores: Stores;
   }
 }
 
@@ -52,10 +55,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const env = options.env ?? process.env;
   const baseDir = options.baseDir ?? process.cwd();
   const observability = settings.metrics ? new Observability() : undefined;
+  // Opened here so /readyz can ping them; the kernel closes them when it shuts down.
+  const stores = openManifestStores(manifest, { logger, env, baseDir }, () => kernel.catalog);
   const kernel = await startKernel(manifest, {
     logger,
     env,
     baseDir,
+    stores,
     ...(observability && { telemetry: observability.telemetry }),
   });
   const adminToken = env['TOOLHOST_ADMIN_TOKEN'] || undefined;
@@ -74,6 +80,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
   app.decorate('kernel', kernel);
   app.decorate('settings', settings);
+  app.decorate('stores', stores);
   app.addHook('onClose', () => kernel.shutdown());
   if (manifest.auth.rateLimit) {
     // Guards the door against anonymous floods; callers whose token was accepted are held to their
@@ -118,6 +125,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   // Never leak internals: 5xx answers carry a generic message and the request id.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    // A store failing under a request (a user's settings or token read) is worth a retry, not a 500.
+    if (error instanceof StoreUnavailableError) {
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'Service Unavailable', message: `${error.message}; try again` });
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
@@ -128,7 +142,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     return reply.code(status).send({ error: error.name, message: error.message });
   });
 
-  await app.register(healthRoutes, { kernel });
+  await app.register(healthRoutes, { kernel, stores });
   await app.register(authRoutes, { manifest });
   await app.register(settingsRoutes, { kernel, manifest, adminToken });
   if (observability) {

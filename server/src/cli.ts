@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PluginLoadError } from '@toolhost/core/kernel';
+import { PluginLoadError, StoreUnavailableError } from '@toolhost/core/kernel';
 import { buildApp } from './app';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type LoadedManifest, loadManifest, ManifestError } from './manifest';
+import { StoreOpenError } from './stores';
 import { TokensUsageError, tokensCommand } from './tokens-command';
 
 /** Wrap `words` (joined by ", ") into lines of at most `width` characters, each starting with `indent`. */
@@ -60,6 +63,20 @@ Environment:
                   per-user data folder, e.g. ~/.local/share/toolhost)
 `;
 
+/**
+ * Before state moved to the per-user data folder, the built-in default kept it in
+ * ./data/toolhost.db of the working folder: say so once, so tokens and settings made
+ * then are not silently left behind.
+ */
+function noteLegacyState(loaded: LoadedManifest): void {
+  if (loaded.source !== 'built-in default') return;
+  const legacy = resolve('data', 'toolhost.db');
+  if (legacy === loaded.manifest.stores.path || !existsSync(legacy)) return;
+  process.stderr.write(
+    `toolhost: note: ${legacy} is no longer used; without a manifest, state lives in ${loaded.manifest.stores.path} (move the file there to keep its tokens and settings)\n`,
+  );
+}
+
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
 
@@ -79,7 +96,8 @@ async function serveHttp(loaded: LoadedManifest, host: string | undefined, port:
   const logger = createLogger({ level: settings.logLevel });
   const app = await buildApp({ manifest: loaded.manifest, baseDir: loaded.baseDir, logger });
   const address = await app.listen({ host: host ?? settings.host, port: port ?? settings.port });
-  process.stderr.write(`toolhost: serving MCP at ${address}/mcp (manifest: ${loaded.source})\n`);
+  const state = app.stores.sqlitePath ? `, state: ${app.stores.sqlitePath}` : '';
+  process.stderr.write(`toolhost: serving MCP at ${address}/mcp (manifest: ${loaded.source}${state})\n`);
 
   let closing = false;
   const drain = async (signal: string) => {
@@ -158,6 +176,7 @@ export async function main(argv: string[]): Promise<void> {
   if (command !== 'serve' || positionals.length > 1)
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);
   const loaded = loadManifest(values.config);
+  noteLegacyState(loaded);
   if (values.stdio) return serveStdio(loaded);
   return serveHttp(loaded, values.host, parsePort(values.port));
 }
@@ -177,6 +196,17 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (error instanceof ManifestError || error instanceof PluginLoadError) {
     process.stderr.write(`toolhost: invalid manifest: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof StoreOpenError) {
+    process.stderr.write(
+      `toolhost: ${error.message}; set stores.path in the manifest, or TOOLHOST_DATA_DIR when running without one\n`,
+    );
+    process.exit(1);
+  }
+  if (error instanceof StoreUnavailableError) {
+    const cause = (error.cause as Error | undefined)?.message;
+    process.stderr.write(`toolhost: ${error.message}${cause ? ` (${cause})` : ''}; try again\n`);
     process.exit(1);
   }
   if ((error as { code?: string }).code === 'EADDRINUSE') {

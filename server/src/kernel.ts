@@ -1,8 +1,8 @@
-import { Kernel, PluginLoadError, type Telemetry } from '@toolhost/core/kernel';
+import { type Catalog, Kernel, PluginLoadError, type Telemetry } from '@toolhost/core/kernel';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
-import { openStores } from './stores';
+import { openStores, type Stores } from './stores';
 
 export interface StartKernelOptions {
   logger: Logger;
@@ -11,6 +11,19 @@ export interface StartKernelOptions {
   baseDir: string;
   /** Observer of requests, tool calls and upstream calls (the server's metrics and dashboard). */
   telemetry?: Telemetry;
+  /** Stores opened by the caller (the app keeps them for /readyz); opened from the manifest when absent. Closed with the kernel. */
+  stores?: Stores;
+}
+
+/** Opens the manifest's stores, logging every store failure for the operator (callers are told "unavailable; try again"). */
+export function openManifestStores(
+  manifest: Manifest,
+  { logger, env, baseDir }: Pick<StartKernelOptions, 'logger' | 'env' | 'baseDir'>,
+  catalog: () => Catalog,
+): Stores {
+  return openStores(manifest, baseDir, env, catalog, (store, error) =>
+    logger.error({ err: error, store }, `the ${store} store failed`),
+  );
 }
 
 /**
@@ -19,16 +32,17 @@ export interface StartKernelOptions {
  */
 export async function startKernel(
   manifest: Manifest,
-  { logger, env, baseDir, telemetry }: StartKernelOptions,
+  { logger, env, baseDir, telemetry, stores: given }: StartKernelOptions,
 ): Promise<Kernel> {
   const { server, auth, access, presets, quotas } = manifest;
   if (auth.jwt && auth.jwt.audience === undefined && server.publicUrl === undefined) {
+    given?.close();
     throw new ManifestError(
       'auth.jwt: set auth.jwt.audience or server.publicUrl, so access tokens can be checked as meant for this server',
     );
   }
   let kernel: Kernel | undefined;
-  const stores = openStores(manifest, baseDir, env, () => kernel!.catalog);
+  const stores = given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.catalog);
   try {
     kernel = await Kernel.start(manifest.plugins, {
       logger,

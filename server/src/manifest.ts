@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from '@toolhost/core';
 import { parseWindow } from '@toolhost/core/kernel';
 import { parse as parseYaml } from 'yaml';
+import { defaultStorePath } from './stores/data-dir';
 
 /** A manifest that cannot be used: the message names the file and the field. */
 export class ManifestError extends Error {
@@ -93,7 +94,10 @@ const storesSection = z
   .object({
     /** The adapter for every port not set below. */
     default: storeKind.default('sqlite'),
-    /** The SQLite file, relative to the manifest's folder. */
+    /**
+     * The SQLite file, relative to the manifest's folder. Without a manifest (the
+     * built-in default) it is `toolhost.db` in the per-user data folder instead.
+     */
     path: z.string().min(1).default('./data/toolhost.db'),
     /** `hf` reads each user's settings from Hugging Face's MCP settings (read-only). */
     settings: z.enum(['sqlite', 'memory', 'hf']).optional(),
@@ -240,14 +244,26 @@ export interface LoadedManifest {
 
 const DEFAULT_NAMES = ['toolhost.config.yaml', 'toolhost.config.yml', 'toolhost.config.json'];
 
-/** `--config FILE`, else toolhost.config.{yaml,yml,json} in `cwd`, else the built-in default. */
-export function loadManifest(configPath: string | undefined, cwd: string = process.cwd()): LoadedManifest {
+/**
+ * `--config FILE`, else toolhost.config.{yaml,yml,json} in `cwd`, else the built-in
+ * default. A manifest's `stores.path` is relative to its folder; the built-in default
+ * keeps state in the per-user data folder (`TOOLHOST_DATA_DIR`, else the platform's),
+ * never in the working folder.
+ */
+export function loadManifest(
+  configPath: string | undefined,
+  cwd: string = process.cwd(),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LoadedManifest {
   const file = configPath
     ? resolve(cwd, configPath)
     : DEFAULT_NAMES.map((name) => resolve(cwd, name)).find(existsSync);
   if (!file)
     return {
-      manifest: parseManifest(DEFAULT_MANIFEST, 'built-in default manifest'),
+      manifest: parseManifest(
+        { ...DEFAULT_MANIFEST, stores: { path: defaultStorePath(env, cwd) } },
+        'built-in default manifest',
+      ),
       baseDir: cwd,
       source: 'built-in default',
     };

@@ -1,15 +1,16 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { hashToken, newToken } from '@toolhost/core/kernel';
+import { hashToken, newToken, StoreUnavailableError } from '@toolhost/core/kernel';
 import { describe, expect, it } from 'vitest';
 import {
   SqliteDatabase,
   SqliteQuotaStore,
   SqliteSettingsStore,
   SqliteTokenStore,
+  StoreOpenError,
 } from '../src/stores/sqlite';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'toolhost-sqlite-')), 'nested', 'toolhost.db');
@@ -88,5 +89,81 @@ describe('SQLite stores', () => {
       used: limit,
     });
     db.close();
+  });
+
+  it('pings ready, and turns every failure into StoreUnavailableError naming the store', async () => {
+    const faults: string[] = [];
+    const database = new SqliteDatabase(file(), (store) => faults.push(store));
+    const settings = new SqliteSettingsStore(database);
+    const quotas = new SqliteQuotaStore(database);
+    const tokens = new SqliteTokenStore(database);
+    await expect(Promise.all([settings.ping(), quotas.ping(), tokens.ping()])).resolves.toBeDefined();
+
+    // Read-only (what an unwritable file gives; root ignores chmod, so ask SQLite itself).
+    database.db.pragma('query_only = ON');
+    const unavailable = (store: string) =>
+      expect.objectContaining({
+        name: 'StoreUnavailableError',
+        store,
+        message: expect.stringMatching(/store is unavailable$/),
+      });
+    await expect(quotas.ping()).rejects.toEqual(unavailable('quotas'));
+    await expect(quotas.charge('k', 1, 5, 3_600_000)).rejects.toEqual(unavailable('quotas'));
+    await expect(settings.put('u', { plugins: [], disabledTools: [], spaces: [] })).rejects.toEqual(
+      unavailable('settings'),
+    );
+    const { hash, record } = newToken('ada', 'free');
+    await expect(tokens.insert(hash, record)).rejects.toEqual(unavailable('tokens'));
+    expect(await settings.get('u')).toBeUndefined(); // reads still work
+    expect(faults).toEqual(['quotas', 'quotas', 'settings', 'tokens']);
+
+    database.db.pragma('query_only = OFF');
+    await expect(quotas.ping()).resolves.toBeUndefined();
+    expect(await quotas.charge('k', 1, 5, 3_600_000)).toMatchObject({ allowed: true, used: 1 });
+
+    // Closed underneath: reads fail too.
+    database.close();
+    await expect(settings.get('u')).rejects.toEqual(unavailable('settings'));
+    await expect(tokens.find(hash)).rejects.toEqual(unavailable('tokens'));
+    await expect(settings.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a write lock held by another connection is not a fault: the ping answers at once', async () => {
+    const path = file();
+    const database = new SqliteDatabase(path);
+    const other = new SqliteDatabase(path);
+    other.db.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(new SqliteQuotaStore(database).ping()).resolves.toBeUndefined();
+      // …and the connection's own busy timeout is back for real work afterwards.
+      expect(database.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    } finally {
+      other.db.exec('ROLLBACK');
+      other.close();
+      database.close();
+    }
+  });
+
+  it('refuses a path it cannot use with one line saying where and why', () => {
+    const root = mkdtempSync(join(tmpdir(), 'toolhost-sqlite-bad-'));
+    writeFileSync(join(root, 'a-file'), 'not a folder');
+    mkdirSync(join(root, 'a-folder.db'));
+    writeFileSync(join(root, 'not-sqlite.db'), 'plain text, not a database '.repeat(40));
+    const cases: [string, string][] = [
+      [join(root, 'a-file', 'toolhost.db'), 'a folder on its path is a file'],
+      [join(root, 'a-file', 'deeper', 'toolhost.db'), 'a folder on its path is a file'],
+      [join(root, 'a-folder.db'), 'it cannot be opened (is it a folder, or is its folder not writable?)'],
+      [join(root, 'not-sqlite.db'), 'it is not a SQLite database'],
+    ];
+    for (const [path, why] of cases) {
+      let error: unknown;
+      try {
+        new SqliteDatabase(path).close();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(StoreOpenError);
+      expect((error as Error).message).toBe(`cannot use the state store ${path}: ${why}`);
+    }
   });
 });

@@ -11,6 +11,8 @@ export type { QuotaCharge, QuotaStore } from '../ports/quota-store';
 export { applyCharge, InMemoryQuotaStore, windowStart } from '../ports/quota-store';
 export type { SettingsStore, UserSettings } from '../ports/settings-store';
 export { InMemorySettingsStore } from '../ports/settings-store';
+export type { StoreName } from '../ports/store-error';
+export { StoreUnavailableError } from '../ports/store-error';
 export type { TokenRecord, TokenStore } from '../ports/token-store';
 export { hashToken, InMemoryTokenStore, newToken, TOOLHOST_TOKEN_PREFIX } from '../ports/token-store';
 export type { Cancellation } from './cancellation';

@@ -14,6 +14,11 @@ export interface QuotaCharge {
  */
 export interface QuotaStore {
   charge(key: string, cost: number, limit: number, windowMs: number, now?: number): Promise<QuotaCharge>;
+  /**
+   * Resolves when the store can charge, rejects (`StoreUnavailableError`) when it
+   * cannot. Cheap: `/readyz` calls it on every probe. Absent: always ready.
+   */
+  ping?(): Promise<void>;
   close?(): void | Promise<void>;
 }
 
@@ -42,6 +47,9 @@ export function applyCharge(
 
 export class InMemoryQuotaStore implements QuotaStore {
   private readonly counters = new Map<string, { start: number; used: number }>();
+
+  /** Memory is always there. */
+  async ping(): Promise<void> {}
 
   async charge(
     key: string,

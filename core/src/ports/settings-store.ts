@@ -20,12 +20,21 @@ export interface SettingsStore {
   put(userId: string, settings: UserSettings): Promise<void>;
   /** Whether `put` works; a store mirroring settings kept elsewhere is read-only. */
   readonly writable: boolean;
+  /**
+   * Resolves when the store can serve, rejects (`StoreUnavailableError`) when it
+   * cannot. Cheap: `/readyz` calls it on every probe. Absent: always ready (a
+   * store that mirrors settings kept elsewhere degrades to defaults instead).
+   */
+  ping?(): Promise<void>;
   close?(): void | Promise<void>;
 }
 
 export class InMemorySettingsStore implements SettingsStore {
   readonly writable = true;
   private readonly settings = new Map<string, UserSettings>();
+
+  /** Memory is always there. */
+  async ping(): Promise<void> {}
 
   async get(userId: string): Promise<UserSettings | undefined> {
     return this.settings.get(userId);

@@ -18,6 +18,11 @@ export interface TokenStore {
   list(): Promise<TokenRecord[]>;
   /** Revoke by id; returns false when there is no such active token. */
   revoke(id: string): Promise<boolean>;
+  /**
+   * Resolves when the store can serve, rejects (`StoreUnavailableError`) when it
+   * cannot. Cheap: `/readyz` calls it on every probe. Absent: always ready.
+   */
+  ping?(): Promise<void>;
   close?(): void | Promise<void>;
 }
 
@@ -37,6 +42,9 @@ export function newToken(user: string, plan: string): { token: string; hash: str
 
 export class InMemoryTokenStore implements TokenStore {
   private readonly byHash = new Map<string, TokenRecord>();
+
+  /** Memory is always there. */
+  async ping(): Promise<void> {}
 
   async insert(hash: string, record: TokenRecord): Promise<void> {
     this.byHash.set(hash, record);

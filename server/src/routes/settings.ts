@@ -12,7 +12,25 @@ function effective(kernel: Kernel, principal: Principal, settings: UserSettings 
   return { plugins: kernel.selector.resolve(principal, settings).plugins, tools: [...toolSet.tools.keys()] };
 }
 
+/** What a body that is not a JSON object is, for the error message. */
+function describeBody(body: unknown): string | undefined {
+  if (body === undefined) return 'no body';
+  if (body === null) return 'null';
+  if (Array.isArray(body)) return 'an array';
+  if (typeof body !== 'object') return `a ${typeof body}`;
+  return undefined;
+}
+
 async function save(kernel: Kernel, reply: FastifyReply, userId: string, body: unknown) {
+  // Only an object is settings: `null` once stored empty settings and the user lost every tool.
+  const notAnObject = describeBody(body);
+  if (notAnObject) {
+    reply.code(400).send({
+      error: 'Bad Request',
+      message: `The body must be a JSON object such as {"plugins": ["hub"], "disabledTools": []}; got ${notAnObject}. Settings are unchanged.`,
+    });
+    return undefined;
+  }
   try {
     return await kernel.settings.put(userId, body);
   } catch (error) {

@@ -6,11 +6,23 @@ import {
   InMemoryTokenStore,
   type QuotaStore,
   type SettingsStore,
+  type StoreName,
   type TokenStore,
 } from '@toolhost/core/kernel';
 import type { Manifest } from '../manifest';
 import { HfSettingsStore } from './hf-settings';
-import { SqliteDatabase, SqliteQuotaStore, SqliteSettingsStore, SqliteTokenStore } from './sqlite';
+import {
+  SqliteDatabase,
+  SqliteQuotaStore,
+  SqliteSettingsStore,
+  SqliteTokenStore,
+  type StoreFaultListener,
+} from './sqlite';
+
+export { StoreOpenError } from './sqlite';
+
+/** Each store's kind and whether it can serve now (`/readyz`). */
+export type StoresHealth = Record<StoreName, { kind: string; ok: boolean; error?: unknown }>;
 
 export interface Stores {
   settings: SettingsStore;
@@ -18,26 +30,37 @@ export interface Stores {
   tokens: TokenStore;
   /** The SQLite file in use, if any. */
   sqlitePath?: string;
+  /** The open SQLite database, if any. */
+  database?: SqliteDatabase;
+  /** Ping every store; `error` (for the log only) says why one cannot serve. */
+  health(): Promise<StoresHealth>;
   close(): void;
 }
 
-/** The manifest's `stores`: which adapter backs each port (SQLite by default). */
+const STORE_NAMES: readonly StoreName[] = ['settings', 'quotas', 'tokens'];
+
+/**
+ * The manifest's `stores`: which adapter backs each port (SQLite by default).
+ * `onFault` hears every store failure once open (for the operator's log).
+ * @throws StoreOpenError when the SQLite file cannot be created, opened or written.
+ */
 export function openStores(
   manifest: Manifest,
   baseDir: string,
   env: Readonly<Record<string, string | undefined>>,
   catalog: () => Catalog,
+  onFault?: StoreFaultListener,
 ): Stores {
   const config = manifest.stores;
   const kind = (port: 'settings' | 'quotas' | 'tokens') => config[port] ?? config.default;
   const needsSqlite = (['settings', 'quotas', 'tokens'] as const).some((port) => kind(port) === 'sqlite');
   const path = isAbsolute(config.path) ? config.path : resolve(baseDir, config.path);
-  const sqlite = needsSqlite ? new SqliteDatabase(path) : undefined;
+  const sqlite = needsSqlite ? new SqliteDatabase(path, onFault) : undefined;
   const hfSettingsUrl =
     config.hfSettingsUrl ??
     `${(env['HF_ENDPOINT'] ?? 'https://huggingface.co').replace(/\/+$/, '')}/api/settings/mcp`;
   const settingsKind = kind('settings');
-  return {
+  const ports: { settings: SettingsStore; quotas: QuotaStore; tokens: TokenStore } = {
     settings:
       settingsKind === 'hf'
         ? new HfSettingsStore(hfSettingsUrl, catalog)
@@ -46,7 +69,25 @@ export function openStores(
           : new InMemorySettingsStore(),
     quotas: sqlite && kind('quotas') === 'sqlite' ? new SqliteQuotaStore(sqlite) : new InMemoryQuotaStore(),
     tokens: sqlite && kind('tokens') === 'sqlite' ? new SqliteTokenStore(sqlite) : new InMemoryTokenStore(),
-    ...(sqlite && { sqlitePath: path }),
+  };
+  const health = async (): Promise<StoresHealth> => {
+    const entries = await Promise.all(
+      STORE_NAMES.map(async (name) => {
+        const store = ports[name];
+        try {
+          await store.ping?.();
+          return [name, { kind: kind(name), ok: true }] as const;
+        } catch (error) {
+          return [name, { kind: kind(name), ok: false, error }] as const;
+        }
+      }),
+    );
+    return Object.fromEntries(entries) as StoresHealth;
+  };
+  return {
+    ...ports,
+    ...(sqlite && { sqlitePath: path, database: sqlite }),
+    health,
     close: () => sqlite?.close(),
   };
 }

@@ -4,32 +4,119 @@ import type {
   QuotaCharge,
   QuotaStore,
   SettingsStore,
+  StoreName,
   TokenRecord,
   TokenStore,
   UserSettings,
 } from '@toolhost/core/kernel';
-import { applyCharge } from '@toolhost/core/kernel';
+import { applyCharge, StoreUnavailableError } from '@toolhost/core/kernel';
 import Database from 'better-sqlite3';
+
+/** The state store cannot be opened at start-up; the message says where and why, in one line. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+}
+
+/** Why a file could not be used, in words an operator can act on. */
+function describeOpenFailure(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  switch (code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a folder on its path is a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'SQLITE_CANTOPEN':
+      return 'it cannot be opened (is it a folder, or is its folder not writable?)';
+    case 'SQLITE_READONLY':
+      return 'it is read-only';
+    case 'SQLITE_NOTADB':
+      return 'it is not a SQLite database';
+    default:
+      return message ?? String(error);
+  }
+}
+
+/** Called with every store failure, for the operator's log (the caller gets "unavailable; try again"). */
+export type StoreFaultListener = (store: StoreName, error: unknown) => void;
 
 /**
  * The embedded durable store: one SQLite file (WAL mode) holding settings, quota
  * counters and token hashes, so they survive restarts. The CLI (`toolhost tokens`)
  * and the server may open the same file at once; SQLite's locking keeps them
  * consistent, and quota charges run in IMMEDIATE transactions to stay atomic.
+ * Every failure once open is thrown as `StoreUnavailableError` naming the store.
  */
 export class SqliteDatabase {
   readonly db: Database.Database;
+  private readonly probe: Database.Statement;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+  /** @throws StoreOpenError when the file cannot be created, opened or written. */
+  constructor(
+    readonly path: string,
+    private readonly onFault?: StoreFaultListener,
+  ) {
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      this.db = db;
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+      this.probe = this.db.prepare('UPDATE quota SET used = used WHERE 0');
+      this.writeProbe();
+    } catch (error) {
+      if (db?.open) db.close();
+      throw new StoreOpenError(`cannot use the state store ${path}: ${describeOpenFailure(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Whether the database can be written now, without writing: a write transaction
+   * that changes nothing and is rolled back. It fails when the handle is closed, the
+   * file is read-only or not a database; a write lock held by another process (the
+   * tokens CLI) means the database works, so it passes. Cheap enough for /readyz.
+   * @throws StoreUnavailableError naming `store`.
+   */
+  ping(store: StoreName): void {
+    this.run(store, () => this.writeProbe());
+  }
+
+  /** Run one store operation; any failure is reported and thrown as unavailable. */
+  run<T>(store: StoreName, operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      this.onFault?.(store, error);
+      throw new StoreUnavailableError(store, { cause: error });
+    }
+  }
+
+  private writeProbe(): void {
+    // Do not wait for another process's write lock: a probe must answer at once.
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.probe.run();
+      } finally {
+        this.db.exec('ROLLBACK');
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    } finally {
+      if (this.db.open) this.db.pragma('busy_timeout = 5000');
+    }
   }
 
   /** Schema versions by `user_version`; each step runs once, in order. */
@@ -55,7 +142,7 @@ export class SqliteSettingsStore implements SettingsStore {
   private readonly select;
   private readonly upsert;
 
-  constructor(database: SqliteDatabase) {
+  constructor(private readonly database: SqliteDatabase) {
     this.select = database.db.prepare<[string], { json: string }>(
       'SELECT json FROM settings WHERE user_id = ?',
     );
@@ -66,12 +153,20 @@ export class SqliteSettingsStore implements SettingsStore {
   }
 
   async get(userId: string): Promise<UserSettings | undefined> {
-    const row = this.select.get(userId);
-    return row ? (JSON.parse(row.json) as UserSettings) : undefined;
+    return this.database.run('settings', () => {
+      const row = this.select.get(userId);
+      return row ? (JSON.parse(row.json) as UserSettings) : undefined;
+    });
   }
 
   async put(userId: string, settings: UserSettings): Promise<void> {
-    this.upsert.run(userId, JSON.stringify(settings), new Date().toISOString());
+    this.database.run('settings', () =>
+      this.upsert.run(userId, JSON.stringify(settings), new Date().toISOString()),
+    );
+  }
+
+  async ping(): Promise<void> {
+    this.database.ping('settings');
   }
 }
 
@@ -84,7 +179,7 @@ export class SqliteQuotaStore implements QuotaStore {
     now: number,
   ) => QuotaCharge;
 
-  constructor(database: SqliteDatabase) {
+  constructor(private readonly database: SqliteDatabase) {
     const { db } = database;
     const select = db.prepare<[string], { window_start: number; used: number }>(
       'SELECT window_start, used FROM quota WHERE key = ?',
@@ -118,7 +213,11 @@ export class SqliteQuotaStore implements QuotaStore {
     windowMs: number,
     now = Date.now(),
   ): Promise<QuotaCharge> {
-    return this.chargeTx(key, cost, limit, windowMs, now);
+    return this.database.run('quotas', () => this.chargeTx(key, cost, limit, windowMs, now));
+  }
+
+  async ping(): Promise<void> {
+    this.database.ping('quotas');
   }
 }
 
@@ -144,7 +243,7 @@ export class SqliteTokenStore implements TokenStore {
   private readonly listStmt;
   private readonly revokeStmt;
 
-  constructor(database: SqliteDatabase) {
+  constructor(private readonly database: SqliteDatabase) {
     const { db } = database;
     this.insertStmt = db.prepare(
       'INSERT INTO tokens (hash, id, user, plan, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -157,19 +256,27 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async insert(hash: string, record: TokenRecord): Promise<void> {
-    this.insertStmt.run(hash, record.id, record.user, record.plan, record.createdAt);
+    this.database.run('tokens', () =>
+      this.insertStmt.run(hash, record.id, record.user, record.plan, record.createdAt),
+    );
   }
 
   async find(hash: string): Promise<TokenRecord | undefined> {
-    const row = this.findStmt.get(hash);
-    return row && toRecord(row);
+    return this.database.run('tokens', () => {
+      const row = this.findStmt.get(hash);
+      return row && toRecord(row);
+    });
   }
 
   async list(): Promise<TokenRecord[]> {
-    return this.listStmt.all().map(toRecord);
+    return this.database.run('tokens', () => this.listStmt.all().map(toRecord));
   }
 
   async revoke(id: string): Promise<boolean> {
-    return this.revokeStmt.run(new Date().toISOString(), id).changes > 0;
+    return this.database.run('tokens', () => this.revokeStmt.run(new Date().toISOString(), id).changes > 0);
+  }
+
+  async ping(): Promise<void> {
+    this.database.ping('tokens');
   }
 }

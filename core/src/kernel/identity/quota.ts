@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Principal } from '../../api/principal';
-import type { QuotaStore } from '../../ports/quota-store';
+import type { QuotaCharge, QuotaStore } from '../../ports/quota-store';
 
 export interface QuotaPlan {
   /** Units a principal on this plan may spend per window. */
@@ -45,6 +45,21 @@ function inWords(ms: number): string {
   return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
 
+/** Seconds a caller is told to wait when the quota store fails: long enough for a restart or failover. */
+const STORE_RETRY_AFTER_S = 5;
+
+/** The answer when the quota cannot be charged: the call did not run and nothing was charged. */
+const quotaStoreUnavailable = (): CallToolResult => ({
+  _meta: { retryAfter: STORE_RETRY_AFTER_S },
+  content: [
+    {
+      type: 'text',
+      text: `The quota store is unavailable, so this call was not run and nothing was charged; try again in ${STORE_RETRY_AFTER_S} seconds.`,
+    },
+  ],
+  isError: true,
+});
+
 /**
  * Quotas per principal: each plan allows so many units per fixed window, each tool
  * call costs its tool's `cost`. The gate asks `charge` after the call is known to
@@ -65,7 +80,8 @@ export class QuotaGuard {
   /**
    * Charge `cost` units to `account`. Returns `undefined` when the call may run, or
    * the refusal result: it states the limit, the plan and when the window resets,
-   * with `retryAfter` (seconds) in `_meta`.
+   * with `retryAfter` (seconds) in `_meta`. When the store fails the call is refused
+   * too, saying the quota store is unavailable and to try again.
    */
   async charge(
     principal: Principal,
@@ -76,13 +92,20 @@ export class QuotaGuard {
     const applies = this.planFor(principal);
     if (!applies || cost === 0) return undefined;
     const { name, plan } = applies;
-    const charge = await this.store.charge(
-      `${account}|${formatWindow(plan.perMs)}`,
-      cost,
-      plan.units,
-      plan.perMs,
-      now,
-    );
+    let charge: QuotaCharge;
+    try {
+      charge = await this.store.charge(
+        `${account}|${formatWindow(plan.perMs)}`,
+        cost,
+        plan.units,
+        plan.perMs,
+        now,
+      );
+    } catch {
+      // The store failed (the adapter reports why to the operator). Without a charge the
+      // call must not run, but the model gets an answer it can act on, not an internal error.
+      return quotaStoreUnavailable();
+    }
     if (charge.allowed) return undefined;
     const retryAfter = Math.max(1, Math.ceil((charge.resetAt - now) / 1000));
     const resetAt = new Date(charge.resetAt).toISOString();
