@@ -4,7 +4,7 @@
  * and never exempts a request from the anonymous rate limit: only a token the server
  * accepted does.
  */
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, postMcp, type RunningToolhost, startToolhost } from './src/helpers';
 

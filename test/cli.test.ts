@@ -96,15 +96,15 @@ describe('command line', () => {
     const toolhost = await startToolhost();
     try {
       const { kernel } = toolhost.app;
-      const loaded = kernel.host.plugins.map((entry) => entry.plugin.id);
+      const loaded = [...kernel.health().plugins];
       expect(named.toSorted()).toEqual(loaded.toSorted());
       expect(Number(section![1])).toBe(loaded.length);
-      const toolPlugins = new Set([...kernel.catalog.tools.values()].map((tool) => tool.plugin.id));
+      const toolPlugins = new Set(kernel.health().tools.map((tool) => tool.plugin));
       for (const id of toolPlugins) expect(named).toContain(id);
       const client = await connectClient(toolhost.mcpUrl, { era: 'legacy' });
       const { tools } = await client.listTools();
       await client.close();
-      expect(tools.length).toBe(kernel.catalog.tools.size);
+      expect(tools.length).toBe(kernel.health().tools.length);
     } finally {
       await toolhost.close();
     }

@@ -300,25 +300,25 @@ const normalise = (answer: { status: number; type: string | null; body: string }
 describe('direct path ≡ SDK path', () => {
   it('answers a seeded random corpus of both eras byte for byte', async () => {
     const probes = corpus(400, 20261123);
-    const before = { ...direct.app.kernel.http.served };
+    const before = { ...direct.app.kernel.health().served };
     for (const [index, probe] of probes.entries()) {
       const requestId = `diff-${index}`;
       const [a, b] = [await send(direct, probe, requestId), await send(sdkOnly, probe, requestId)];
       expect({ probe: probe.label, index, ...a }).toEqual({ probe: probe.label, index, ...b });
     }
-    const after = direct.app.kernel.http.served;
+    const after = direct.app.kernel.health().served;
     // Nearly all of this corpus is hot-path traffic, so the direct path must have answered it.
     expect(after.direct - before.direct).toBeGreaterThan(probes.length * 0.95);
-    expect(sdkOnly.app.kernel.http.served.direct).toBe(0);
+    expect(sdkOnly.app.kernel.health().served.direct).toBe(0);
   });
 
   it('leaves unusual requests to the SDK, which answers them identically', async () => {
     for (const [index, probe] of declined().entries()) {
-      const before = direct.app.kernel.http.served.direct;
+      const before = direct.app.kernel.health().served.direct;
       const requestId = `declined-${index}`;
       const [a, b] = [await send(direct, probe, requestId), await send(sdkOnly, probe, requestId)];
       expect({ probe: probe.label, ...normalise(a) }).toEqual({ probe: probe.label, ...normalise(b) });
-      expect({ probe: probe.label, direct: direct.app.kernel.http.served.direct - before }).toEqual({
+      expect({ probe: probe.label, direct: direct.app.kernel.health().served.direct - before }).toEqual({
         probe: probe.label,
         direct: 0,
       });

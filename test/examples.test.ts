@@ -148,10 +148,10 @@ describe.each(EXAMPLE_FILES)('examples/%s', (name) => {
   });
 
   it.each(claims.map((claim) => [claim.line, claim] as const))('%s', async (_line, claim) => {
-    const catalog = [...example.app.kernel.catalog.tools.values()];
+    const catalog = example.app.kernel.health().tools;
     const expected = claim.tools
       .flatMap((item) =>
-        'name' in item ? [item.name] : catalog.filter((t) => t.plugin.id === item.plugin).map((t) => t.name),
+        'name' in item ? [item.name] : catalog.filter((t) => t.plugin === item.plugin).map((t) => t.name),
       )
       .toSorted();
     expect(expected.length).toBeGreaterThan(0);

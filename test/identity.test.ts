@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
-import type { KernelEvent } from '@toolhost/core/kernel';
+import type { KernelEvent } from '@toolhost/core/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -156,7 +156,7 @@ describe('per-user selection and enforcement', () => {
 
   it('announces a settings change on the event bus for that user only', async () => {
     const events: KernelEvent[] = [];
-    const stop = toolhost.app.kernel.bus.subscribe((event) => events.push(event));
+    const stop = toolhost.app.kernel.events.subscribe((event) => events.push(event));
     await api('PUT', '/api/settings', tokenA, { plugins: ['models'], disabledTools: ['model_details'] });
     stop();
     expect(events).toEqual([

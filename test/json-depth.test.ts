@@ -118,7 +118,7 @@ describe('over HTTP', () => {
     } finally {
       stream.destroy();
     }
-    await waitFor(() => toolhost.app.kernel.sessions!.size === 0, 'the SSE connection closes');
+    await waitFor(() => toolhost.app.kernel.health().openSessions === 0, 'the SSE connection closes');
     await expectServing(toolhost);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningToolhost, startToolhost } from './src/helpers';
 
@@ -56,7 +56,7 @@ async function startWithUsers(transport: Record<string, unknown>) {
 async function session(toolhost: RunningToolhost, token?: string): Promise<Client> {
   const client = await connect(toolhost.mcpUrl, token);
   open.push(client);
-  expect(toolhost.app.kernel.sessions!.size).toBeGreaterThan(0);
+  expect(toolhost.app.kernel.health().openSessions).toBeGreaterThan(0);
   return client;
 }
 
@@ -126,11 +126,11 @@ describe('anonymous callers share part of maxSessions', () => {
     const alice = await session(toolhost, tokens['alice']);
     await session(toolhost, tokens['bob']);
     expect((await alice.listTools()).tools.length).toBeGreaterThan(0);
-    expect(toolhost.app.kernel.sessions!.size).toBe(4);
+    expect(toolhost.app.kernel.health().openSessions).toBe(4);
   });
 
   it('frees the slots when sessions close', async () => {
-    expect(toolhost.app.kernel.sessions!.size).toBe(0);
+    expect(toolhost.app.kernel.health().openSessions).toBe(0);
     const first = await session(toolhost);
     await session(toolhost);
     const refused = await connect(toolhost.mcpUrl).catch((error: Error) => error);

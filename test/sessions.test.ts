@@ -5,7 +5,7 @@
  * `tools/list_changed` when a user's settings change.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postMcp, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
 
@@ -133,7 +133,7 @@ describe('2025-era stateful sessions', () => {
     const { client } = await sessionClient(tokenA, net.fetcher);
     const changes = countToolListChanges(client);
     await waitFor(() => net.gets.length === 1, 'the client opens its GET stream');
-    await toolhost.app.kernel.bus.publish({
+    await toolhost.app.kernel.events.publish({
       type: 'list-changed',
       lists: ['tools'],
       principalId: 'user:alice',
@@ -142,7 +142,7 @@ describe('2025-era stateful sessions', () => {
 
     net.cut();
     // Published while the stream is down: kept in the session's event store.
-    await toolhost.app.kernel.bus.publish({
+    await toolhost.app.kernel.events.publish({
       type: 'list-changed',
       lists: ['tools'],
       principalId: 'user:alice',
@@ -350,7 +350,7 @@ describe('session limits', () => {
     expect(JSON.parse(second.text).error.message).toContain('Too many open sessions (the limit is 1)');
 
     // Nobody uses the first session: it is closed after the idle timeout, freeing the slot.
-    await waitFor(() => limited.app.kernel.sessions!.size === 0, 'the idle session expires');
+    await waitFor(() => limited.app.kernel.health().openSessions === 0, 'the idle session expires');
     const gone = await postMcp(limited.mcpUrl, undefined, sessionHeaders(first.sessionId!));
     expect(gone.status).toBe(404);
     expect((await initialize()).status).toBe(200);

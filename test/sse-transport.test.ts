@@ -4,7 +4,7 @@
  * requests, list changes, principal binding and clean-up on disconnect.
  */
 import { Client, SSEClientTransport } from '@modelcontextprotocol/client';
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningToolhost, startToolhost, waitFor } from './src/helpers';
 
@@ -78,12 +78,12 @@ describe('HTTP+SSE transport (2024-11-05)', () => {
     const { client } = await sseClient(tokenA);
     let changes = 0;
     client.setNotificationHandler('notifications/tools/list_changed', () => void changes++);
-    await toolhost.app.kernel.bus.publish({
+    await toolhost.app.kernel.events.publish({
       type: 'list-changed',
       lists: ['tools'],
       principalId: 'user:bob',
     });
-    await toolhost.app.kernel.bus.publish({
+    await toolhost.app.kernel.events.publish({
       type: 'list-changed',
       lists: ['tools'],
       principalId: 'user:alice',
@@ -95,11 +95,11 @@ describe('HTTP+SSE transport (2024-11-05)', () => {
   });
 
   it('binds a connection to its principal and forgets it on disconnect', async () => {
-    const sessions = toolhost.app.kernel.sessions!;
-    await waitFor(() => sessions.size === 0, 'earlier connections are gone');
+    const openSessions = () => toolhost.app.kernel.health().openSessions;
+    await waitFor(() => openSessions() === 0, 'earlier connections are gone');
     const before = 0;
     const { client, transport } = await sseClient(tokenA);
-    expect(sessions.size).toBe(before + 1);
+    expect(openSessions()).toBe(before + 1);
     const sessionId = (transport as unknown as { _endpoint?: URL })._endpoint?.searchParams.get('sessionId');
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const post = (token: string) =>
@@ -117,7 +117,7 @@ describe('HTTP+SSE transport (2024-11-05)', () => {
     });
     expect(garbage.status).toBe(400);
     await client.close();
-    await waitFor(() => sessions.size === before, 'the server forgets the closed connection');
+    await waitFor(() => openSessions() === before, 'the server forgets the closed connection');
     expect((await post(tokenA)).status).toBe(404);
   });
 });

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { buildApp, SqliteDatabase, SqliteTokenStore } from '@toolhost/server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryEventBus, type KernelEvent } from '../src/kernel/index';
+import { InMemoryEventBus, type KernelEvent } from '../src/kernel/internal';
 
 describe('in-memory event bus', () => {
   it('delivers to every subscriber until it unsubscribes, even when one throws', () => {

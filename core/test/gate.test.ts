@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript fixture plugin, shared with the CLI tests.
 import testkit from '../../test/fixtures/plugins/testkit.mjs';
 import { ANONYMOUS, createServiceRef, definePlugin, defineTool, z } from '../src/api/index';
-import { type CallInfo, CancellationSource, Kernel, type ToolCallEvent } from '../src/kernel/index';
+import { type CallInfo, CancellationSource, Kernel, type ToolCallEvent } from '../src/kernel/internal';
 
 const lines: string[] = [];
 const logger = pino(

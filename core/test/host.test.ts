@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createServiceRef, definePlugin, defineTool, z } from '../src/api/index';
-import { PluginHost, PluginLoadError } from '../src/kernel/index';
+import { PluginHost, PluginLoadError } from '../src/kernel/internal';
 
 const logger = pino({ level: 'silent' });
 const fixtures = fileURLToPath(new URL('../../test/fixtures/plugins/', import.meta.url));

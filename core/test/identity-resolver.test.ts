@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IdentityVerdict } from '../src/api/index';
 import type { IdentityProviderHandle } from '../src/kernel/identity/providers';
-import { IdentityResolver, InMemoryTokenStore, newToken } from '../src/kernel/index';
+import { IdentityResolver, InMemoryTokenStore, newToken } from '../src/kernel/internal';
 
 describe('identity resolver', () => {
   it('serves anonymous callers only when allowed, and never on requireToken', async () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { exceedsJsonDepth, guardJsonDepth, jsonDepthError } from '../src/kernel/index';
+import { exceedsJsonDepth, guardJsonDepth, jsonDepthError } from '../src/kernel/internal';
 
 describe('exceedsJsonDepth', () => {
   it.each([

@@ -17,14 +17,14 @@ import {
   ToolError,
   z,
 } from '../src/api/index';
+import { InputRequiredSignal } from '../src/kernel/input-required';
 import {
   type CallInfo,
   CancellationSource,
   InMemoryQuotaStore,
   Kernel,
   type ToolCallEvent,
-} from '../src/kernel/index';
-import { InputRequiredSignal } from '../src/kernel/input-required';
+} from '../src/kernel/internal';
 
 const lines: string[] = [];
 const logger = pino(

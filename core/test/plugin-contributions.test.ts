@@ -13,7 +13,7 @@ import {
   PluginLoadError,
   SettingsError,
   UnclaimedSectionError,
-} from '../src/kernel/index';
+} from '../src/kernel/internal';
 
 const logger = pino({ level: 'silent' });
 

@@ -9,7 +9,7 @@ import {
   QuotaGuard,
   type QuotaStore,
   StoreUnavailableError,
-} from '../src/kernel/index';
+} from '../src/kernel/internal';
 
 const HOUR = 3_600_000;
 const free: Principal = { id: 'user:a', name: 'a', kind: 'user', plan: 'free', scopes: [] };

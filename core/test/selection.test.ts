@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS, definePlugin, defineTool, type Principal, z } from '../src/api/index';
-import { type AccessPolicy, Kernel, Selector } from '../src/kernel/index';
+import { type AccessPolicy, Kernel, Selector } from '../src/kernel/internal';
 
 const tool = (name: string) =>
   defineTool({ name, description: name, input: z.object({}), handler: () => name });

@@ -18,7 +18,7 @@ import {
   type Principal,
   z,
 } from '../src/api/index';
-import { type CallInfo, CancellationSource, Kernel } from '../src/kernel/index';
+import { type CallInfo, CancellationSource, Kernel } from '../src/kernel/internal';
 
 const logger = pino({ level: 'silent' });
 

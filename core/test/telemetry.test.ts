@@ -9,7 +9,7 @@ import {
   TelemetryHub,
   type ToolsRelisted,
   type UpstreamCallFinished,
-} from '../src/kernel/index';
+} from '../src/kernel/internal';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as never;
 

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamicTool, definePlugin, defineTool, defineToolSource, z } from '../src/api/index';
-import { CancellationSource, Kernel } from '../src/kernel/index';
+import { CancellationSource, Kernel } from '../src/kernel/internal';
 
 const logger = pino({ level: 'silent' });
 const SCHEMA = { properties: { text: { type: 'string' } }, type: 'object', $defs: { unused: {} } };

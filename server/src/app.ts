@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from '@toolhost/core';
-import { type Kernel, StoreUnavailableError } from '@toolhost/core/kernel';
+import type { ToolhostKernel } from '@toolhost/core/kernel';
+import { StoreUnavailableError } from '@toolhost/core/ports';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isAdmin } from './admin-token';
-import { hasAcceptedToken, MALFORMED_AUTHORIZATION, parseAuthorization } from './caller';
 import { createHostCheck } from './host-check';
 import { openManifestStores, startKernel } from './kernel';
 import { createLogger } from './logger';
@@ -32,7 +32,7 @@ export interface BuildAppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    kernel: Kernel;
+    kernel: ToolhostKernel;
     settings: Manifest['server'];
     /** The state stores (settings, quotas, tokens), as /readyz pings them. */
     stores: Stores;
@@ -56,7 +56,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const baseDir = options.baseDir ?? process.cwd();
   const observability = settings.metrics ? new Observability() : undefined;
   // Opened here so /readyz can ping them; the kernel closes them when it shuts down.
-  const stores = openManifestStores(manifest, { logger, env, baseDir }, () => kernel.catalog);
+  const stores = openManifestStores(manifest, { logger, env, baseDir }, () => kernel.health().tools);
   const kernel = await startKernel(manifest, {
     logger,
     env,
@@ -91,14 +91,14 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       allowList: async (request) =>
         request.url === '/healthz' ||
         isAdmin(request, adminToken) ||
-        (await hasAcceptedToken(kernel, request)),
+        (await kernel.signedIn(request.headers.authorization)),
     });
   }
   // While closing, keep-alive connections that finish their last request are closed
   // as soon as they fall idle, so a keep-alive client cannot hold the drain open.
   app.addHook('preClose', (done) => {
     // Open session streams (GET, SSE) never finish by themselves: end them so the drain can.
-    void kernel.sessions?.close();
+    void kernel.closeSessions();
     const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
     sweep.unref();
     app.server.once('close', () => clearInterval(sweep));
@@ -118,9 +118,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('preParsing', (request, reply, _payload, done) => {
     const route = request.routeOptions.url;
     if (route === undefined || !CALLER_ROUTE.test(route)) return done();
-    if (parseAuthorization(request.headers.authorization).kind !== 'malformed') return done();
-    kernel.telemetry.authenticated({ outcome: 'rejected', reason: MALFORMED_AUTHORIZATION.error });
-    sendAuthFailure(reply, request, MALFORMED_AUTHORIZATION, settings.publicUrl);
+    const refusal = kernel.authorizationRefusal(request.headers.authorization);
+    if (refusal === undefined) return done();
+    sendAuthFailure(reply, request, refusal, settings.publicUrl);
   });
 
   // Never leak internals: 5xx answers carry a generic message and the request id.

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PluginLoadError, StoreUnavailableError } from '@toolhost/core/kernel';
+import { PluginLoadError } from '@toolhost/core/kernel';
+import { StoreUnavailableError } from '@toolhost/core/ports';
 import { buildApp } from './app';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';

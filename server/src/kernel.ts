@@ -1,4 +1,10 @@
-import { type Catalog, Kernel, PluginLoadError, type Telemetry } from '@toolhost/core/kernel';
+import {
+  createKernel,
+  type KernelHealth,
+  PluginLoadError,
+  type Telemetry,
+  type ToolhostKernel,
+} from '@toolhost/core/kernel';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
@@ -19,7 +25,7 @@ export interface StartKernelOptions {
 export function openManifestStores(
   manifest: Manifest,
   { logger, env, baseDir }: Pick<StartKernelOptions, 'logger' | 'env' | 'baseDir'>,
-  catalog: () => Catalog,
+  catalog: () => KernelHealth['tools'],
 ): Stores {
   return openStores(manifest, baseDir, env, catalog, (store, error) =>
     logger.error({ err: error, store }, `the ${store} store failed`),
@@ -33,7 +39,7 @@ export function openManifestStores(
 export async function startKernel(
   manifest: Manifest,
   { logger, env, baseDir, telemetry, stores: given }: StartKernelOptions,
-): Promise<Kernel> {
+): Promise<ToolhostKernel> {
   const { server, auth, access, presets, quotas } = manifest;
   if (auth.jwt && auth.jwt.audience === undefined && server.publicUrl === undefined) {
     given?.close();
@@ -41,10 +47,12 @@ export async function startKernel(
       'auth.jwt: set auth.jwt.audience or server.publicUrl, so access tokens can be checked as meant for this server',
     );
   }
-  let kernel: Kernel | undefined;
-  const stores = given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.catalog);
+  let kernel: ToolhostKernel | undefined;
+  const stores =
+    given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools);
   try {
-    kernel = await Kernel.start(manifest.plugins, {
+    kernel = await createKernel({
+      plugins: manifest.plugins,
       logger,
       pluginLogger: pluginLogger(logger),
       env,
@@ -95,7 +103,7 @@ export async function startKernel(
     }
     throw error;
   }
-  const loaded = new Set(kernel.selector.knownPlugins());
+  const loaded = new Set(kernel.health().plugins);
   const named = [
     access.anonymous,
     access.authenticated,

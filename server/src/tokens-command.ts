@@ -1,4 +1,4 @@
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import type { LoadedManifest } from './manifest';
 import { openStores } from './stores';
 

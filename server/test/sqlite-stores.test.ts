@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { hashToken, newToken, StoreUnavailableError } from '@toolhost/core/kernel';
+import { hashToken, newToken, StoreUnavailableError } from '@toolhost/core/ports';
 import { describe, expect, it } from 'vitest';
 import {
   SqliteDatabase,

@@ -10,7 +10,7 @@
  * Bounded: FUZZ_RUNS runs per era (default 200). A failure prints fast-check's seed and
  * path; replay it with FUZZ_SEED=<seed> (and FUZZ_PATH=<path>) npx vitest run test/hostile/fuzz.test.ts.
  */
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Era, FIXTURES, type RunningToolhost, startToolhost } from '../src/helpers';

@@ -6,7 +6,7 @@
  * server both still answer a ping.
  */
 import { Client, SSEClientTransport } from '@modelcontextprotocol/client';
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, type RunningToolhost, startToolhost } from '../src/helpers';
 import { closedPort } from '../src/hub-plugins';

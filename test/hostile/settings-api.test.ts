@@ -3,7 +3,7 @@
  * HTTP: bodies that are not a settings object, forged tokens and admin secrets. A
  * refused write must leave the user's settings — and so their tools — as they were.
  */
-import { newToken } from '@toolhost/core/kernel';
+import { newToken } from '@toolhost/core/ports';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, type RunningToolhost, startToolhost } from '../src/helpers';
 import { closedPort } from '../src/hub-plugins';
@@ -17,7 +17,11 @@ const SETTINGS = { plugins: ['testkit'], disabledTools: ['echo'], spaces: [] };
 beforeAll(async () => {
   toolhost = await startToolhost({
     manifest: {
-      plugins: [{ use: '@toolhost/plugin-hub' }, { use: './plugins/testkit.mjs' }],
+      plugins: [
+        { use: '@toolhost/plugin-hub' },
+        { use: '@toolhost/plugin-gradio' },
+        { use: './plugins/testkit.mjs' },
+      ],
       auth: { hf: false },
     },
     baseDir: FIXTURES,

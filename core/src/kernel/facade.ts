@@ -1,9 +1,16 @@
 import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import type { AnyPlugin } from '../api/plugin';
 import type { Credentials, Principal } from '../api/principal';
 import type { EventBus } from '../ports/event-bus';
 import type { UserSettings } from '../ports/settings-store';
 import type { TokenStore } from '../ports/token-store';
-import { type CallerRequest, type CallerResolution, Kernel, type KernelOptions } from './kernel';
+import {
+  type CallerRefusal,
+  type CallerRequest,
+  type CallerResolution,
+  Kernel,
+  type KernelOptions,
+} from './kernel';
 import type { PluginEntry } from './loader';
 import type { McpCaller } from './mcp/caller';
 import type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
@@ -24,6 +31,14 @@ export interface ToolhostKernel {
   ): StdioServerHandle;
   /** Who is calling and what they may use; a refusal carries the HTTP status to answer. */
   resolveCaller(request: CallerRequest): Promise<CallerResolution>;
+  /** The refusal a malformed `Authorization` header gets before its request is read (counted as rejected). */
+  authorizationRefusal(header: string | readonly string[] | undefined): CallerRefusal | undefined;
+  /** Whether an `Authorization` header carries a token accepted as a signed-in caller (rate-limit exemption). */
+  signedIn(header: string | readonly string[] | undefined): Promise<boolean>;
+  /** The stdio identity: the token in the first variable an identity provider names (HF_TOKEN, say), and its name. */
+  stdioToken(
+    env: Readonly<Record<string, string | undefined>>,
+  ): { token: string; source: string } | undefined;
   readonly settings: KernelSettings;
   /** Toolhost API tokens (the CLI's `toolhost tokens`, operators' tooling). */
   readonly tokens: TokenStore;
@@ -60,17 +75,26 @@ export interface KernelHealth {
 }
 
 export interface CreateKernelOptions extends KernelOptions {
-  /** The plugins to load, as a manifest names them. */
-  plugins: readonly PluginEntry[];
+  /** The plugins to load: as a manifest names them, or plugin objects in hand (tests, embedding). */
+  plugins: readonly PluginEntry[] | readonly { plugin: AnyPlugin; config?: unknown }[];
 }
+
+const inHand = (
+  plugins: CreateKernelOptions['plugins'],
+): plugins is readonly { plugin: AnyPlugin; config?: unknown }[] =>
+  plugins.length > 0 && 'plugin' in (plugins[0] as object);
 
 /** Load and set up the plugins, compile the catalog, and return the kernel's facade. */
 export async function createKernel(options: CreateKernelOptions): Promise<ToolhostKernel> {
-  return facadeOf(await Kernel.start(options.plugins, options));
+  const { plugins } = options;
+  const kernel = inHand(plugins)
+    ? await Kernel.fromPlugins(plugins, options)
+    : await Kernel.start(plugins as readonly PluginEntry[], options);
+  return facadeOf(kernel);
 }
 
 /** The facade over a started kernel. */
-export function facadeOf(kernel: Kernel): ToolhostKernel {
+function facadeOf(kernel: Kernel): ToolhostKernel {
   const tools = [...kernel.catalog.tools.values()].map((tool) => ({
     name: tool.name,
     plugin: tool.plugin.id,
@@ -80,6 +104,9 @@ export function facadeOf(kernel: Kernel): ToolhostKernel {
     handleHttp: (request) => kernel.http.handle(request),
     serveStdio: (caller, streams) => kernel.serveStdio(caller, streams),
     resolveCaller: (request) => kernel.resolveCaller(request),
+    authorizationRefusal: (header) => kernel.authorizationRefusal(header),
+    signedIn: (header) => kernel.signedIn(header),
+    stdioToken: (env) => kernel.stdioToken(env),
     settings: {
       get writable() {
         return kernel.settings.writable;

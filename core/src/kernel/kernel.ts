@@ -11,6 +11,7 @@ import { Catalog } from './catalog';
 import { DynamicToolSets } from './dynamic-tools';
 import { CallGate, type ToolCallEvent } from './gate';
 import { PluginHost } from './host';
+import { MALFORMED_AUTHORIZATION, parseAuthorization } from './identity/authorization';
 import { CallerNotices } from './identity/notices';
 import { identityProviders } from './identity/providers';
 import { type QuotaConfig, QuotaGuard } from './identity/quota';
@@ -96,8 +97,10 @@ export interface SessionSettings {
 
 /** What the transport knows about a request before it is dispatched. */
 export interface CallerRequest {
-  /** The bearer token, if the request carried one. */
+  /** The bearer token, if the request carried one (stdio: from the environment). */
   token?: string;
+  /** The raw `Authorization` header (HTTP); read when `token` is not given. */
+  authorization?: string | readonly string[];
   /** Refuse anonymous access even where the policy allows it (`?login`). */
   requireToken?: boolean;
   hints?: SelectionHints;
@@ -109,9 +112,15 @@ export interface CallerRequest {
   logger: Logger;
 }
 
-export type CallerResolution =
-  | { readonly ok: true; readonly caller: McpCaller }
-  | Extract<Authentication, { ok: false }>;
+/** A refused caller: the HTTP status to answer, a reason code and a message. */
+export type CallerRefusal = Extract<Authentication, { ok: false }>;
+
+export type CallerResolution = { readonly ok: true; readonly caller: McpCaller } | CallerRefusal;
+
+function bearerOf(header: string | readonly string[] | undefined): string | undefined {
+  const parsed = parseAuthorization(header);
+  return parsed.kind === 'bearer' ? parsed.token : undefined;
+}
 
 /**
  * The kernel: plugins, catalog, selection, call gate and the MCP endpoints that
@@ -268,7 +277,13 @@ export class Kernel {
    * settings, and select their ToolSet. A refusal carries the HTTP status to answer.
    */
   async resolveCaller(request: CallerRequest): Promise<CallerResolution> {
-    const auth = await this.auth.authenticate(request.token, { requireToken: request.requireToken });
+    let { token } = request;
+    if (token === undefined) {
+      const refusal = this.authorizationRefusal(request.authorization);
+      if (refusal) return refusal;
+      token = bearerOf(request.authorization);
+    }
+    const auth = await this.auth.authenticate(token, { requireToken: request.requireToken });
     if (!auth.ok) {
       // 503: the token could not be checked now, which is not a rejection of it.
       this.telemetry.authenticated({
@@ -284,10 +299,15 @@ export class Kernel {
       : auth.credentials;
     if (auth.notice)
       request.logger.warn({ reason: auth.notice }, 'token not checked now; serving as anonymous');
-    this.telemetry.authenticated({
-      outcome: principal.kind === 'anonymous' ? 'anonymous' : 'authenticated',
-      principalKind: principal.kind,
-    });
+    // A token served as anonymous because it could not be checked now was not refused: unverified.
+    this.telemetry.authenticated(
+      auth.notice
+        ? { outcome: 'unverified', reason: 'temporarily_unavailable' }
+        : {
+            outcome: principal.kind === 'anonymous' ? 'anonymous' : 'authenticated',
+            principalKind: principal.kind,
+          },
+    );
     const settings =
       principal.kind === 'user' ? await this.settings.get(principal.id, credentials) : undefined;
     const hints = request.hints ?? {};
@@ -310,6 +330,29 @@ export class Kernel {
       ...(request.requestId !== undefined && { requestId: request.requestId }),
     };
     return { ok: true, caller };
+  }
+
+  /** The refusal an `Authorization` header gets before anything else is read, when it is malformed. */
+  authorizationRefusal(header: string | readonly string[] | undefined): CallerRefusal | undefined {
+    if (parseAuthorization(header).kind !== 'malformed') return undefined;
+    this.telemetry.authenticated({ outcome: 'rejected', reason: MALFORMED_AUTHORIZATION.error });
+    return MALFORMED_AUTHORIZATION;
+  }
+
+  /**
+   * Whether a request's `Authorization` carries a token accepted as a signed-in caller
+   * (the anonymous rate limit's exemption). Anything served as anonymous is not.
+   * Answers are cached by the resolver, so resolving the caller right after costs nothing more.
+   */
+  async signedIn(header: string | readonly string[] | undefined): Promise<boolean> {
+    const token = bearerOf(header);
+    if (token === undefined) return false;
+    try {
+      const auth = await this.auth.authenticate(token);
+      return auth.ok && auth.principal.kind !== 'anonymous';
+    } catch {
+      return false; // not known to be accepted: limited as anonymous; the route answers the failure
+    }
   }
 
   private static telemetryHub(options: KernelOptions): TelemetryHub {

@@ -5,9 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Kernel, type UpstreamCallFinished } from '@toolhost/core/kernel';
+import type { UpstreamCallFinished } from '@toolhost/core/kernel';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The resolver itself is under test, so this reaches past the facade into the kernel's internals.
+import { Kernel } from '../../../core/src/kernel/internal';
 import hubPlugin from '../src/index';
 
 const logger = pino({ level: 'silent' });

@@ -1,4 +1,5 @@
-import type { Kernel, StoreName } from '@toolhost/core/kernel';
+import type { ToolhostKernel } from '@toolhost/core/kernel';
+import type { StoreName } from '@toolhost/core/ports';
 import type { FastifyInstance } from 'fastify';
 import type { Stores } from '../stores';
 
@@ -19,13 +20,12 @@ function unavailable(names: StoreName[]): string {
  */
 export async function healthRoutes(
   app: FastifyInstance,
-  { kernel, stores }: { kernel: Kernel; stores: Stores },
+  { kernel, stores }: { kernel: ToolhostKernel; stores: Stores },
 ) {
-  app.get('/healthz', async () => ({
-    status: 'ok',
-    plugins: kernel.host.plugins.map((p) => p.id),
-    tools: kernel.catalog.tools.size,
-  }));
+  app.get('/healthz', async () => {
+    const { plugins, tools } = kernel.health();
+    return { status: 'ok', plugins, tools: tools.length };
+  });
 
   // Log when readiness changes, not on every probe: a prober polls all through an outage.
   let failing = new Set<StoreName>();

@@ -1,8 +1,8 @@
 import {
   CancellationSource,
-  type Kernel,
   type McpHttpRequest,
   type McpHttpResponse,
+  type ToolhostKernel,
 } from '@toolhost/core/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveCaller } from '../caller';
@@ -29,7 +29,7 @@ export async function sendMcpResponse(reply: FastifyReply, result: McpHttpRespon
 /** `POST|GET|DELETE /mcp`: the MCP endpoint, served by the kernel. */
 export async function mcpRoutes(
   app: FastifyInstance,
-  { kernel, publicUrl, maxJsonDepth }: { kernel: Kernel; publicUrl?: string; maxJsonDepth: number },
+  { kernel, publicUrl, maxJsonDepth }: { kernel: ToolhostKernel; publicUrl?: string; maxJsonDepth: number },
 ) {
   // This route parses its own bodies: invalid JSON and other media types are answered
   // by the MCP layer with JSON-RPC errors rather than by fastify.
@@ -59,7 +59,7 @@ export async function mcpRoutes(
  * the kernel serves the request and records it (telemetry and the log line).
  */
 export function mcpHandler(
-  kernel: Kernel,
+  kernel: ToolhostKernel,
   publicUrl: string | undefined,
   endpoint: McpHttpRequest['endpoint'],
 ) {
@@ -73,7 +73,7 @@ export function mcpHandler(
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) cancellation.cancel(new Error('client disconnected'));
     });
-    const result = await kernel.http.handle({
+    const result = await kernel.handleHttp({
       endpoint,
       method: request.method,
       url: `http://${request.headers.host ?? 'localhost'}${request.url}`,

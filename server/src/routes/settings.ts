@@ -1,16 +1,11 @@
 import type { Principal } from '@toolhost/core';
-import { type Kernel, SettingsError, type UserSettings } from '@toolhost/core/kernel';
+import { SettingsError, type ToolhostKernel } from '@toolhost/core/kernel';
+import type { UserSettings } from '@toolhost/core/ports';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAdmin } from '../admin-token';
 import { resolveCaller } from '../caller';
 import type { Manifest } from '../manifest';
 import { sendAuthFailure } from './auth';
-
-/** What a principal ends up with under these settings: the plugins and tools they will see. */
-function effective(kernel: Kernel, principal: Principal, settings: UserSettings | undefined) {
-  const toolSet = kernel.selector.select(principal, settings);
-  return { plugins: kernel.selector.resolve(principal, settings).plugins, tools: [...toolSet.tools.keys()] };
-}
 
 /** What a body that is not a JSON object is, for the error message. */
 function describeBody(body: unknown): string | undefined {
@@ -21,7 +16,7 @@ function describeBody(body: unknown): string | undefined {
   return undefined;
 }
 
-async function save(kernel: Kernel, reply: FastifyReply, userId: string, body: unknown) {
+async function save(kernel: ToolhostKernel, reply: FastifyReply, userId: string, body: unknown) {
   // Only an object is settings: `null` once stored empty settings and the user lost every tool.
   const notAnObject = describeBody(body);
   if (notAnObject) {
@@ -51,7 +46,11 @@ async function save(kernel: Kernel, reply: FastifyReply, userId: string, body: u
  */
 export async function settingsRoutes(
   app: FastifyInstance,
-  { kernel, manifest, adminToken }: { kernel: Kernel; manifest: Manifest; adminToken: string | undefined },
+  {
+    kernel,
+    manifest,
+    adminToken,
+  }: { kernel: ToolhostKernel; manifest: Manifest; adminToken: string | undefined },
 ) {
   const { publicUrl } = manifest.server;
 
@@ -84,7 +83,7 @@ export async function settingsRoutes(
       user: { id: caller.principal.id, name: caller.principal.name, plan: caller.principal.plan },
       settings: settings ?? null,
       writable: kernel.settings.writable,
-      effective: effective(kernel, caller.principal, settings),
+      effective: kernel.settings.effective(caller.principal, settings),
     };
   });
 
@@ -93,7 +92,7 @@ export async function settingsRoutes(
     if (!caller) return reply;
     const settings = await save(kernel, reply, caller.principal.id, request.body);
     if (!settings) return reply;
-    return { settings, effective: effective(kernel, caller.principal, settings) };
+    return { settings, effective: kernel.settings.effective(caller.principal, settings) };
   });
 
   const admin = (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,4 +1,4 @@
-import type { Kernel } from '@toolhost/core/kernel';
+import type { ToolhostKernel } from '@toolhost/core/kernel';
 import type { FastifyInstance } from 'fastify';
 import { depthCheckedJsonParser } from './json-body';
 import { mcpHandler } from './mcp';
@@ -10,7 +10,7 @@ import { mcpHandler } from './mcp';
  */
 export async function sseRoutes(
   app: FastifyInstance,
-  { kernel, publicUrl, maxJsonDepth }: { kernel: Kernel; publicUrl?: string; maxJsonDepth: number },
+  { kernel, publicUrl, maxJsonDepth }: { kernel: ToolhostKernel; publicUrl?: string; maxJsonDepth: number },
 ) {
   if (!kernel.sessions) throw new Error('transport.sse needs transport.sessions');
   depthCheckedJsonParser(app, maxJsonDepth);

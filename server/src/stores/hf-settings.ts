@@ -1,5 +1,6 @@
 import type { Credentials } from '@toolhost/core';
-import type { Catalog, SettingsStore, UserSettings } from '@toolhost/core/kernel';
+import type { KernelHealth } from '@toolhost/core/kernel';
+import type { SettingsStore, UserSettings } from '@toolhost/core/ports';
 
 /** The per-user MCP settings huggingface.co keeps (huggingface.co/settings/mcp). */
 interface HfMcpSettings {
@@ -19,8 +20,8 @@ export class HfSettingsStore implements SettingsStore {
   constructor(
     /** `{HF_ENDPOINT}/api/settings/mcp` by default. */
     private readonly url: string,
-    /** The loaded catalog, known once the kernel has started. */
-    private readonly catalog: () => Catalog,
+    /** The loaded tools and their plugins, known once the kernel has started. */
+    private readonly catalog: () => KernelHealth['tools'],
     private readonly timeoutMs = 5_000,
   ) {}
 
@@ -38,10 +39,10 @@ export class HfSettingsStore implements SettingsStore {
     if (!response.ok) return undefined;
     const body = (await response.json()) as HfMcpSettings;
     const enabled = new Set(body.builtInTools ?? []);
-    const tools = [...this.catalog().tools.values()];
-    const plugins = [...new Set(tools.filter((t) => enabled.has(t.name)).map((t) => t.plugin.id))];
+    const tools = this.catalog();
+    const plugins = [...new Set(tools.filter((t) => enabled.has(t.name)).map((t) => t.plugin))];
     const disabledTools = tools
-      .filter((t) => plugins.includes(t.plugin.id) && !enabled.has(t.name))
+      .filter((t) => plugins.includes(t.plugin) && !enabled.has(t.name))
       .map((t) => t.name);
     const spaces = (body.spaceTools ?? [])
       .map((space) => space.name)

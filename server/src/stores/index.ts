@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { KernelHealth } from '@toolhost/core/kernel';
 import {
-  type Catalog,
   InMemoryQuotaStore,
   InMemorySettingsStore,
   InMemoryTokenStore,
@@ -8,7 +8,7 @@ import {
   type SettingsStore,
   type StoreName,
   type TokenStore,
-} from '@toolhost/core/kernel';
+} from '@toolhost/core/ports';
 import type { Manifest } from '../manifest';
 import { HfSettingsStore } from './hf-settings';
 import {
@@ -48,7 +48,7 @@ export function openStores(
   manifest: Manifest,
   baseDir: string,
   env: Readonly<Record<string, string | undefined>>,
-  catalog: () => Catalog,
+  catalog: () => KernelHealth['tools'],
   onFault?: StoreFaultListener,
 ): Stores {
   const config = manifest.stores;

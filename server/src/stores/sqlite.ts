@@ -8,8 +8,8 @@ import type {
   TokenRecord,
   TokenStore,
   UserSettings,
-} from '@toolhost/core/kernel';
-import { applyCharge, StoreUnavailableError } from '@toolhost/core/kernel';
+} from '@toolhost/core/ports';
+import { applyCharge, StoreUnavailableError } from '@toolhost/core/ports';
 import Database from 'better-sqlite3';
 
 /** The state store cannot be opened at start-up; the message says where and why, in one line. */
