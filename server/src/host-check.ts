@@ -3,6 +3,7 @@ import {
   validateHostHeader,
   validateOriginHeader,
 } from '@modelcontextprotocol/server';
+import { LRUCache } from 'lru-cache';
 
 export interface HostCheckOptions {
   /** Extra Host names to accept besides localhost; `"*"` accepts any. */
@@ -23,15 +24,16 @@ export function createHostCheck(options: HostCheckOptions): HostCheck {
   const anyHost = options.allowedHosts.includes('*');
   const hosts = [...localhostAllowedHostnames(), ...options.allowedHosts];
   const origins = [...localhostAllowedHostnames(), ...options.allowedOrigins];
-  const verdicts = new Map<string, string | undefined>();
+  // Boxed: `undefined` (allowed) is a verdict too.
+  const verdicts = new LRUCache<string, { verdict: string | undefined }>({ max: 1_000 });
   const remember = (key: string, verdict: string | undefined) => {
-    if (verdicts.size > 1_000) verdicts.clear();
-    verdicts.set(key, verdict);
+    verdicts.set(key, { verdict });
     return verdict;
   };
   return (host, origin) => {
     const key = `${host ?? ''}\n${origin ?? ''}`;
-    if (verdicts.has(key)) return verdicts.get(key);
+    const known = verdicts.get(key);
+    if (known) return known.verdict;
     if (!anyHost) {
       const result = validateHostHeader(host, hosts);
       if (!result.ok)

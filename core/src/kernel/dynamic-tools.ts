@@ -6,7 +6,7 @@ import type { AnyToolSource, DynamicTool } from '../api/tool-source';
 import type { CompiledTool, ToolCompiler } from './catalog';
 import type { ServiceBinding } from './container';
 import type { LoadedPlugin } from './host';
-import { ToolSet } from './toolset';
+import { ToolSet, type ToolSetCache } from './toolset';
 
 /** What a caller brings that tool sources may act on. */
 export interface DynamicToolRequest {
@@ -66,13 +66,12 @@ interface Compiled {
  * The kernel seam for per-caller tools: plugins with a `toolSource` add tools to a
  * caller's static ToolSet at request time. Each DynamicTool object is compiled
  * once (kept while the source keeps it), and each distinct combination of static
- * ToolSet and dynamic tools is merged once, so a steady caller costs one source
+ * ToolSet and dynamic tools is merged once (in the kernel's one ToolSet cache), so a steady caller costs one source
  * call (a cache lookup in the source) and one map lookup.
  */
 export class DynamicToolSets {
   private readonly sources: readonly Source[];
   private readonly compiled = new WeakMap<DynamicTool, Compiled>();
-  private readonly merged = new Map<string, ToolSet>();
   private readonly parsedSettings = new WeakMap<object, Map<string, Readonly<Record<string, unknown>>>>();
   private nextId = 0;
 
@@ -80,7 +79,8 @@ export class DynamicToolSets {
     plugins: readonly LoadedPlugin[],
     private readonly compiler: ToolCompiler,
     private readonly logger: Logger,
-    private readonly maxMerged = 1_000,
+    /** Where merged ToolSets are kept: the kernel's one ToolSet cache. */
+    private readonly toolSets: ToolSetCache,
   ) {
     this.sources = plugins
       .filter((plugin) => plugin.plugin.toolSource !== undefined)
@@ -120,16 +120,12 @@ export class DynamicToolSets {
     }
     if (added.length === 0) return base;
     const mergeKey = `${base.key}|${added.map((c) => c.id).join(',')}`;
-    let toolSet = this.merged.get(mergeKey);
-    if (!toolSet) {
+    return this.toolSets.getOrBuild(`merged|${mergeKey}`, () => {
       const key = createHash('sha256').update(mergeKey).digest('base64url').slice(0, 22);
-      toolSet = new ToolSet(key, [...base.tools.values(), ...added.map((c) => c.tool)], base.resources, [
+      return new ToolSet(key, [...base.tools.values(), ...added.map((c) => c.tool)], base.resources, [
         ...base.prompts.values(),
       ]);
-      if (this.merged.size >= this.maxMerged) this.merged.delete(this.merged.keys().next().value!);
-      this.merged.set(mergeKey, toolSet);
-    }
-    return toolSet;
+    });
   }
 
   private async ask(entry: Source, request: DynamicToolRequest): Promise<readonly DynamicTool[]> {

@@ -185,7 +185,12 @@ export class Kernel {
       ),
     );
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
-    this.dynamicTools = new DynamicToolSets(host.plugins, this.catalog.compiler, options.logger);
+    this.dynamicTools = new DynamicToolSets(
+      host.plugins,
+      this.catalog.compiler,
+      options.logger,
+      this.toolSets,
+    );
     const gate = new CallGate({
       onCall: (event) => {
         const { tool, principal, outcome } = event;

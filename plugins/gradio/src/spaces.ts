@@ -13,6 +13,7 @@ import {
   type UpstreamReporter,
 } from '@toolhost/core';
 import { type HubClient, HubNotFoundError } from '@toolhost/plugin-hub';
+import { LRUCache } from 'lru-cache';
 import type { SpacesConfig } from './config';
 import { SpaceConnections, type UpstreamTool } from './connections';
 import { refusalOf } from './outbound';
@@ -21,11 +22,6 @@ import { refusalOf } from './outbound';
 export type SpaceState =
   | { readonly ok: true; readonly id: string; readonly url: string; readonly tools: readonly UpstreamTool[] }
   | { readonly ok: false; readonly id: string; readonly status: string; readonly message: string };
-
-interface Cached {
-  readonly expires: number;
-  readonly state: Promise<SpaceState>;
-}
 
 /** How a call identifies its caller to the Hub and the Space. */
 export interface SpaceCall {
@@ -46,7 +42,8 @@ const formatSeconds = (s: number) => `${Number.isInteger(s) ? s : s.toFixed(1)} 
  * tools over reused connections. Provided to other plugins as the `gradio` service.
  */
 export class SpaceProxy {
-  private readonly cache = new Map<string, Cached>();
+  /** Discoveries by Space id (shared) or `id#principal` (private Spaces, failures, in flight); bounded, LRU. */
+  private readonly cache = new LRUCache<string, Promise<SpaceState>>({ max: 10_000 });
   /** Spaces the Hub said are private: their tools are cached per caller, never shared. */
   private readonly privateSpaces = new Set<string>();
   readonly connections: SpaceConnections;
@@ -62,16 +59,12 @@ export class SpaceProxy {
 
   /** The Space's endpoint and tools, or a failure naming its status; never throws. */
   discover(id: string, call: SpaceCall): Promise<SpaceState> {
-    const now = Date.now();
     const personal = `${id}#${call.principalId}`;
-    for (const key of [id, personal]) {
-      const hit = this.cache.get(key);
-      if (hit && hit.expires > now) return hit.state;
-      if (hit) this.cache.delete(key);
-    }
+    const hit = this.cache.get(id) ?? this.cache.get(personal);
+    if (hit) return hit;
     const state = this.lookup(id, call);
     // Until it settles, concurrent requests share this discovery (no stampede).
-    this.cache.set(personal, { expires: Number.POSITIVE_INFINITY, state });
+    this.cache.set(personal, state);
     void state.then(({ ok }) => {
       this.cache.delete(personal);
       // A discovery cut short by its caller's cancel says nothing about the Space.
@@ -80,8 +73,7 @@ export class SpaceProxy {
       if (ttl === 0) return;
       // Public Spaces' tools are shared by every caller; private ones and failures stay per caller.
       const shared = ok && !this.privateSpaces.has(id);
-      this.cache.set(shared ? id : personal, { expires: Date.now() + ttl, state });
-      if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(shared ? id : personal, state, { ttl });
     });
     return state;
   }

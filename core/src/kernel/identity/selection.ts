@@ -54,7 +54,6 @@ const key = (list: readonly string[] | undefined) => (list ? [...list].sort().jo
  * outcome, so the steady-state cost per request is a string key and a map lookup.
  */
 export class Selector {
-  private readonly memo = new Map<string, ToolSet>();
   private readonly allPlugins: readonly string[];
 
   constructor(
@@ -66,15 +65,12 @@ export class Selector {
   }
 
   select(principal: Principal, settings: UserSettings | undefined, hints: SelectionHints = {}): ToolSet {
-    const memoKey = `${this.boundName(principal)}|${settings ? JSON.stringify(settings) : '-'}|${key(hints.plugins)}|${key(hints.tools)}|${hints.preset ?? ''}|${key(hints.mix)}`;
-    let toolSet = this.memo.get(memoKey);
-    if (!toolSet) {
+    // What decides the outcome, as one key: the caller's bound, their settings and the hints.
+    const inputs = `select|${this.boundName(principal)}|${settings ? JSON.stringify(settings) : '-'}|${key(hints.plugins)}|${key(hints.tools)}|${hints.preset ?? ''}|${key(hints.mix)}`;
+    return this.toolSets.getOrBuild(inputs, () => {
       const { plugins, tools } = this.resolve(principal, settings, hints);
-      toolSet = this.toolSets.get({ plugins, ...(tools && { tools }) });
-      if (this.memo.size >= 10_000) this.memo.clear();
-      this.memo.set(memoKey, toolSet);
-    }
-    return toolSet;
+      return this.toolSets.get({ plugins, ...(tools && { tools }) });
+    });
   }
 
   /** The plugin ids and (when narrowed) tool names a caller ends up with. */
