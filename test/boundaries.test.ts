@@ -39,4 +39,31 @@ describe('layout boundaries', () => {
     expect(pluginImport.test("  { use: '@toolhost/plugin-hub' },")).toBe(false);
     expect(matching('server/src', pluginImport)).toEqual([]);
   });
+
+  it('server/src sees the kernel only through its facade and the ports', () => {
+    const coreImport = /['"](@toolhost\/core[^'"]*|(?:\.\.\/)+core\/[^'"]*)['"]/;
+    const allowed = new Set(['@toolhost/core', '@toolhost/core/kernel', '@toolhost/core/ports']);
+    const reached = matching('server/src', coreImport)
+      .map((line) => coreImport.exec(line)![1]!)
+      .filter((module) => !allowed.has(module));
+    expect(matching('server/src', coreImport).length).toBeGreaterThan(10);
+    expect(reached).toEqual([]);
+  });
+
+  it('the facade exports createKernel and the helpers of its contract, nothing internal', async () => {
+    const facade = await import('@toolhost/core/kernel');
+    expect(Object.keys(facade).toSorted()).toEqual([
+      'CancellationSource',
+      'DEFAULT_MAX_JSON_DEPTH',
+      'PluginLoadError',
+      'SettingsError',
+      'UnclaimedSectionError',
+      'clientKey',
+      'createKernel',
+      'exceedsJsonDepth',
+      'formatWindow',
+      'jsonDepthError',
+      'parseWindow',
+    ]);
+  });
 });

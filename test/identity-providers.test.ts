@@ -72,7 +72,7 @@ async function stdioClient(era: Era, args: string[], env: Record<string, string>
 const whoCalls = async (client: Client) =>
   (await client.callTool({ name: 'who_calls', arguments: {} })) as Result;
 
-describe('a plugin identity provider loaded from a manifest file', () => {
+describe('a plugin identity provider and middleware loaded from a manifest file', () => {
   it.each<Era>(['legacy', 'modern'])('identifies test_<name> tokens over HTTP, %s era', async (era) => {
     const toolhost = await startToolhost({
       manifest: parseYaml(readFileSync(TEST_MANIFEST, 'utf8')),
@@ -80,10 +80,10 @@ describe('a plugin identity provider loaded from a manifest file', () => {
     });
     try {
       const client = await connectClient(toolhost.mcpUrl, { era, token: 'test_ada' });
-      expect((await whoCalls(client)).structuredContent).toMatchObject({
-        principal: 'test:ada',
-        kind: 'user',
-      });
+      const who = await whoCalls(client);
+      expect(who.structuredContent).toMatchObject({ principal: 'test:ada', kind: 'user' });
+      // The same plugin's middleware wrapped another plugin's tool.
+      expect(who.content.at(-1)).toEqual({ type: 'text', text: '[who_calls called by test:ada]' });
       await client.close();
       // Rejected by the provider, and no provider for other tokens: 401 either way, never anonymous.
       const rejected = await postMcp(toolhost.mcpUrl, undefined, { authorization: 'Bearer test_NOT-valid' });
@@ -107,10 +107,9 @@ describe('a plugin identity provider loaded from a manifest file', () => {
       TEST_IDENTITY_TOKEN: 'test_grace',
     });
     try {
-      expect((await whoCalls(client)).structuredContent).toMatchObject({
-        principal: 'test:grace',
-        kind: 'user',
-      });
+      const who = await whoCalls(client);
+      expect(who.structuredContent).toMatchObject({ principal: 'test:grace', kind: 'user' });
+      expect(who.content.at(-1)).toEqual({ type: 'text', text: '[who_calls called by test:grace]' });
     } finally {
       await client.close();
     }

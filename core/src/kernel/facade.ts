@@ -35,7 +35,7 @@ export interface ToolhostKernel {
   authorizationRefusal(header: string | readonly string[] | undefined): CallerRefusal | undefined;
   /** Whether an `Authorization` header carries a token accepted as a signed-in caller (rate-limit exemption). */
   signedIn(header: string | readonly string[] | undefined): Promise<boolean>;
-  /** The stdio identity: the token in the first variable an identity provider names (HF_TOKEN, say), and its name. */
+  /** The stdio identity: the token in the first variable an identity provider names, and that name. */
   stdioToken(
     env: Readonly<Record<string, string | undefined>>,
   ): { token: string; source: string } | undefined;
