@@ -68,7 +68,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // One line per MCP request is logged by the MCP route itself (method, tool, outcome, duration).
+    // One line per MCP request is logged by the kernel (method, tool, era, transport, outcome, duration).
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -67,7 +67,7 @@ const authSection = z
       .min(0)
       .max(30 * 86_400)
       .default(86_400),
-    /** Per-IP rate limit for requests without a token; `false` turns it off. */
+    /** Per-IP rate limit for requests not signed in (no token, or one the server did not accept); `false` turns it off. */
     rateLimit: z
       .union([z.literal(false), z.object({ max: z.number().int().min(1), per: duration }).strict()])
       .default({ max: 600, per: 60_000 }),
