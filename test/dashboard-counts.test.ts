@@ -70,7 +70,10 @@ describe('auth outcomes', () => {
   let unreachable: RunningToolhost;
   beforeAll(async () => {
     hub = await startHubEmulator();
-    const manifest = { plugins: [{ use: '@toolhost/plugin-conformance' }] };
+    // The hub plugin's identity provider is what checks hf_ tokens against the Hub.
+    const manifest = {
+      plugins: [{ use: '@toolhost/plugin-hub' }, { use: '@toolhost/plugin-conformance' }],
+    };
     reachable = await startToolhost({ manifest, env: { HF_ENDPOINT: hub.url } });
     unreachable = await startToolhost({
       manifest,

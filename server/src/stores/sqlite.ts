@@ -127,13 +127,17 @@ export class SqliteDatabase {
        CREATE TABLE tokens (hash TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE, user TEXT NOT NULL, plan TEXT NOT NULL,
                             created_at TEXT NOT NULL, revoked_at TEXT);`,
     ];
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let step = version; step < steps.length; step++) {
-      this.db.transaction(() => {
-        this.db.exec(steps[step]!);
-        this.db.pragma(`user_version = ${step + 1}`);
-      })();
-    }
+    // One IMMEDIATE transaction, the version read inside it: processes opening a new file at
+    // once (two `toolhost tokens create`, say) migrate one after the other, not both.
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        for (let step = version; step < steps.length; step++) {
+          this.db.exec(steps[step]!);
+          this.db.pragma(`user_version = ${step + 1}`);
+        }
+      })
+      .immediate();
   }
 }
 
