@@ -27,12 +27,12 @@ beforeAll(async () => {
 
 afterAll(() => toolhost.close());
 
-async function sseClient(token: string) {
+async function sseClient(token: string, query = '') {
   const client = new Client(
     { name: 'sse-test', version: '1.0.0' },
     { capabilities: { sampling: {}, elicitation: {} } },
   );
-  const transport = new SSEClientTransport(new URL(`${toolhost.baseUrl}/sse`), {
+  const transport = new SSEClientTransport(new URL(`${toolhost.baseUrl}/sse${query}`), {
     requestInit: { headers: { authorization: `Bearer ${token}` } },
   });
   await client.connect(transport);
@@ -119,5 +119,17 @@ describe('HTTP+SSE transport (2024-11-05)', () => {
     await client.close();
     await waitFor(() => openSessions() === before, 'the server forgets the closed connection');
     expect((await post(tokenA)).status).toBe(404);
+  });
+  it('keeps the /sse URL’s selection (?tools=) for every message of the connection', async () => {
+    const { client } = await sseClient(tokenA, '?tools=test_simple_text,test_error_handling');
+    for (let round = 0; round < 2; round++) {
+      const names = (await client.listTools()).tools.map((t) => t.name).toSorted();
+      expect(names).toEqual(['test_error_handling', 'test_simple_text']);
+    }
+    const outside = await client
+      .callTool({ name: 'test_sampling', arguments: { prompt: 'hi' } })
+      .catch((e) => e);
+    expect(String(outside)).toMatch(/Tool test_sampling not found/);
+    await client.close();
   });
 });

@@ -154,7 +154,14 @@ export class McpHttpEndpoint {
     const url = new URL(request.url);
     const { caller } = request;
     if (request.endpoint === 'sse') {
-      const opened = await sessions.openSse(caller, url.pathname.replace(/sse$/, 'messages'));
+      // The /sse URL's own parameters (?tools=, ?plugins=, …) travel with every message.
+      const query = new URLSearchParams(url.searchParams);
+      query.delete('sessionId');
+      const opened = await sessions.openSse(
+        caller,
+        url.pathname.replace(/sse$/, 'messages'),
+        query.toString(),
+      );
       caller.logger.info({ transport: 'legacy-sse', principal: caller.principal.kind }, 'sse stream opened');
       return opened;
     }

@@ -123,12 +123,17 @@ export class SessionManager {
     return this.serve(session, request);
   }
 
-  /** `GET /sse`: open an HTTP+SSE connection whose messages are POSTed to `messagesPath?sessionId=…`. */
-  async openSse(caller: McpCaller, messagesPath: string): Promise<McpHttpResponse> {
+  /**
+   * `GET /sse`: open an HTTP+SSE connection whose messages are POSTed to
+   * `messagesPath?sessionId=…`, followed by `query` (the `/sse` URL's own parameters),
+   * so every message is resolved with the selection the connection was opened with.
+   */
+  async openSse(caller: McpCaller, messagesPath: string, query = ''): Promise<McpHttpResponse> {
     const refused = this.caps.admit(holderOf(caller));
     if (refused) return this.full(refused);
     const id = randomUUID();
-    const transport = new SseServerTransport(id, `${messagesPath}?sessionId=${id}`, this.options.keepAliveMs);
+    const endpoint = `${messagesPath}?sessionId=${id}${query && `&${query}`}`;
+    const transport = new SseServerTransport(id, endpoint, this.options.keepAliveMs);
     const session = this.register(id, caller, transport);
     transport.onclose = () => void this.end(session);
     transport.onerror = (error) => this.options.onError?.(error);
