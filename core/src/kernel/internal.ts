@@ -51,7 +51,7 @@ export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
 export {
   DEFAULT_MAX_JSON_DEPTH,
   exceedsJsonDepth,
-  guardJsonDepth,
+  guardStdin,
   jsonDepthError,
   jsonDepthMessage,
 } from './mcp/json-depth';

@@ -21,7 +21,7 @@ import { composeSettingsSchema, SettingsService } from './identity/settings';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
-import { guardJsonDepth } from './mcp/json-depth';
+import { guardStdin } from './mcp/json-depth';
 import { PrincipalScopedListenBus } from './mcp/listen-bus';
 import { createSdkServer, type HandledRequest } from './mcp/sdk-server';
 import {
@@ -399,7 +399,7 @@ export class Kernel {
       });
     // Too-deep lines are answered and dropped before the SDK reads them (see json-depth.ts).
     const stdout = streams?.stdout ?? process.stdout;
-    const stdin = guardJsonDepth(streams?.stdin ?? process.stdin, stdout, this.options.maxJsonDepth);
+    const stdin = guardStdin(streams?.stdin ?? process.stdin, stdout, this.options.maxJsonDepth);
     return serveStdio(factory, {
       legacy: 'serve',
       transport: new StdioServerTransport(stdin as never, stdout as never),

@@ -65,13 +65,35 @@ export function jsonDepthError(max: number) {
 
 const NEWLINE = 0x0a;
 
+/** What a stdio line that is not one JSON-RPC message gets, or undefined for a line to pass on. */
+function lineRefusal(line: string, maxDepth: number, tooDeep: string): string | undefined {
+  if (line.trim() === '') return undefined;
+  if (exceedsJsonDepth(line, maxDepth)) return tooDeep;
+  let message: unknown;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    return `${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not valid JSON.' } })}\n`;
+  }
+  if (typeof message === 'object' && message !== null && !Array.isArray(message)) return undefined;
+  return `${JSON.stringify({
+    jsonrpc: '2.0',
+    id: null,
+    error: {
+      code: -32600,
+      message: 'Invalid Request: each line must be one JSON-RPC message object (batches are not supported).',
+    },
+  })}\n`;
+}
+
 /**
- * The stdin of a stdio connection with every too-deep line answered and dropped: a
- * line nesting deeper than `maxDepth` never reaches the SDK; its parse error is written
- * to `stdout` as one JSON-RPC line, and the connection keeps serving. Other lines pass
- * through unchanged. Ends when `stdin` ends.
+ * The stdin of a stdio connection with every line that is not one JSON-RPC message
+ * object answered and dropped: too deep (over `maxDepth`), not JSON, or not an object
+ * (a batch, a number). Such a line never reaches the SDK, which would drop it without
+ * an answer; its JSON-RPC error is written to `stdout` as one line, and the connection
+ * keeps serving. Other lines pass through unchanged. Ends when `stdin` ends.
  */
-export function guardJsonDepth(
+export function guardStdin(
   stdin: NodeJS.ReadableStream,
   stdout: NodeJS.WritableStream,
   maxDepth: number = DEFAULT_MAX_JSON_DEPTH,
@@ -85,7 +107,8 @@ export function guardJsonDepth(
       while (newline !== -1) {
         const line = Buffer.concat([...pending, data.subarray(0, newline + 1)]);
         pending = [];
-        if (exceedsJsonDepth(line.toString('utf8'), maxDepth)) stdout.write(refusal);
+        const refused = lineRefusal(line.toString('utf8'), maxDepth, refusal);
+        if (refused) stdout.write(refused);
         else this.push(line);
         data = data.subarray(newline + 1);
         newline = data.indexOf(NEWLINE);
