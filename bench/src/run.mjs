@@ -110,20 +110,30 @@ const paths = [
   ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
   ...(process.env.BENCH_SDK === '0' ? [] : [['manifest.sdk-only.yaml', 'SDK only']]),
 ];
+// Every server is started up front and idles while another is loaded; scenario by scenario,
+// the paths take turns, in reversed order every other scenario, so drift during the run
+// (these machines warm up and slow down) does not favour whichever path runs first.
+const servers = [];
 for (const [manifest, path, checkout] of paths) {
   const cli = checkout ? `${checkout}/server/bin/toolhost.js` : CLI;
   const cwd = checkout ? `${checkout}/bench` : here('..');
-  const toolhost = await start(
+  const started = await start(
     [cli, 'serve', '--config', manifest, '--port', '0'],
     /serving MCP at (\S+)/,
     cwd,
   );
-  for (const [name, request] of SCENARIOS) {
-    if (path === 'SDK only' && name === 'legacy initialize') continue;
-    rows.push({ scenario: name, path, ...(await load(toolhost.url, request)) });
-  }
-  await toolhost.stop();
+  servers.push({ path, ...started });
 }
+for (const [index, [name, request]] of SCENARIOS.entries()) {
+  const turn = index % 2 === 0 ? servers : [...servers].reverse();
+  for (const { path, url } of turn) {
+    if (path === 'SDK only' && name === 'legacy initialize') continue;
+    rows.push({ scenario: name, path, ...(await load(url, request)) });
+  }
+}
+for (const server of servers) await server.stop();
+// The table lists each path's scenarios together.
+rows.sort((a, b) => paths.findIndex(([, p]) => p === a.path) - paths.findIndex(([, p]) => p === b.path));
 
 baselineRuns.push(
   await load(baseline.url, {
