@@ -164,7 +164,7 @@ describe('a store that fails under a running server', () => {
         message: 'the settings store is unavailable; try again',
       });
     }
-    // An MCP request that needs a store read answers a retryable 503, not an internal error:
+    // An MCP request that needs a store read answers a retryable 503 with a JSON-RPC error:
     // the user's settings (their token is still in the identity cache), a token never seen before.
     const mcp = (bearer: string) =>
       fetch(toolhost.mcpUrl, {
@@ -183,7 +183,7 @@ describe('a store that fails under a running server', () => {
       const response = await mcp(bearer);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
-      expect((await response.json()).message).toBe(message);
+      expect(await response.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32000, message } });
     }
 
     expect((await fetch(`${toolhost.baseUrl}/readyz`)).status).toBe(503);

@@ -14,7 +14,7 @@ export type { CatalogData, CatalogEntry, CatalogPaper, CatalogQuery, CatalogRepo
 export { OfflineCatalog } from './catalog/catalog';
 export type { Answer, AnswerSources, HubCall, HubClientOptions } from './client';
 export { DEFAULT_HUB_ENDPOINT, HubClient } from './client';
-export { HubNotFoundError, HubUnreachableError } from './errors';
+export { HubBadAnswerError, HubNotFoundError, HubUnreachableError } from './errors';
 export * as format from './format';
 export type { HubHttpOptions } from './http';
 export { hubIdentity, verifyHubToken } from './identity';

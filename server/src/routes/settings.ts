@@ -1,6 +1,4 @@
-import type { Principal } from '@toolhost/core';
 import { SettingsError, type ToolhostKernel } from '@toolhost/core/kernel';
-import type { UserSettings } from '@toolhost/core/ports';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAdmin } from '../admin-token';
 import { resolveCaller } from '../caller';
