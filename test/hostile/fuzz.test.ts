@@ -26,7 +26,12 @@ import {
 } from './support';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
-const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
+// Chosen here rather than by fast-check, so that every failure — an error thrown while
+// generating a case too, which fast-check reports without it — names the seed that replays it.
+const SEED =
+  process.env['FUZZ_SEED'] === undefined
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env['FUZZ_SEED']);
 const PATH = process.env['FUZZ_PATH'];
 
 let hub: HubEmulator;
@@ -95,6 +100,8 @@ function setAt(root: Json, path: (string | number)[], replacement: Json | undefi
   if (path.length === 0) return replacement ?? null;
   const [head, ...rest] = path;
   if (Array.isArray(root)) {
+    // An array takes no named key (an own `constructor` would break array methods on it later).
+    if (typeof head !== 'number') return root;
     const copy = [...root];
     if (replacement === undefined && rest.length === 0) copy.splice(head as number, 1);
     else copy[head as number] = setAt(copy[head as number] ?? null, rest, replacement);
@@ -102,8 +109,13 @@ function setAt(root: Json, path: (string | number)[], replacement: Json | undefi
   }
   if (root !== null && typeof root === 'object') {
     const copy = { ...root };
-    if (replacement === undefined && rest.length === 0) delete copy[head as string];
-    else copy[head as string] = setAt(copy[head as string] ?? null, rest, replacement);
+    const key = String(head);
+    if (replacement === undefined && rest.length === 0) delete copy[key];
+    else {
+      // defineProperty, so `__proto__` becomes a key that is sent, not the copy's prototype.
+      const value = setAt(Object.hasOwn(copy, key) ? (copy[key] ?? null) : null, rest, replacement);
+      Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    }
     return copy;
   }
   return root;
@@ -261,21 +273,29 @@ function fuzzCase(era: Era): fc.Arbitrary<Case> {
 
 describe.each<Era>(['legacy', 'modern'])('fuzz: the JSON-RPC entry, %s era', (era) => {
   it(`${RUNS} random and mutated messages: no 5xx but 503, nothing leaked, still serving`, async () => {
-    await fc.assert(
-      fc.asyncProperty(fuzzCase(era), async ({ headers, body }) => {
-        const response = await send(toolhost.baseUrl, { path: '/mcp', headers, body });
-        const status = response.status;
-        expect(status >= 500 && status !== 503, `HTTP ${status}: ${response.body.slice(0, 300)}`).toBe(false);
-        expectNothingLeaked(response.body, [token]);
-        await expectAnswersPing(toolhost.baseUrl, era);
-      }),
-      {
-        numRuns: RUNS,
-        ...(SEED !== undefined && { seed: SEED }),
-        ...(PATH !== undefined && { path: PATH }),
-        // The report fast-check throws carries the seed and path that replay the failure.
-        verbose: 1,
-      },
-    );
+    const replay = `replay with FUZZ_SEED=${SEED}${PATH === undefined ? '' : ` FUZZ_PATH=${PATH}`}`;
+    await fc
+      .assert(
+        fc.asyncProperty(fuzzCase(era), async ({ headers, body }) => {
+          const response = await send(toolhost.baseUrl, { path: '/mcp', headers, body });
+          const status = response.status;
+          expect(status >= 500 && status !== 503, `HTTP ${status}: ${response.body.slice(0, 300)}`).toBe(
+            false,
+          );
+          expectNothingLeaked(response.body, [token]);
+          await expectAnswersPing(toolhost.baseUrl, era);
+        }),
+        {
+          numRuns: RUNS,
+          seed: SEED,
+          ...(PATH !== undefined && { path: PATH }),
+          // The report fast-check throws carries the seed and path that replay the failure.
+          verbose: 1,
+        },
+      )
+      .catch((error: Error) => {
+        error.message = `${error.message}\n(${replay})`;
+        throw error;
+      });
   }, 120_000);
 });
