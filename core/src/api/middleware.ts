@@ -1,10 +1,8 @@
 import { hasBrand, MIDDLEWARE_BRAND } from './brand';
 import type { CallToolResult } from './content';
-import type { ConfigOf, MaybePromise, PluginConfig } from './context';
-import type { Logger } from './logger';
+import type { ConfigOf, MaybePromise, PluginConfig, RequestContext } from './context';
 import type { ConfigSchema } from './plugin';
-import type { Credentials, Principal } from './principal';
-import type { ResolvedServices, ServiceRefMap } from './service';
+import type { ServiceRefMap } from './service';
 
 /** A tool as a middleware's `tools` filter sees it, at load. */
 export interface MiddlewareTarget {
@@ -14,20 +12,17 @@ export interface MiddlewareTarget {
   readonly pluginId: string;
 }
 
-/** What a middleware gets for one call: the caller, and its own plugin's services and config. */
-export interface MiddlewareContext<S extends ServiceRefMap | undefined = undefined, C = PluginConfig> {
-  /** The services the middleware declared; request-scoped ones are the same instances the handler gets. */
-  readonly services: ResolvedServices<S>;
-  /** The config of the plugin that contributes the middleware (or its `config` view of it). */
-  readonly config: C;
-  readonly principal: Principal;
-  readonly credentials: Credentials;
-  /** Aborted when the client cancels or goes away (the tool's timeout covers the handler only). */
-  readonly signal: AbortSignal;
-  readonly requestId: string;
-  /** Bound to the middleware's plugin, its name, the tool and the request id. */
-  readonly logger: Logger;
-}
+/**
+ * What a middleware gets for one call: the request context every handler gets, with the
+ * middleware's own services (request-scoped ones are the instances the handler gets) and
+ * its plugin's config. Its signal aborts when the client cancels or goes away; the tool's
+ * timeout covers the handler only. Its logger is bound to the middleware's plugin, its
+ * name, the tool and the request id.
+ */
+export type MiddlewareContext<
+  S extends ServiceRefMap | undefined = undefined,
+  C = PluginConfig,
+> = RequestContext<S, C>;
 
 /** One tool call, as a middleware sees it. */
 export interface ToolCall<S extends ServiceRefMap | undefined = undefined, C = PluginConfig> {
