@@ -40,6 +40,8 @@ declare module 'fastify' {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** The MCP endpoints: their errors are JSON-RPC errors. */
+const MCP_ROUTE = /^\/(?:mcp|sse|messages)$/;
 /** Routes that resolve a caller from the Authorization header. */
 const CALLER_ROUTE = /^\/(?:mcp|sse|messages)$|^\/api\//;
 
@@ -126,11 +128,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Never leak internals: 5xx answers carry a generic message and the request id.
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     // A store failing under a request (a user's settings or token read) is worth a retry, not a 500.
+    // On the MCP endpoints, as a JSON-RPC error, so a client (and its model) reads it as one.
     if (error instanceof StoreUnavailableError) {
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ error: 'Service Unavailable', message: `${error.message}; try again` });
+      const message = `${error.message}; try again`;
+      reply.code(503).header('retry-after', '5');
+      return MCP_ROUTE.test(request.routeOptions.url ?? '')
+        ? reply.send({ jsonrpc: '2.0', id: null, error: { code: -32000, message } })
+        : reply.send({ error: 'Service Unavailable', message });
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {

@@ -1,11 +1,9 @@
 import {
-  type CallerResolution,
   CancellationSource,
   type McpHttpRequest,
   type McpHttpResponse,
   type ToolhostKernel,
 } from '@toolhost/core/kernel';
-import { StoreUnavailableError } from '@toolhost/core/ports';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveCaller } from '../caller';
 import { sendAuthFailure } from './auth';
@@ -68,17 +66,8 @@ export function mcpHandler(
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.body instanceof TooDeepBody) return sendTooDeep(reply, request.body);
     const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
-    let resolution: CallerResolution;
-    try {
-      resolution = await resolveCaller(kernel, request);
-    } catch (error) {
-      // A store read failing (the user's settings, an unseen token): a JSON-RPC error to retry.
-      if (!(error instanceof StoreUnavailableError)) throw error;
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `${error.message}; try again` } });
-    }
+    // A store failing here (the user's settings, an unseen token) is answered by the app's error handler.
+    const resolution = await resolveCaller(kernel, request);
     if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
     // Cancelled when the client goes away before the answer is written.
     const cancellation = new CancellationSource();
