@@ -9,17 +9,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { Client } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
-  CLI,
   connectClient,
+  connectStdioClient,
   type Era,
   FIXTURES,
   postMcp,
-  REPO_ROOT,
   runCli,
   startToolhost,
 } from './src/helpers';
@@ -49,25 +47,8 @@ plugins:
 `,
 );
 
-async function stdioClient(era: Era, args: string[], env: Record<string, string>) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'serve', '--stdio', ...args],
-    cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const client = new Client(
-    { name: `stdio-${era}`, version: '1.0.0' },
-    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
-  );
-  await client.connect(transport);
-  return { client, stderr: () => stderr };
-}
+const stdioClient = (era: Era, args: string[], env: Record<string, string>) =>
+  connectStdioClient({ era, args, env });
 
 const whoCalls = async (client: Client) =>
   (await client.callTool({ name: 'who_calls', arguments: {} })) as Result;

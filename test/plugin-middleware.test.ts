@@ -5,10 +5,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, connectClient, type Era, FIXTURES, type RunningToolhost, startToolhost } from './src/helpers';
+import {
+  connectClient,
+  connectStdioClient,
+  type Era,
+  FIXTURES,
+  type RunningToolhost,
+  startToolhost,
+} from './src/helpers';
 
 type Result = { content: { type: string; text: string }[]; isError?: boolean };
 
@@ -59,18 +65,7 @@ describe('over stdio', () => {
       join(cwd, 'toolhost.config.yaml'),
       `plugins:\n  - use: "${join(FIXTURES, 'plugins/stamped.mjs')}"\n    config:\n      stamp: "over stdio"\n`,
     );
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, 'serve', '--stdio'],
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '' },
-      stderr: 'pipe',
-    });
-    const client = new Client(
-      { name: `middleware-${era}`, version: '1.0.0' },
-      era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
-    );
-    await client.connect(transport);
+    const { client } = await connectStdioClient({ era, cwd });
     try {
       await expectWrapped(client, 'over stdio');
     } finally {

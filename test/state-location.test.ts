@@ -8,10 +8,8 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, spawnCli, waitFor } from './src/helpers';
+import { connectStdioClient, runCli, spawnCli, waitFor } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 
 let hub: HubEmulator;
@@ -36,22 +34,10 @@ function unwritableCwd(): string {
 const baseEnv = () => ({ PATH: process.env['PATH'] ?? '', HF_ENDPOINT: hub.url });
 
 async function initializeOverStdio(cwd: string, env: Record<string, string>) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'serve', '--stdio'],
-    cwd,
-    env: { ...baseEnv(), ...env },
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const client = new Client({ name: 'state-location', version: '1.0.0' });
+  const { client, stderr } = await connectStdioClient({ cwd, env: { ...baseEnv(), ...env } });
   try {
-    await client.connect(transport);
     const { tools } = await client.listTools();
-    return { tools: tools.map((t) => t.name), stderr: () => stderr };
+    return { tools: tools.map((t) => t.name), stderr };
   } finally {
     await client.close();
   }

@@ -3,9 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, type Era, REPO_ROOT } from './src/helpers';
+import { connectStdioClient, type Era } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 import { DEFAULT_TOOLS } from './src/hub-plugins';
 
@@ -17,25 +16,8 @@ afterAll(() => hub?.close());
 // Without a manifest the CLI keeps state in the per-user data folder: a temporary one here.
 const dataDir = mkdtempSync(join(tmpdir(), 'toolhost-stdio-data-'));
 
-async function connect(era: Era, env: Record<string, string> = {}) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, 'serve', '--stdio'],
-    cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HF_ENDPOINT: hub.url, TOOLHOST_DATA_DIR: dataDir, ...env },
-    stderr: 'pipe',
-  });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const client = new Client(
-    { name: `stdio-${era}`, version: '1.0.0' },
-    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
-  );
-  await client.connect(transport);
-  return { client, stderr: () => stderr };
-}
+const connect = (era: Era, env: Record<string, string> = {}) =>
+  connectStdioClient({ era, env: { HF_ENDPOINT: hub.url, TOOLHOST_DATA_DIR: dataDir, ...env } });
 
 describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
   it('lists the same tools as HTTP and calls them against the Hub, logging only to stderr', async () => {
@@ -63,13 +45,6 @@ describe.each<Era>(['legacy', 'modern'])('stdio, %s era', (era) => {
 
 describe.each<Era>(['legacy', 'modern'])('stdio elicitation, %s era', (era) => {
   it('lets a tool elicit from the user', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [CLI, 'serve', '--stdio', '--config', 'examples/conformance.yaml'],
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '' },
-      stderr: 'pipe',
-    });
     // 2025: a server→client request on the connection; 2026-07-28: an input-required round trip.
     const client = new Client(
       { name: 'stdio-elicit', version: '1.0.0' },
@@ -82,7 +57,7 @@ describe.each<Era>(['legacy', 'modern'])('stdio elicitation, %s era', (era) => {
       action: 'accept',
       content: { username: `re: ${request.params.message}`, email: 'ada@example.com' },
     }));
-    await client.connect(transport);
+    await connectStdioClient({ client, args: ['--config', 'examples/conformance.yaml'] });
     try {
       const result = await client.callTool({ name: 'test_elicitation', arguments: { message: 'who?' } });
       expect(result.content).toEqual([

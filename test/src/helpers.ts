@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { type BuildAppOptions, buildApp, createLogger, DEFAULT_MANIFEST } from '@toolhost/server';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -64,6 +65,41 @@ export async function connectClient(
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers } }));
   return client;
+}
+
+/**
+ * A real SDK v2 client over stdio to the built `toolhost serve --stdio`. The child gets
+ * only PATH and `env` (never the real HOME or tokens); `client` is a client made by the
+ * caller (to set request handlers first), else one for `era`. stderr is kept for assertions.
+ */
+export async function connectStdioClient(
+  options: { era?: Era; args?: string[]; cwd?: string; env?: Record<string, string>; client?: Client } = {},
+): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve', '--stdio', ...(options.args ?? [])],
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const era = options.era ?? 'legacy';
+  const client =
+    options.client ??
+    new Client(
+      { name: `stdio-${era}`, version: '1.0.0' },
+      era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+    );
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await transport.close().catch(() => {}); // the child must not outlive a failed start
+    throw new Error(`toolhost serve --stdio did not start: ${String(error)}\n${stderr}`);
+  }
+  return { client, stderr: () => stderr };
 }
 
 export interface CliResult {
