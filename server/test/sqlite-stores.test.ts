@@ -91,6 +91,45 @@ describe('SQLite stores', () => {
     db.close();
   });
 
+  it('lets processes open a new file at the same moment (the WAL switch retries, not fails)', async () => {
+    // Two `toolhost tokens create` on a fresh data folder once failed "database is locked":
+    // SQLite refuses one of two simultaneous WAL switches at once, whatever the busy timeout.
+    const dist = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+    const workerCode = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.dist).then(({ SqliteDatabase }) => {
+        const gate = new Int32Array(workerData.gate);
+        parentPort.postMessage('ready');
+        Atomics.wait(gate, 0, 0); // every thread opens once the test opens the gate
+        try { new SqliteDatabase(workerData.path).close(); parentPort.postMessage('opened'); }
+        catch (error) { parentPort.postMessage(String(error.message)); }
+      });
+    `;
+    const outcomes: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const path = file();
+      const gate = new SharedArrayBuffer(4);
+      const workers = Array.from(
+        { length: 4 },
+        () => new Worker(workerCode, { eval: true, workerData: { path, dist, gate }, execArgv: [] }),
+      );
+      const results = workers.map(
+        (worker) =>
+          new Promise<string>((resolve, reject) => {
+            worker.on('message', (message: string) => message !== 'ready' && resolve(message));
+            worker.once('error', reject);
+          }),
+      );
+      await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
+      Atomics.store(new Int32Array(gate), 0, 1);
+      Atomics.notify(new Int32Array(gate), 0);
+      outcomes.push(...(await Promise.all(results)));
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+    expect(outcomes.filter((outcome) => outcome !== 'opened')).toEqual([]);
+    expect(outcomes).toHaveLength(48);
+  });
+
   it('pings ready, and turns every failure into StoreUnavailableError naming the store', async () => {
     const faults: string[] = [];
     const database = new SqliteDatabase(file(), (store) => faults.push(store));

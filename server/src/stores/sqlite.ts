@@ -40,6 +40,11 @@ function describeOpenFailure(error: unknown): string {
   }
 }
 
+/** Blocks the thread: only for the constructor's start-up retry, which runs before serving. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** Called with every store failure, for the operator's log (the caller gets "unavailable; try again"). */
 export type StoreFaultListener = (store: StoreName, error: unknown) => void;
 
@@ -64,8 +69,8 @@ export class SqliteDatabase {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
       this.db = db;
-      this.db.pragma('journal_mode = WAL');
       this.db.pragma('busy_timeout = 5000');
+      this.useWriteAheadLog();
       this.migrate();
       this.probe = this.db.prepare('UPDATE quota SET used = used WHERE 0');
       this.writeProbe();
@@ -116,6 +121,25 @@ export class SqliteDatabase {
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
     } finally {
       if (this.db.open) this.db.pragma('busy_timeout = 5000');
+    }
+  }
+
+  /**
+   * Switch a new file to WAL. Two processes switching the same new file at once both
+   * hold a read lock and want the exclusive one; SQLite answers one of them SQLITE_BUSY
+   * at once, without waiting (its deadlock rule), so the busy timeout does not help.
+   * The loser tries again until the winner is done, for at most the busy timeout.
+   */
+  private useWriteAheadLog(): void {
+    const deadline = Date.now() + 5000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.db.pragma('journal_mode = WAL');
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+        sleepSync(Math.min(5 * attempt, 50));
+      }
     }
   }
 
