@@ -7,7 +7,7 @@ import {
   upstreamOutcome,
 } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import { HubBadAnswerError, HubUnreachableError, unreachableReason } from './errors';
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from './retry';
 
@@ -61,6 +61,9 @@ interface Snapshot {
   headers: [string, string][];
   body: string | null;
 }
+
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 /** At most this much text in the cache (an answer larger than this is not kept). */
 const CACHE_MAX_BYTES = 64 * 1024 * 1024;
@@ -116,7 +119,8 @@ function cacheKey(url: string, headers: Headers): string {
  */
 export class HubHttp {
   readonly options: HubHttpOptions;
-  private readonly agent: Agent;
+  /** Made on the first request: undici loads then, not at start-up (~250 ms of a cold start). */
+  private agent: Agent | undefined;
   private readonly cache: LRUCache<string, Snapshot> | undefined;
 
   constructor(
@@ -124,14 +128,6 @@ export class HubHttp {
     options: Partial<HubHttpOptions> = {},
   ) {
     this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };
-    this.agent = new Agent({
-      connections: this.options.maxConcurrency,
-      // Connecting gets half the attempt's time, so that a Hub that never accepts the
-      // connection fails as unreachable (UND_ERR_CONNECT_TIMEOUT, which may fall back to
-      // the catalog) before the attempt's own timeout would call it a slow answer.
-      connect: { timeout: Math.ceil(this.options.timeoutMs / 2) },
-      keepAliveTimeout: 10_000,
-    });
     this.cache =
       this.options.cacheTtlMs > 0 && this.options.cacheMaxEntries > 0
         ? new LRUCache({
@@ -230,15 +226,25 @@ export class HubHttp {
    * answered and the answer broke. A timeout or the caller's abort stays as it is.
    */
   private async exchange(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
+    // Loaded before the attempt's clock starts: the first load is not the Hub being slow.
+    const undici = await loadUndici();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-    let response: Awaited<ReturnType<typeof undiciFetch>>;
+    this.agent ??= new undici.Agent({
+      connections: this.options.maxConcurrency,
+      // Connecting gets half the attempt's time, so that a Hub that never accepts the
+      // connection fails as unreachable (UND_ERR_CONNECT_TIMEOUT, which may fall back to
+      // the catalog) before the attempt's own timeout would call it a slow answer.
+      connect: { timeout: Math.ceil(this.options.timeoutMs / 2) },
+      keepAliveTimeout: 10_000,
+    });
+    let response: Awaited<ReturnType<typeof undici.fetch>>;
     try {
-      response = await undiciFetch(url, {
+      response = await undici.fetch(url, {
         ...(init as object),
         signal,
         dispatcher: this.agent,
-      } as Parameters<typeof undiciFetch>[1]);
+      } as Parameters<typeof undici.fetch>[1]);
     } catch (error) {
       const unreachable = signal.aborted ? undefined : unreachableReason(error, url);
       if (unreachable) {
@@ -266,6 +272,6 @@ export class HubHttp {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 }
