@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { hashToken, newToken, StoreUnavailableError } from '@toolhost/core/ports';
@@ -91,43 +92,46 @@ describe('SQLite stores', () => {
     db.close();
   });
 
-  it('lets processes open a new file at the same moment (the WAL switch retries, not fails)', async () => {
-    // Two `toolhost tokens create` on a fresh data folder once failed "database is locked":
-    // SQLite refuses one of two simultaneous WAL switches at once, whatever the busy timeout.
-    const dist = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
-    const workerCode = `
+  it('opens a new file while another process is creating it (the WAL switch waits its turn)', async () => {
+    // Two \`toolhost tokens create\` on a fresh data folder once failed "database is locked".
+    // Here another connection (a thread) holds the new file's write lock as a creator
+    // does; switching to WAL needs the exclusive lock, and SQLite refuses it at once,
+    // without the busy timeout, because waiting could deadlock. The open must wait its turn.
+    const path = file();
+    mkdirSync(dirname(path), { recursive: true });
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const holder = new Worker(
+      `
       const { parentPort, workerData } = require('node:worker_threads');
-      import(workerData.dist).then(({ SqliteDatabase }) => {
-        const gate = new Int32Array(workerData.gate);
-        parentPort.postMessage('ready');
-        Atomics.wait(gate, 0, 0); // every thread opens once the test opens the gate
-        try { new SqliteDatabase(workerData.path).close(); parentPort.postMessage('opened'); }
-        catch (error) { parentPort.postMessage(String(error.message)); }
-      });
-    `;
-    const outcomes: string[] = [];
-    for (let round = 0; round < 12; round++) {
-      const path = file();
-      const gate = new SharedArrayBuffer(4);
-      const workers = Array.from(
-        { length: 4 },
-        () => new Worker(workerCode, { eval: true, workerData: { path, dist, gate }, execArgv: [] }),
-      );
-      const results = workers.map(
-        (worker) =>
-          new Promise<string>((resolve, reject) => {
-            worker.on('message', (message: string) => message !== 'ready' && resolve(message));
-            worker.once('error', reject);
-          }),
-      );
-      await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('message', resolve))));
-      Atomics.store(new Int32Array(gate), 0, 1);
-      Atomics.notify(new Int32Array(gate), 0);
-      outcomes.push(...(await Promise.all(results)));
-      await Promise.all(workers.map((worker) => worker.terminate()));
+      const db = new (require(workerData.driver))(workerData.path);
+      db.exec('BEGIN IMMEDIATE; CREATE TABLE creating (x)');
+      parentPort.postMessage('holding');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      db.exec('COMMIT');
+      db.close();
+      parentPort.postMessage('released');
+    `,
+      { eval: true, workerData: { driver, path }, execArgv: [] },
+    );
+    const events: string[] = [];
+    const released = new Promise<void>((resolve, reject) => {
+      holder.on('message', (message: string) => message === 'released' && resolve());
+      holder.once('error', reject);
+    });
+    await new Promise((resolve) => holder.once('message', resolve));
+    try {
+      const database = new SqliteDatabase(path);
+      events.push('opened');
+      database.close();
+    } catch (error) {
+      events.push((error as Error).message);
     }
-    expect(outcomes.filter((outcome) => outcome !== 'opened')).toEqual([]);
-    expect(outcomes).toHaveLength(48);
+    await released;
+    await holder.terminate();
+    expect(events).toEqual(['opened']);
+    const reopened = new SqliteDatabase(path);
+    expect(reopened.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    reopened.close();
   });
 
   it('pings ready, and turns every failure into StoreUnavailableError naming the store', async () => {
