@@ -12,7 +12,18 @@ let converter: Promise<TurndownService> | undefined;
 function turndown(): Promise<TurndownService> {
   converter ??= import('turndown').then(({ default: Turndown }) => {
     const service = new Turndown({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-' });
-    service.remove(['script', 'style', 'noscript', 'nav', 'header', 'footer', 'aside', 'form', 'button', 'iframe']);
+    service.remove([
+      'script',
+      'style',
+      'noscript',
+      'nav',
+      'header',
+      'footer',
+      'aside',
+      'form',
+      'button',
+      'iframe',
+    ]);
     service.remove((node) => node.nodeName.toLowerCase() === 'svg');
     return service;
   });
