@@ -7,7 +7,7 @@ import {
   upstreamOutcome,
 } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
-import type { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { HubBadAnswerError, HubUnreachableError, unreachableReason } from './errors';
 import { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from './retry';
 
@@ -61,9 +61,6 @@ interface Snapshot {
   headers: [string, string][];
   body: string | null;
 }
-
-let undici: Promise<typeof import('undici')> | undefined;
-const loadUndici = () => (undici ??= import('undici'));
 
 /** At most this much text in the cache (an answer larger than this is not kept). */
 const CACHE_MAX_BYTES = 64 * 1024 * 1024;
@@ -119,8 +116,7 @@ function cacheKey(url: string, headers: Headers): string {
  */
 export class HubHttp {
   readonly options: HubHttpOptions;
-  /** Made on the first request: undici loads then, not at start-up (~250 ms of a cold start). */
-  private agent: Agent | undefined;
+  private readonly agent: Agent;
   private readonly cache: LRUCache<string, Snapshot> | undefined;
 
   constructor(
@@ -128,6 +124,14 @@ export class HubHttp {
     options: Partial<HubHttpOptions> = {},
   ) {
     this.options = { ...DEFAULT_HTTP_OPTIONS, ...options };
+    this.agent = new Agent({
+      connections: this.options.maxConcurrency,
+      // Connecting gets half the attempt's time, so that a Hub that never accepts the
+      // connection fails as unreachable (UND_ERR_CONNECT_TIMEOUT, which may fall back to
+      // the catalog) before the attempt's own timeout would call it a slow answer.
+      connect: { timeout: Math.ceil(this.options.timeoutMs / 2) },
+      keepAliveTimeout: 10_000,
+    });
     this.cache =
       this.options.cacheTtlMs > 0 && this.options.cacheMaxEntries > 0
         ? new LRUCache({
@@ -226,25 +230,15 @@ export class HubHttp {
    * answered and the answer broke. A timeout or the caller's abort stays as it is.
    */
   private async exchange(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
-    // Loaded before the attempt's clock starts: the first load is not the Hub being slow.
-    const undici = await loadUndici();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-    this.agent ??= new undici.Agent({
-      connections: this.options.maxConcurrency,
-      // Connecting gets half the attempt's time, so that a Hub that never accepts the
-      // connection fails as unreachable (UND_ERR_CONNECT_TIMEOUT, which may fall back to
-      // the catalog) before the attempt's own timeout would call it a slow answer.
-      connect: { timeout: Math.ceil(this.options.timeoutMs / 2) },
-      keepAliveTimeout: 10_000,
-    });
-    let response: Awaited<ReturnType<typeof undici.fetch>>;
+    let response: Awaited<ReturnType<typeof undiciFetch>>;
     try {
-      response = await undici.fetch(url, {
+      response = await undiciFetch(url, {
         ...(init as object),
         signal,
         dispatcher: this.agent,
-      } as Parameters<typeof undici.fetch>[1]);
+      } as Parameters<typeof undiciFetch>[1]);
     } catch (error) {
       const unreachable = signal.aborted ? undefined : unreachableReason(error, url);
       if (unreachable) {
@@ -272,6 +266,6 @@ export class HubHttp {
   }
 
   async close(): Promise<void> {
-    await this.agent?.close();
+    await this.agent.close();
   }
 }
