@@ -10,12 +10,15 @@
  *   BENCH_ONLY=call BENCH_SDK=0 npm run bench   # only tools/call, direct path only
  *   BENCH_METRICS=0 npm run bench      # skip the metrics-off runs
  *   BENCH_AGAINST=../old-checkout npm run bench   # also run another (built) checkout, side by side
+ *   BENCH_TARGETS=0 npm run bench      # skip the target measures (cold start, memory, 200 plugins)
+ *   BENCH_RSS_SECONDS=60               # each of the two load phases of the memory measure
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { load as loadWith, start } from './harness.mjs';
+import { startHubStub } from './hub-stub.mjs';
+import { memoryUnderLoad, pluginScale, sessionMemory, stdioColdStart } from './targets.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const duration = Number(process.env.BENCH_DURATION ?? 8);
@@ -43,6 +46,8 @@ const modern = (method, params = {}, name) => ({
   body: { jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: envelope } },
 });
 const call = { name: 'add', arguments: { a: 1, b: 2 } };
+// The call users make most: a model search the Hub client has cached (the stub Hub answers the first).
+const search = { name: 'model_search', arguments: { query: 'whisper', limit: 10 } };
 // BENCH_ONLY=call runs just the scenarios whose name contains "call"; BENCH_SDK=0 skips the SDK-only runs.
 const only = process.env.BENCH_ONLY;
 const init = {
@@ -57,39 +62,12 @@ const ALL_SCENARIOS = [
   ['legacy tools/call', legacy('tools/call', call)],
   ['2026 tools/list', modern('tools/list')],
   ['2026 tools/call', modern('tools/call', call, 'add')],
+  ['legacy model_search (cached)', legacy('tools/call', search)],
+  ['2026 model_search (cached)', modern('tools/call', search, 'model_search')],
 ];
 const SCENARIOS = ALL_SCENARIOS.filter(([name]) => !only || name.includes(only));
 
-function start(args, pattern, cwd = here('..')) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      const match = pattern.exec(stderr);
-      if (match)
-        resolve({
-          url: match[1],
-          stop: () =>
-            new Promise((done) => {
-              child.once('exit', done);
-              child.kill('SIGTERM');
-            }),
-        });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function load(url, { headers, body }) {
-  const payload = JSON.stringify(body);
-  // Warm up (JIT, caches), then measure.
-  await autocannon({ url, method: 'POST', headers, body: payload, connections, duration: 2 });
-  const result = await autocannon({ url, method: 'POST', headers, body: payload, connections, duration });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
+const load = (url, request) => loadWith(url, request, { connections, duration });
 
 const rows = [];
 const baselineRuns = [];
@@ -113,15 +91,15 @@ const paths = [
 // Every server is started up front and idles while another is loaded; scenario by scenario,
 // the paths take turns, in reversed order every other scenario, so drift during the run
 // (these machines warm up and slow down) does not favour whichever path runs first.
+const hub = await startHubStub();
 const servers = [];
 for (const [manifest, path, checkout] of paths) {
   const cli = checkout ? `${checkout}/server/bin/toolhost.js` : CLI;
   const cwd = checkout ? `${checkout}/bench` : here('..');
-  const started = await start(
-    [cli, 'serve', '--config', manifest, '--port', '0'],
-    /serving MCP at (\S+)/,
+  const started = await start([cli, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/, {
     cwd,
-  );
+    env: { HF_ENDPOINT: hub.url },
+  });
   servers.push({ path, ...started });
 }
 for (const [index, [name, request]] of SCENARIOS.entries()) {
@@ -131,7 +109,14 @@ for (const [index, [name, request]] of SCENARIOS.entries()) {
     rows.push({ scenario: name, path, ...(await load(url, request)) });
   }
 }
+// Memory of the main path's server, idle and under load, before it stops (it has served the scenarios).
+const targetsOn = process.env.BENCH_TARGETS !== '0';
+const rssSeconds = Number(process.env.BENCH_RSS_SECONDS ?? 60);
+const memory = targetsOn
+  ? await memoryUnderLoad(servers[0].url, servers[0].pid, { seconds: rssSeconds, connections })
+  : undefined;
 for (const server of servers) await server.stop();
+hub.close();
 // The table lists each path's scenarios together.
 rows.sort((a, b) => paths.findIndex(([, p]) => p === a.path) - paths.findIndex(([, p]) => p === b.path));
 
@@ -142,6 +127,13 @@ baselineRuns.push(
   }),
 );
 await baseline.stop();
+const extra = targetsOn
+  ? {
+      stdio: await stdioColdStart(),
+      sessions: await sessionMemory({ connections }),
+      plugins: await pluginScale({ duration, connections }),
+    }
+  : undefined;
 
 const base = (baselineRuns[0].rps + baselineRuns[1].rps) / 2;
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
@@ -178,6 +170,7 @@ if (metricsCost.length > 0) {
   lines.push('', '| scenario | metrics on / off (req/s) |', '|---|---:|');
   for (const { scenario, ratio } of metricsCost) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
 }
+if (targetsOn) lines.push('', ...targetTable(rows, base, memory, extra));
 process.stdout.write(`${lines.join('\n')}\n`);
 writeFileSync(
   here('../results.json'),
@@ -191,8 +184,92 @@ writeFileSync(
       rows,
       metricsCost,
       againstRatio,
+      memory,
+      extra,
     },
     null,
     2,
   ),
 );
+
+/** Each target of the performance issue against what this run measured. */
+function targetTable(rows, base, memory, extra) {
+  const direct = (scenario) => rows.find((r) => r.path === 'direct' && r.scenario === scenario);
+  const ratio = (...scenarios) => Math.min(...scenarios.map((s) => direct(s).rps / base));
+  const p99 = (...scenarios) => Math.max(...scenarios.map((s) => direct(s).p99));
+  const calls = ['legacy tools/call', '2026 tools/call'];
+  const searches = ['legacy model_search (cached)', '2026 model_search (cached)'];
+  const row = (measure, target, measured, met) =>
+    `| ${measure} | ${target} | ${measured} | ${met ? 'yes' : 'no'} |`;
+  const r2 = (n) => n.toFixed(2);
+  const out = ['| measure | target | measured | met |', '|---|---|---|---|'];
+  out.push(row('cheap tools/call, both eras (ratio)', '>= 0.5', r2(ratio(...calls)), ratio(...calls) >= 0.5));
+  const lists = ['legacy tools/list', '2026 tools/list'];
+  out.push(row('tools/list, both eras (ratio)', '>= 0.5', r2(ratio(...lists)), ratio(...lists) >= 0.5));
+  out.push(row('cached model_search (ratio)', '>= 0.3', r2(ratio(...searches)), ratio(...searches) >= 0.3));
+  out.push(row('cached model_search p99', '< 20 ms', `${p99(...searches)} ms`, p99(...searches) < 20));
+  out.push(
+    row('initialize (ratio)', '>= 0.5', r2(ratio('legacy initialize')), ratio('legacy initialize') >= 0.5),
+  );
+  out.push(row(`cheap call p99 at c=${connections}`, '< 10 ms', `${p99(...calls)} ms`, p99(...calls) < 10));
+  out.push(
+    row('RSS idle (after the scenarios)', '< 80 MB', `${Math.round(memory.idleMb)} MB`, memory.idleMb < 80),
+  );
+  out.push(
+    row(
+      `RSS after ${rssSeconds} s at c=${connections}`,
+      '< 150 MB',
+      `${Math.round(memory.loadedMb)} MB`,
+      memory.loadedMb < 150,
+    ),
+  );
+  out.push(
+    row(
+      `RSS growth over the next ${rssSeconds} s`,
+      '< 5%',
+      `${(memory.growth * 100).toFixed(1)}%`,
+      memory.growth < 0.05,
+    ),
+  );
+  out.push(
+    row(
+      'memory per 2025 session (10k open)',
+      '< 20 KB',
+      `${extra.sessions.perSessionKb.toFixed(1)} KB`,
+      extra.sessions.perSessionKb < 20,
+    ),
+  );
+  out.push(
+    row(
+      'RSS over 100k requests in one session',
+      'flat (< 5%)',
+      `${(extra.sessions.sessionGrowth * 100).toFixed(1)}%`,
+      extra.sessions.sessionGrowth < 0.05,
+    ),
+  );
+  out.push(
+    row(
+      '`--stdio` to its first answer (wall)',
+      '< 500 ms',
+      `${Math.round(extra.stdio.wallMs)} ms (CPU ${Math.round(extra.stdio.cpuMs)} ms; bare node ${Math.round(extra.stdio.bareWallMs)} ms)`,
+      extra.stdio.wallMs < 500,
+    ),
+  );
+  out.push(
+    row(
+      '200 plugins: tools/call vs 1 plugin',
+      'within 5%',
+      r2(extra.plugins.ratio),
+      extra.plugins.ratio >= 0.95,
+    ),
+  );
+  out.push(
+    row(
+      '200 plugins: start-up',
+      '< 2 s',
+      `${Math.round(extra.plugins.startManyMs)} ms (1 plugin: ${Math.round(extra.plugins.startOneMs)} ms)`,
+      extra.plugins.startManyMs < 2000,
+    ),
+  );
+  return out;
+}

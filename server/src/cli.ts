@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PluginLoadError } from '@toolhost/core/kernel';
 import { StoreUnavailableError } from '@toolhost/core/ports';
-import { buildApp } from './app';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type LoadedManifest, loadManifest, ManifestError } from './manifest';
@@ -95,6 +94,8 @@ function parsePort(value: string | undefined): number | undefined {
 async function serveHttp(loaded: LoadedManifest, host: string | undefined, port: number | undefined) {
   const settings = loaded.manifest.server;
   const logger = createLogger({ level: settings.logLevel });
+  // fastify, its plugins and the metrics load only here: stdio never pays for them.
+  const { buildApp } = await import('./app');
   const app = await buildApp({ manifest: loaded.manifest, baseDir: loaded.baseDir, logger });
   const address = await app.listen({ host: host ?? settings.host, port: port ?? settings.port });
   const state = app.stores.sqlitePath ? `, state: ${app.stores.sqlitePath}` : '';

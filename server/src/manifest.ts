@@ -1,9 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { z } from '@toolhost/core';
 import { parseWindow } from '@toolhost/core/kernel';
-import { parse as parseYaml } from 'yaml';
 import { defaultStorePath } from './stores/data-dir';
+
+/** yaml loads with the first YAML manifest, not at start-up: the default manifest and stdio need none. */
+const parseYaml = (text: string): unknown =>
+  (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** A manifest that cannot be used: the message names the file and the field. */
 export class ManifestError extends Error {

@@ -1,4 +1,6 @@
-import semver from 'semver';
+// Two functions, not the whole package: \`semver\`'s index loads every module (~70 ms cold).
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import { hasBrand, PROMPT_BRAND, RESOURCE_BRAND, TOOL_BRAND } from '../api/brand';
 import type { MaybePromise, PluginConfig } from '../api/context';
 import { isIdentityProvider } from '../api/identity';
@@ -206,13 +208,13 @@ function validatePlugin(
     throw new PluginLoadError('the plugin has no valid id', label);
   }
   const named = `plugins[${index}] (${plugin.id})`;
-  if (!semver.validRange(plugin.kernel)) {
+  if (!validRange(plugin.kernel)) {
     throw new PluginLoadError(
       `'kernel' must be a semver range such as ^${KERNEL_VERSION}, got ${JSON.stringify(plugin.kernel)}`,
       named,
     );
   }
-  if (!semver.satisfies(KERNEL_VERSION, plugin.kernel, { includePrerelease: true })) {
+  if (!satisfies(KERNEL_VERSION, plugin.kernel, { includePrerelease: true })) {
     throw new PluginLoadError(
       `needs kernel ${plugin.kernel}, but this Toolhost kernel is ${KERNEL_VERSION}`,
       named,

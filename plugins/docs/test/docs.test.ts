@@ -58,15 +58,15 @@ describe('paging', () => {
 });
 
 describe('HTML to markdown', () => {
-  it('keeps the article and drops the chrome', () => {
-    const markdown = toMarkdown(
+  it('keeps the article and drops the chrome', async () => {
+    const markdown = await toMarkdown(
       '<html><head><title>T</title><script>x()</script></head><body><nav>menu</nav><h1><a href="#t"><svg><path/></svg></a>Title</h1><p>Body <code>code</code>.</p><footer>foot</footer></body></html>',
       'text/html; charset=utf-8',
     );
     expect(markdown).toBe('# Title\n\nBody `code`.');
   });
 
-  it('passes markdown through', () => {
-    expect(toMarkdown('# Hi\n\n<b>kept</b>\n', 'text/markdown')).toBe('# Hi\n\n<b>kept</b>');
+  it('passes markdown through', async () => {
+    expect(await toMarkdown('# Hi\n\n<b>kept</b>\n', 'text/markdown')).toBe('# Hi\n\n<b>kept</b>');
   });
 });

@@ -1,6 +1,10 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
+
+/** undici loads on the first outbound request, not at start-up (it costs ~250 ms of a cold start). */
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 /** A connection Toolhost will not make; the message says why and which setting allows it. */
 export class OutboundRefusal extends Error {
@@ -195,24 +199,29 @@ export function createGuardedFetch(
   perCall: () => PerCall,
   options: { connections?: number } = {},
 ): GuardedFetch {
-  const connect = buildConnector({});
-  const agent = new Agent({
-    connections: options.connections ?? 16,
-    connect: (opts, callback) => {
-      vetHost(opts.hostname, policy).then(
-        (addresses) =>
-          connect(
-            {
-              ...opts,
-              hostname: addresses[0]!,
-              ...(isIP(opts.hostname) === 0 && { servername: opts.servername ?? opts.hostname }),
-            },
-            callback,
-          ),
-        (error: Error) => callback(error, null),
-      );
-    },
-  });
+  let agent: Agent | undefined;
+  const agentFor = ({ Agent, buildConnector }: typeof import('undici')): Agent => {
+    if (agent) return agent;
+    const connect = buildConnector({});
+    agent = new Agent({
+      connections: options.connections ?? 16,
+      connect: (opts, callback) => {
+        vetHost(opts.hostname, policy).then(
+          (addresses) =>
+            connect(
+              {
+                ...opts,
+                hostname: addresses[0]!,
+                ...(isIP(opts.hostname) === 0 && { servername: opts.servername ?? opts.hostname }),
+              },
+              callback,
+            ),
+          (error: Error) => callback(error, null),
+        );
+      },
+    });
+    return agent;
+  };
   const guardedFetch = async (url: string | URL, init: RequestInit = {}): Promise<Response> => {
     const target = new URL(url);
     // Refuse before undici is involved; the connect hook vets addresses of every real connection.
@@ -221,13 +230,15 @@ export function createGuardedFetch(
     const merged = new Headers(init.headers);
     for (const [name, value] of Object.entries(call.headers ?? {})) merged.set(name, value);
     const signals = [init.signal, call.signal].filter((s): s is AbortSignal => s != null);
-    const response = (await undiciFetch(target, {
+    const module = await loadUndici();
+    const dispatcher = agentFor(module);
+    const response = (await module.fetch(target, {
       ...(init as object),
       headers: Object.fromEntries(merged),
       redirect: 'manual',
       ...(signals.length > 0 && { signal: AbortSignal.any(signals) }),
-      dispatcher: agent,
-    } as unknown as Parameters<typeof undiciFetch>[1])) as unknown as Response;
+      dispatcher,
+    } as unknown as Parameters<typeof module.fetch>[1])) as unknown as Response;
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       const next = new URL(location, target);
@@ -240,5 +251,5 @@ export function createGuardedFetch(
     }
     return response;
   };
-  return { fetch: guardedFetch, close: () => agent.close() };
+  return { fetch: guardedFetch, close: async () => agent?.close() };
 }

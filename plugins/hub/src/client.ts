@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   datasetInfo,
   HubApiError,
@@ -9,6 +10,7 @@ import {
   whoAmI,
 } from '@huggingface/hub';
 import { ToolError } from '@toolhost/core';
+import { LRUCache } from 'lru-cache';
 import { OfflineCatalog } from './catalog/catalog';
 import { HubUnreachableError, type Subject, toToolError } from './errors';
 import { type Exchange, type HubCall, HubHttp, type HubHttpOptions, type RequestOptions } from './http';
@@ -82,6 +84,14 @@ export class HubClient {
   readonly fallback: 'catalog' | 'none';
   readonly catalog: OfflineCatalog;
   readonly http: HubHttp;
+  /**
+   * Finished answers (parsed and mapped), under the HTTP cache's TTL and entry bound:
+   * a repeated search skips the Response, JSON parse and `@huggingface/hub`'s
+   * per-item work that a cached HTTP body still costs (most of a cached search's CPU).
+   * Keyed like the HTTP cache, by a hash of the caller's token; values are shared,
+   * so callers must not mutate them (tools map them into new objects).
+   */
+  private readonly answers: LRUCache<string, { value: unknown }> | undefined;
 
   constructor(options: HubClientOptions) {
     const { endpoint, offline, fallback, catalog, ...httpOptions } = options;
@@ -91,6 +101,11 @@ export class HubClient {
     this.offline = offline ?? false;
     this.fallback = fallback ?? 'catalog';
     this.catalog = catalog ?? OfflineCatalog.bundled();
+    const { cacheTtlMs, cacheMaxEntries } = this.http.options;
+    this.answers =
+      cacheTtlMs > 0 && cacheMaxEntries > 0
+        ? new LRUCache({ max: cacheMaxEntries, ttl: cacheTtlMs })
+        : undefined;
   }
 
   /** The public page of a repo: models at the root, datasets and Spaces under their prefix. */
@@ -152,73 +167,81 @@ export class HubClient {
   }
 
   async searchModels(query: ModelQuery, call: HubCall): Promise<ModelSummary[]> {
-    return this.run(undefined, call, async (fetch) => {
-      const models: ModelSummary[] = [];
-      for await (const model of listModels({
-        search: {
-          ...(query.query && { query: query.query }),
-          ...(query.author && { owner: query.author }),
-          ...(query.task && { task: query.task as PipelineType }),
-          ...(query.library && { tags: [query.library] }),
-        },
-        ...(query.sort && { sort: query.sort }),
-        limit: query.limit,
-        additionalFields: ['author', 'library_name'],
-        hubUrl: this.endpoint,
-        fetch,
-        ...this.credentials(call),
-      })) {
-        models.push(toModelSummary(model));
-      }
-      return models;
-    });
-  }
-
-  async modelInfo(id: string, call: HubCall): Promise<ModelDetails> {
-    return this.run({ kind: 'model', id }, call, async (fetch) => {
-      const model = await modelInfo({
-        name: id,
-        additionalFields: ['author', 'library_name', 'tags', 'createdAt', 'cardData', 'safetensors'],
-        hubUrl: this.endpoint,
-        fetch,
-        ...this.credentials(call),
-      });
-      return toModelDetails(model);
-    });
-  }
-
-  async searchDatasets(query: DatasetQuery, call: HubCall): Promise<DatasetSummary[]> {
-    return this.run(undefined, call, async (fetch) => {
-      const datasets: DatasetSummary[] = [];
-      for await (const dataset of listDatasets({
-        search: {
-          ...(query.query && { query: query.query }),
-          ...(query.author && { owner: query.author }),
-          ...(query.tags?.length && { tags: query.tags }),
-        },
-        ...(query.sort && { sort: query.sort }),
-        limit: query.limit,
-        additionalFields: ['author', 'tags', 'description'],
-        hubUrl: this.endpoint,
-        fetch,
-        ...this.credentials(call),
-      })) {
-        datasets.push(toDatasetSummary(dataset));
-      }
-      return datasets;
-    });
-  }
-
-  async datasetInfo(id: string, call: HubCall): Promise<DatasetDetails> {
-    return this.run({ kind: 'dataset', id }, call, async (fetch) =>
-      toDatasetDetails(
-        await datasetInfo({
-          name: id,
-          additionalFields: ['author', 'cardData', 'tags', 'createdAt', 'description'],
+    return this.remember(call, ['searchModels', query], () =>
+      this.run(undefined, call, async (fetch) => {
+        const models: ModelSummary[] = [];
+        for await (const model of listModels({
+          search: {
+            ...(query.query && { query: query.query }),
+            ...(query.author && { owner: query.author }),
+            ...(query.task && { task: query.task as PipelineType }),
+            ...(query.library && { tags: [query.library] }),
+          },
+          ...(query.sort && { sort: query.sort }),
+          limit: query.limit,
+          additionalFields: ['author', 'library_name'],
           hubUrl: this.endpoint,
           fetch,
           ...this.credentials(call),
-        }),
+        })) {
+          models.push(toModelSummary(model));
+        }
+        return models;
+      }),
+    );
+  }
+
+  async modelInfo(id: string, call: HubCall): Promise<ModelDetails> {
+    return this.remember(call, ['modelInfo', id], () =>
+      this.run({ kind: 'model', id }, call, async (fetch) => {
+        const model = await modelInfo({
+          name: id,
+          additionalFields: ['author', 'library_name', 'tags', 'createdAt', 'cardData', 'safetensors'],
+          hubUrl: this.endpoint,
+          fetch,
+          ...this.credentials(call),
+        });
+        return toModelDetails(model);
+      }),
+    );
+  }
+
+  async searchDatasets(query: DatasetQuery, call: HubCall): Promise<DatasetSummary[]> {
+    return this.remember(call, ['searchDatasets', query], () =>
+      this.run(undefined, call, async (fetch) => {
+        const datasets: DatasetSummary[] = [];
+        for await (const dataset of listDatasets({
+          search: {
+            ...(query.query && { query: query.query }),
+            ...(query.author && { owner: query.author }),
+            ...(query.tags?.length && { tags: query.tags }),
+          },
+          ...(query.sort && { sort: query.sort }),
+          limit: query.limit,
+          additionalFields: ['author', 'tags', 'description'],
+          hubUrl: this.endpoint,
+          fetch,
+          ...this.credentials(call),
+        })) {
+          datasets.push(toDatasetSummary(dataset));
+        }
+        return datasets;
+      }),
+    );
+  }
+
+  async datasetInfo(id: string, call: HubCall): Promise<DatasetDetails> {
+    return this.remember(call, ['datasetInfo', id], () =>
+      this.run({ kind: 'dataset', id }, call, async (fetch) =>
+        toDatasetDetails(
+          await datasetInfo({
+            name: id,
+            additionalFields: ['author', 'cardData', 'tags', 'createdAt', 'description'],
+            hubUrl: this.endpoint,
+            fetch,
+            ...this.credentials(call),
+          }),
+        ),
       ),
     );
   }
@@ -227,12 +250,13 @@ export class HubClient {
   async searchSpaces(query: SpaceQuery, call: HubCall): Promise<SpaceHit[]> {
     const params = new URLSearchParams({ q: query.query });
     if (query.mcp) params.set('filter', 'mcp-server');
-    const records = await this.getJson<Record<string, unknown>[]>(
+    const hits = await this.getJson(
       `/api/spaces/semantic-search?${params}`,
       undefined,
       call,
+      (records: Record<string, unknown>[]) => records.map(toSpaceHit),
     );
-    return records.slice(0, query.limit).map(toSpaceHit);
+    return hits.slice(0, query.limit);
   }
 
   /**
@@ -241,30 +265,29 @@ export class HubClient {
    * because only the full answer carries `host` (where the app really lives).
    */
   async spaceInfo(id: string, call: HubCall): Promise<SpaceInfo> {
-    return toSpaceInfo(
-      await this.getJson<Record<string, unknown>>(`/api/spaces/${id}`, { kind: 'space', id }, call),
-    );
+    return this.getJson(`/api/spaces/${id}`, { kind: 'space', id }, call, toSpaceInfo);
   }
 
   async searchPapers(query: string, limit: number, call: HubCall): Promise<PaperSummary[]> {
     const params = new URLSearchParams({ q: query, limit: String(limit) });
-    const results = await this.getJson<Record<string, unknown>[]>(
+    return this.getJson(
       `/api/papers/search?${params}`,
       undefined,
       call,
+      (results: Record<string, unknown>[]) => results.slice(0, limit).map(toPaperSummary),
     );
-    return results.slice(0, limit).map(toPaperSummary);
   }
 
   async paperInfo(id: string, call: HubCall): Promise<PaperDetails> {
-    return toPaper(await this.getJson(`/api/papers/${id}`, { kind: 'paper', id }, call));
+    return this.getJson(`/api/papers/${id}`, { kind: 'paper', id }, call, toPaper);
   }
 
   async searchDocs(query: string, product: string | undefined, call: HubCall): Promise<DocHit[]> {
     const params = new URLSearchParams({ q: query });
     if (product) params.set('product', product);
-    const hits = await this.getJson<Record<string, unknown>[]>(`/api/docs/search?${params}`, undefined, call);
-    return hits.map(toDocHit);
+    return this.getJson(`/api/docs/search?${params}`, undefined, call, (hits: Record<string, unknown>[]) =>
+      hits.map(toDocHit),
+    );
   }
 
   /**
@@ -306,18 +329,37 @@ export class HubClient {
     return { accept, ...(token && { authorization: `Bearer ${token}` }) };
   }
 
-  /** GET a JSON API path of the Hub (for the endpoints `@huggingface/hub` does not cover). */
-  private getJson<T = Record<string, unknown>>(
+  /**
+   * GET a JSON API path of the Hub (for the endpoints `@huggingface/hub` does not cover),
+   * mapped by `map`; the mapped answer is remembered like the client's other answers.
+   */
+  private getJson<R, T = Record<string, unknown>>(
     path: string,
     subject: Subject | undefined,
     call: HubCall,
-  ): Promise<T> {
+    map: (json: T) => R,
+  ): Promise<R> {
     const url = `${this.endpoint}${path}`;
-    return this.run(subject, call, async (_fetch, exchange) => {
-      const response = await this.http.request(url, { headers: this.headers(call) }, call, exchange);
-      if (!response.ok) throw new HubApiError(url, response.status);
-      return (await response.json()) as T;
-    });
+    return this.remember(call, ['GET', path], () =>
+      this.run(subject, call, async (_fetch, exchange) => {
+        const response = await this.http.request(url, { headers: this.headers(call) }, call, exchange);
+        if (!response.ok) throw new HubApiError(url, response.status);
+        return map((await response.json()) as T);
+      }),
+    );
+  }
+
+  /** An answer this caller got within the cache TTL, or a new one (kept only when it succeeds). */
+  private async remember<T>(call: HubCall, what: unknown[], compute: () => Promise<T>): Promise<T> {
+    if (!this.answers) return compute();
+    const token = call.credentials?.hfToken;
+    const who = token ? createHash('sha256').update(token).digest('base64url').slice(0, 32) : 'anonymous';
+    const key = `${who} ${JSON.stringify(what)}`;
+    const known = this.answers.get(key);
+    if (known) return known.value as T;
+    const value = await compute();
+    this.answers.set(key, { value });
+    return value;
   }
 
   /** Run one Hub operation with a fetch bound to this call; map its errors. */

@@ -41,7 +41,7 @@ export const hfDocFetch = defineTool({
     const { hub } = ctx.services;
     const budget = new ResultBudget(ctx.config.maxTokens);
     const page = await hub.fetchDocPage(docsPath(doc_url, hub.endpoint), ctx);
-    const markdown = toMarkdown(page.body, page.contentType);
+    const markdown = await toMarkdown(page.body, page.contentType);
     const title = titleOf(markdown);
     const build = (size: number) => {
       const { content, end, total, nextOffset } = pageOf(markdown, offset, size);

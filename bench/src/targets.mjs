@@ -1,0 +1,170 @@
+// The measures of the performance issue that are not throughput against the baseline:
+// stdio cold start, memory (idle, under load, per 2025 session) and 200 installed plugins.
+// run.mjs calls these and prints every target against what was measured, in one table.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { cpuMs, load, median, rssMb, start } from './harness.mjs';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const CLI = here('../../server/bin/toolhost.js');
+const SERVING = /serving MCP at (\S+)/;
+const accept = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const callAdd = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'add', arguments: { a: 1, b: 2 } },
+};
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'bench', version: '1.0.0' },
+  },
+};
+
+/** Spawn to the first answer on stdout: `--stdio` on the built-in manifest, offline, against bare node. */
+export async function stdioColdStart(runs = 7) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'toolhost-bench-stdio-'));
+  const once = (args) =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(process.execPath, args, {
+        stdio: ['pipe', 'pipe', 'ignore'],
+        cwd: dataDir,
+        env: { ...process.env, HF_HUB_OFFLINE: '1', TOOLHOST_DATA_DIR: dataDir },
+      });
+      child.stdin.write(`${JSON.stringify(initialize)}\n`);
+      child.stdout.once('data', () => {
+        const sample = { wallMs: performance.now() - started, cpuMs: cpuMs(child.pid) };
+        child.once('exit', () => resolve(sample));
+        child.kill();
+      });
+      child.once('error', reject);
+    });
+  const toolhost = [];
+  const bare = [];
+  await once([CLI, 'serve', '--stdio']); // the first run fills the OS file cache
+  for (let i = 0; i < runs; i++) {
+    toolhost.push(await once([CLI, 'serve', '--stdio']));
+    bare.push(await once(['-e', "process.stdin.once('data', () => process.stdout.write('{}\\n'))"]));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    wallMs: median(toolhost.map((s) => s.wallMs)),
+    cpuMs: median(toolhost.map((s) => s.cpuMs)),
+    bareWallMs: median(bare.map((s) => s.wallMs)),
+  };
+}
+
+/** RSS idle, after `seconds` of cheap calls at `connections`, and after as long again. */
+export async function memoryUnderLoad(url, pid, { seconds, connections }) {
+  const idle = rssMb(pid);
+  const run = () =>
+    autocannon({
+      url,
+      method: 'POST',
+      headers: accept,
+      body: JSON.stringify(callAdd),
+      connections,
+      duration: seconds,
+    });
+  await run();
+  const loaded = rssMb(pid);
+  await run();
+  const later = rssMb(pid);
+  return { idleMb: idle, loadedMb: loaded, laterMb: later, growth: later / loaded - 1 };
+}
+
+/** RSS per open 2025 session (10k of them), and over 100k requests in one session. */
+export async function sessionMemory({ sessions = 10_000, requests = 100_000, connections }) {
+  const server = await start([CLI, 'serve', '--config', 'manifest.sessions.yaml', '--port', '0'], SERVING, {
+    cwd: here('..'),
+  });
+  try {
+    const open = async () => {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: accept,
+        body: JSON.stringify(initialize),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`initialize answered ${response.status}`);
+      return response.headers.get('mcp-session-id');
+    };
+    const first = await open();
+    const before = rssMb(server.pid);
+    let opened = 1;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (opened < sessions) {
+          opened++;
+          await open();
+        }
+      }),
+    );
+    const after = rssMb(server.pid);
+    const inSession = {
+      headers: { ...accept, 'mcp-session-id': first, 'mcp-protocol-version': '2025-06-18' },
+      body: callAdd,
+    };
+    await load(server.url, inSession, { connections, amount: requests / 10 });
+    const tenth = rssMb(server.pid);
+    await load(server.url, inSession, { connections, amount: requests });
+    const all = rssMb(server.pid);
+    return { perSessionKb: ((after - before) * 1024) / (sessions - 1), sessionGrowth: all / tenth - 1 };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Start-up time and cheap-call throughput with 200 installed plugins against 1. */
+export async function pluginScale({ count = 200, duration, connections }) {
+  // Inside bench/ so the generated plugins resolve @toolhost/core from the workspace.
+  const dir = here('../.generated/plugins');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const uses = [];
+  for (let i = 0; i < count; i++) {
+    writeFileSync(
+      join(dir, `p${i}.mjs`),
+      `import { definePlugin, defineTool, z } from '@toolhost/core';
+export default definePlugin({ id: 'p${i}', version: '1.0.0', kernel: '^0.1.0', tools: [
+  defineTool({ name: 'tool_${i}', description: 'Generated tool number ${i}, for the plugin-scale bench.',
+    input: z.object({ text: z.string().max(100) }), annotations: { readOnly: true }, handler: ({ text }) => text }),
+] });
+`,
+    );
+    uses.push(`  - use: ./p${i}.mjs`);
+  }
+  const manifest = (plugins) =>
+    `auth:\n  rateLimit: false\nstores:\n  default: memory\nplugins:\n  - use: ../../plugins/cheap.mjs\n${plugins.join('\n')}\n`;
+  writeFileSync(join(dir, 'one.yaml'), manifest([]));
+  writeFileSync(join(dir, 'many.yaml'), manifest(uses));
+  const one = await start([CLI, 'serve', '--config', 'one.yaml', '--port', '0'], SERVING, { cwd: dir });
+  const many = await start([CLI, 'serve', '--config', 'many.yaml', '--port', '0'], SERVING, { cwd: dir });
+  try {
+    const request = { headers: accept, body: callAdd };
+    const rows = { one: [], many: [] };
+    // Two turns each, alternating, so drift favours neither.
+    for (const [name, server] of [
+      ['one', one],
+      ['many', many],
+      ['many', many],
+      ['one', one],
+    ])
+      rows[name].push((await load(server.url, request, { connections, duration })).rps);
+    const rps = (name) => rows[name].reduce((a, b) => a + b, 0) / rows[name].length;
+    return { startOneMs: one.startedMs, startManyMs: many.startedMs, ratio: rps('many') / rps('one') };
+  } finally {
+    await one.stop();
+    await many.stop();
+  }
+}
