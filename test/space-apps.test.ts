@@ -107,6 +107,26 @@ describe.each<Era>(['legacy', 'modern'])('a Space that serves an MCP App (%s era
   });
 });
 
+describe('a Space whose resources/list fails', () => {
+  it('still has its tools, and the page its tool names', async () => {
+    const client = await connectClient(`${toolhost.mcpUrl}?gradio=${OWNER}/broken-app-space`, {
+      era: 'legacy',
+    });
+    const { tools } = await client.listTools();
+    const page = `ui://toolhost/spaces/${OWNER}/broken-app-space/broken/page.html`;
+    expect(
+      tools.find((t) => t.name === 'toolhost-test_broken-app-space_broken_app_space_show')?._meta,
+    ).toEqual({
+      ui: { resourceUri: page },
+    });
+    expect((await client.listResources()).resources.map((r) => r.uri)).toContain(page);
+    expect((await client.readResource({ uri: page })).contents[0]).toMatchObject({
+      text: '<p>still here</p>',
+    });
+    await client.close();
+  });
+});
+
 describe('the pages follow the tools', () => {
   it('a caller who switched off every tool of the Space gets none of its pages', async () => {
     const client = await connectClient(`${withApp()}&tools=hf_whoami`, { era: 'legacy' });

@@ -190,6 +190,17 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
       run: async () => text('history: 1'),
     },
   },
+  'broken-app-space': {
+    broken_app_space_show: {
+      listing: {
+        name: 'broken_app_space_show',
+        description: 'Has an App page, but its resources/list fails.',
+        inputSchema: { type: 'object', properties: {} },
+        _meta: { ui: { resourceUri: 'ui://broken/page.html' } },
+      },
+      run: async () => text('shown'),
+    },
+  },
   'hang-space': {
     hang_space_wait: {
       listing: {
@@ -219,6 +230,9 @@ export const APP_MIME_TYPE = 'text/html;profile=mcp-app';
 
 /** Pages per Space; a Space with pages declares the resources capability, as MCP App servers do. */
 const APP_PAGES: Record<string, AppPage[]> = {
+  'broken-app-space': [
+    { uri: 'ui://broken/page.html', name: 'broken-page', html: '<p>still here</p>', listed: false },
+  ],
   'app-space': [
     {
       uri: 'ui://counter/app.html',
@@ -330,16 +344,19 @@ export async function startTestSpaces(): Promise<TestSpaces> {
       tools: Object.values(tools).map((t) => t.listing) as never,
     }));
     if (pages.length > 0) {
-      mcp.setRequestHandler('resources/list', () => ({
-        resources: pages
-          .filter((page) => page.listed)
-          .map(({ uri, name: pageName, _meta }) => ({
-            uri,
-            name: pageName,
-            mimeType: APP_MIME_TYPE,
-            ...(_meta && { _meta }),
-          })),
-      }));
+      mcp.setRequestHandler('resources/list', () => {
+        if (name === 'broken-app-space') throw new Error('resources/list is broken here');
+        return {
+          resources: pages
+            .filter((page) => page.listed)
+            .map(({ uri, name: pageName, _meta }) => ({
+              uri,
+              name: pageName,
+              mimeType: APP_MIME_TYPE,
+              ...(_meta && { _meta }),
+            })),
+        };
+      });
       mcp.setRequestHandler('resources/read', (request) => {
         const page = pages.find((p) => p.uri === request.params.uri);
         if (!page) throw new ResourceNotFoundError(request.params.uri);
