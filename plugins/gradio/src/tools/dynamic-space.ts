@@ -85,7 +85,7 @@ export const dynamicSpace = defineTool({
           s.title && s.title !== s.id.split('/')[1] ? s.title : undefined,
           s.description && clip(s.description, 160),
           s.stage,
-          `${compactNumber(s.likes)} likes`,
+          `${compactNumber(s.likes)} like${s.likes === 1 ? '' : 's'}`,
         ].filter(Boolean);
         return `${i + 1}. ${s.emoji ? `${s.emoji} ` : ''}\`${s.id}\` — ${facts.join(' · ')}`;
       });
