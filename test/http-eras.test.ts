@@ -183,8 +183,8 @@ describe('stateless HTTP details', () => {
     const response = await fetch(`${toolhost.baseUrl}/healthz`);
     expect(await response.json()).toEqual({
       status: 'ok',
-      // gradio (the Space proxy) and image-gen are in the default manifest.
-      plugins: ['hub', 'models', 'datasets', 'spaces', 'papers', 'docs', 'gradio', 'image-gen'],
+      // repos (hub_repo_search), gradio (the Space proxy, dynamic_space) and image-gen are in the default manifest.
+      plugins: ['hub', 'models', 'datasets', 'spaces', 'repos', 'papers', 'docs', 'gradio', 'image-gen'],
       tools: DEFAULT_TOOLS.length,
     });
   });

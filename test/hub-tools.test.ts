@@ -40,8 +40,8 @@ describe('the default manifest', () => {
   it('lists every Hub tool with an output schema and read-only hints', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(DEFAULT_TOOLS);
-    // generate_image answers with image content, not structured data.
-    for (const tool of tools.filter((t) => t.name !== 'generate_image')) {
+    // generate_image and dynamic_space answer with a Space's content, not structured data.
+    for (const tool of tools.filter((t) => !['generate_image', 'dynamic_space'].includes(t.name))) {
       expect(tool.outputSchema, tool.name).toMatchObject({ type: 'object' });
       expect(tool.annotations, tool.name).toMatchObject({ readOnlyHint: true, openWorldHint: true });
     }

@@ -145,7 +145,8 @@ describe('per-user selection and enforcement', () => {
     const response = await api('PUT', '/api/settings', tokenA, { plugins: ['models', 'datasetz'] });
     expect(response.status).toBe(400);
     expect((await response.json()).message).toMatch(
-      /^plugins: no plugin 'datasetz' on this server \(available: hub, models, testkit\)/,
+      // gradio is available since it has a tool of its own (dynamic_space).
+      /^plugins: no plugin 'datasetz' on this server \(available: hub, models, testkit, gradio\)/,
     );
     const tool = await api('PUT', '/api/settings', tokenA, {
       plugins: ['models'],

@@ -49,8 +49,9 @@ Through npm, put the options after --: npm start -- --port 8080
 
 Built-in default manifest: these ${DEFAULT_PLUGIN_IDS.length} plugins, open to every caller
 ${wrapList(DEFAULT_PLUGIN_IDS, '  ')}
-  (search and details of Hub models, datasets, Spaces and papers; docs search and
-  fetch; image generation; the tools of Gradio Spaces a caller enables)
+  (search and details of Hub models, datasets, Spaces and papers, and one search
+  across them; docs search and fetch; image generation; the tools of Gradio Spaces
+  a caller enables, and dynamic_space for any Space by id)
 
 Environment:
   HF_ENDPOINT     Hugging Face Hub base URL (default https://huggingface.co)

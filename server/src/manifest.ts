@@ -208,6 +208,8 @@ export const DEFAULT_MANIFEST: z.input<typeof manifestSchema> = {
     { use: '@toolhost/plugin-models' },
     { use: '@toolhost/plugin-datasets' },
     { use: '@toolhost/plugin-spaces' },
+    // hub_repo_search: models, datasets and Spaces in one search.
+    { use: '@toolhost/plugin-repos' },
     { use: '@toolhost/plugin-papers' },
     { use: '@toolhost/plugin-docs' },
     { use: '@toolhost/plugin-image-gen' },

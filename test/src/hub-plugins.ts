@@ -3,15 +3,17 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 
-/** The tools of the built-in default manifest (hub, models, datasets, spaces, papers, docs, image-gen), sorted. */
+/** The tools of the built-in default manifest (hub, models, datasets, spaces, repos, papers, docs, image-gen, gradio), sorted. */
 export const DEFAULT_TOOLS = [
   'dataset_details',
   'dataset_search',
+  'dynamic_space',
   'generate_image',
   'hf_doc_fetch',
   'hf_doc_search',
   'hf_whoami',
   'hub_repo_details',
+  'hub_repo_search',
   'model_details',
   'model_search',
   'paper_details',

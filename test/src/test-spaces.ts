@@ -13,6 +13,7 @@ import { createServer, type Server as HttpServer, type IncomingMessage } from 'n
 import type { AddressInfo } from 'node:net';
 import {
   type CallToolResult,
+  ResourceNotFoundError,
   Server,
   type ServerContext,
   WebStandardStreamableHTTPServerTransport,
@@ -52,6 +53,8 @@ export interface TestSpaces {
   readonly connections: number;
   /** Tool calls that were abandoned (client cancelled or disconnected) while the Space worked on them. */
   readonly abandoned: string[];
+  /** MCP App pages each Space serves, by Space id. */
+  readonly pages: Record<string, AppPage[]>;
   /** Tools as each Space lists them, by Space id. */
   readonly tools: Record<string, Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -161,6 +164,43 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
       run: async () => text('a secret'),
     },
   },
+  'app-space': {
+    app_space_count: {
+      listing: {
+        name: 'app_space_count',
+        description: 'Counts, and shows the count in its MCP App.',
+        inputSchema: { type: 'object', properties: { by: { type: 'number', default: 1 } } },
+        _meta: {
+          ui: { resourceUri: 'ui://counter/app.html', visibility: ['model', 'app'] },
+          'gradio/kind': 'app',
+        },
+      },
+      run: async (args) => ({
+        content: [{ type: 'text', text: `count: ${Number(args['by'] ?? 1)}` }],
+        structuredContent: { count: Number(args['by'] ?? 1) },
+      }),
+    },
+    app_space_history: {
+      listing: {
+        name: 'app_space_history',
+        description: 'The counts so far, in the older flat _meta key.',
+        inputSchema: { type: 'object', properties: {} },
+        _meta: { 'ui/resourceUri': 'ui://counter/history.html' },
+      },
+      run: async () => text('history: 1'),
+    },
+  },
+  'broken-app-space': {
+    broken_app_space_show: {
+      listing: {
+        name: 'broken_app_space_show',
+        description: 'Has an App page, but its resources/list fails.',
+        inputSchema: { type: 'object', properties: {} },
+        _meta: { ui: { resourceUri: 'ui://broken/page.html' } },
+      },
+      run: async () => text('shown'),
+    },
+  },
   'hang-space': {
     hang_space_wait: {
       listing: {
@@ -174,6 +214,42 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
         ),
     },
   },
+};
+
+/** An MCP App page (SEP-1865) a test Space serves over `resources/read`. */
+export interface AppPage {
+  readonly uri: string;
+  readonly name: string;
+  readonly html: string;
+  /** Listed in `resources/list` (else only a tool's `_meta.ui.resourceUri` names it). */
+  readonly listed: boolean;
+  readonly _meta?: Record<string, unknown>;
+}
+
+export const APP_MIME_TYPE = 'text/html;profile=mcp-app';
+
+/** Pages per Space; a Space with pages declares the resources capability, as MCP App servers do. */
+const APP_PAGES: Record<string, AppPage[]> = {
+  'broken-app-space': [
+    { uri: 'ui://broken/page.html', name: 'broken-page', html: '<p>still here</p>', listed: false },
+  ],
+  'app-space': [
+    {
+      uri: 'ui://counter/app.html',
+      name: 'counter-app',
+      html: '<!doctype html><html><body><div id="count">0</div><script>/* app */</script></body></html>',
+      listed: true,
+      _meta: {
+        ui: { csp: { connectDomains: ['https://toolhost-test-app-space.hf.space'] }, prefersBorder: true },
+      },
+    },
+    {
+      uri: 'ui://counter/history.html',
+      name: 'counter-history',
+      html: '<!doctype html><html><body><ol id="history"></ol></body></html>',
+      listed: false,
+    },
+  ],
 };
 
 /** The user of the Hub emulator's fixtures who owns the private test Space. */
@@ -259,10 +335,43 @@ export async function startTestSpaces(): Promise<TestSpaces> {
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
-    const mcp = new Server({ name: `${OWNER}/${name}`, version: '1.0.0' }, { capabilities: { tools: {} } });
+    const pages = APP_PAGES[name!] ?? [];
+    const mcp = new Server(
+      { name: `${OWNER}/${name}`, version: '1.0.0' },
+      { capabilities: { tools: {}, ...(pages.length > 0 && { resources: {} }) } },
+    );
     mcp.setRequestHandler('tools/list', () => ({
       tools: Object.values(tools).map((t) => t.listing) as never,
     }));
+    if (pages.length > 0) {
+      mcp.setRequestHandler('resources/list', () => {
+        if (name === 'broken-app-space') throw new Error('resources/list is broken here');
+        return {
+          resources: pages
+            .filter((page) => page.listed)
+            .map(({ uri, name: pageName, _meta }) => ({
+              uri,
+              name: pageName,
+              mimeType: APP_MIME_TYPE,
+              ...(_meta && { _meta }),
+            })),
+        };
+      });
+      mcp.setRequestHandler('resources/read', (request) => {
+        const page = pages.find((p) => p.uri === request.params.uri);
+        if (!page) throw new ResourceNotFoundError(request.params.uri);
+        return {
+          contents: [
+            {
+              uri: page.uri,
+              mimeType: APP_MIME_TYPE,
+              text: page.html,
+              ...(page._meta && { _meta: page._meta }),
+            },
+          ],
+        };
+      });
+    }
     mcp.setRequestHandler('tools/call', async (request, ctx) => {
       const tool = tools[request.params.name];
       if (!tool)
@@ -313,6 +422,7 @@ export async function startTestSpaces(): Promise<TestSpaces> {
       return connections;
     },
     abandoned,
+    pages: Object.fromEntries(Object.entries(APP_PAGES).map(([name, list]) => [`${OWNER}/${name}`, list])),
     tools: Object.fromEntries(
       Object.entries(SPACES).map(([name, tools]) => [
         `${OWNER}/${name}`,

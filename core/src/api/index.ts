@@ -75,6 +75,7 @@ export type {
 export { defineTool, TOOL_NAME } from './tool';
 export type {
   AnyToolSource,
+  DynamicResource,
   DynamicTool,
   ToolSource,
   ToolSourceDefinition,

@@ -1,9 +1,10 @@
 import { hasBrand, TOOL_SOURCE_BRAND } from './brand';
 import type { ContentBlock, ToolResult } from './content';
-import type { ConfigOf, MaybePromise, PluginConfig, ToolContext } from './context';
+import type { ConfigOf, MaybePromise, PluginConfig, RequestContext, ToolContext } from './context';
 import type { Logger } from './logger';
 import type { ConfigSchema } from './plugin';
 import type { Credentials, Principal } from './principal';
+import type { ResourceRead, ResourceReturn } from './resource';
 import type { ResolvedServices, ServiceRefMap } from './service';
 import type { ToolAnnotations } from './tool';
 
@@ -39,10 +40,32 @@ export interface DynamicTool {
   readonly cost?: number;
   /** Per-call timeout in milliseconds (default: the kernel's `toolTimeoutMs`). */
   readonly timeoutMs?: number;
+  /**
+   * The descriptor's `_meta`, listed as given: say, an MCP App's
+   * `{ ui: { resourceUri: 'ui://…' } }` (SEP-1865), naming one of `resources`.
+   */
+  readonly _meta?: Readonly<Record<string, unknown>>;
+  /**
+   * Resources that come with this tool (an MCP App's `ui://` page): listed and
+   * readable by exactly the callers whose tool set has the tool. A URI another
+   * resource of the caller already has is left out.
+   */
+  readonly resources?: readonly DynamicResource[];
   handler(
     args: Record<string, unknown>,
     ctx: ToolContext,
   ): MaybePromise<string | ContentBlock[] | ToolResult>;
+}
+
+/** A resource that comes with a dynamic tool; `read` runs as a resource read of the tool's plugin. */
+export interface DynamicResource {
+  readonly uri: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+  readonly _meta?: Readonly<Record<string, unknown>>;
+  read(request: ResourceRead, ctx: RequestContext): MaybePromise<ResourceReturn>;
 }
 
 export interface ToolSourceDefinition<
@@ -53,6 +76,11 @@ export interface ToolSourceDefinition<
   services?: S;
   /** The part of the plugin's config the source reads (`request.config`), as for tools. */
   config?: C;
+  /**
+   * True if its tools may carry `resources`: the server then advertises the
+   * resources capability even when no plugin has static resources.
+   */
+  resources?: boolean;
   /**
    * The tools this caller gets on top of the static ones. Called for every request,
    * so answer from a cache; return the same DynamicTool objects for the same tools

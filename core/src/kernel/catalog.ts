@@ -10,7 +10,7 @@ import type { PluginConfig } from '../api/context';
 import type { AnyPrompt } from '../api/prompt';
 import type { AnyResource } from '../api/resource';
 import type { AnyTool, ToolAnnotations } from '../api/tool';
-import type { DynamicTool } from '../api/tool-source';
+import type { DynamicResource, DynamicTool } from '../api/tool-source';
 import { type ChainStep, MiddlewareChains } from './chain';
 import type { ServiceBinding, ServiceContainer } from './container';
 import type { LoadedPlugin } from './host';
@@ -78,6 +78,10 @@ export class ToolCompiler {
 
   dynamicTool(tool: DynamicTool, plugin: LoadedPlugin): CompiledTool {
     return compileDynamicTool(tool, plugin, this);
+  }
+
+  dynamicResource(resource: DynamicResource, plugin: LoadedPlugin): CompiledResource {
+    return compileDynamicResource(resource, plugin, this);
   }
 
   handler(plugin: LoadedPlugin, def: AnyResource | AnyPrompt): CompiledHandler {
@@ -164,6 +168,7 @@ export function compileDynamicTool(
     description: tool.description,
     inputSchema: tool.inputSchema as McpTool['inputSchema'],
     ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema as McpTool['outputSchema'] }),
+    ...(tool._meta !== undefined && { _meta: tool._meta as Record<string, unknown> }),
   };
   const def = {
     name: tool.name,
@@ -177,6 +182,36 @@ export function compileDynamicTool(
     services: compiler.options.container.bind(undefined),
     config: plugin.plugin.toolSource ? plugin.configFor(plugin.plugin.toolSource) : plugin.config,
   });
+}
+
+/**
+ * A resource that came with a dynamic tool: served like a static one of the
+ * tool's plugin, with no services of its own and its source's view of the config.
+ */
+function compileDynamicResource(
+  resource: DynamicResource,
+  plugin: LoadedPlugin,
+  compiler: ToolCompiler,
+): CompiledResource {
+  const def = {
+    uri: resource.uri,
+    name: resource.name,
+    ...(resource.mimeType !== undefined && { mimeType: resource.mimeType }),
+    read: (request: Parameters<DynamicResource['read']>[0], ctx: Parameters<DynamicResource['read']>[1]) =>
+      resource.read(request, ctx),
+  } as unknown as AnyResource;
+  const compiled = compileResource(def, {
+    plugin,
+    services: compiler.options.container.bind(undefined),
+    config: plugin.plugin.toolSource ? plugin.configFor(plugin.plugin.toolSource) : plugin.config,
+  });
+  const descriptor = {
+    ...compiled.descriptor,
+    ...(resource.title !== undefined && { title: resource.title }),
+    ...(resource.description !== undefined && { description: resource.description }),
+    ...(resource._meta !== undefined && { _meta: resource._meta as Record<string, unknown> }),
+  };
+  return { ...compiled, descriptor };
 }
 
 function compileResource(def: AnyResource, handler: CompiledHandler): CompiledResource {

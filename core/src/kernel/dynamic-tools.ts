@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { PluginConfig } from '../api/context';
 import type { Logger } from '../api/logger';
 import type { Credentials, Principal } from '../api/principal';
-import type { AnyToolSource, DynamicTool } from '../api/tool-source';
-import type { CompiledTool, ToolCompiler } from './catalog';
+import type { AnyToolSource, DynamicResource, DynamicTool } from '../api/tool-source';
+import type { CompiledResource, CompiledTool, ToolCompiler } from './catalog';
 import type { ServiceBinding } from './container';
 import type { LoadedPlugin } from './host';
 import { ToolSet, type ToolSetCache } from './toolset';
@@ -60,6 +60,8 @@ const NO_REQUEST = (): never => {
 interface Compiled {
   readonly id: number;
   readonly tool: CompiledTool;
+  /** The resources that came with it (an MCP App's UI), compiled with it. */
+  readonly resources: readonly CompiledResource[];
 }
 
 /**
@@ -122,9 +124,12 @@ export class DynamicToolSets {
     const mergeKey = `${base.key}|${added.map((c) => c.id).join(',')}`;
     return this.toolSets.getOrBuild(`merged|${mergeKey}`, () => {
       const key = createHash('sha256').update(mergeKey).digest('base64url').slice(0, 22);
-      return new ToolSet(key, [...base.tools.values(), ...added.map((c) => c.tool)], base.resources, [
-        ...base.prompts.values(),
-      ]);
+      return new ToolSet(
+        key,
+        [...base.tools.values(), ...added.map((c) => c.tool)],
+        withResources(base.resources, added, request.logger),
+        [...base.prompts.values()],
+      );
     });
   }
 
@@ -170,9 +175,43 @@ export class DynamicToolSets {
   private compile(tool: DynamicTool, plugin: LoadedPlugin): Compiled {
     let compiled = this.compiled.get(tool);
     if (!compiled) {
-      compiled = { id: this.nextId++, tool: this.compiler.dynamicTool(tool, plugin) };
+      compiled = {
+        id: this.nextId++,
+        tool: this.compiler.dynamicTool(tool, plugin),
+        resources: (tool.resources ?? []).map((resource: DynamicResource) =>
+          this.compiler.dynamicResource(resource, plugin),
+        ),
+      };
       this.compiled.set(tool, compiled);
     }
     return compiled;
   }
+}
+
+/** The caller's resources plus those of their dynamic tools; a URI already taken keeps its first owner. */
+function withResources(
+  base: readonly CompiledResource[],
+  added: readonly Compiled[],
+  logger: Logger,
+): readonly CompiledResource[] {
+  if (!added.some((c) => c.resources.length > 0)) return base;
+  const taken = new Set(base.map((r) => r.key));
+  const resources = [...base];
+  for (const { tool, resources: own } of added) {
+    for (const resource of own) {
+      if (taken.has(resource.key)) {
+        // Two tools of one App share its page: the same URI twice is expected, not a clash.
+        if (!resources.some((r) => r.key === resource.key && r.plugin === resource.plugin)) {
+          logger.warn(
+            { tool: tool.name, uri: resource.key },
+            'a dynamic resource has the URI of another; it is left out',
+          );
+        }
+        continue;
+      }
+      taken.add(resource.key);
+      resources.push(resource);
+    }
+  }
+  return resources;
 }

@@ -422,6 +422,8 @@ export class Kernel {
   private capabilities(): Record<string, unknown> {
     const resources = [...this.catalog.resources.values()];
     const prompts = [...this.catalog.prompts.values()];
+    // A tool source whose tools carry resources (MCP App pages) needs the capability too.
+    const dynamicResources = this.host.plugins.some(({ plugin }) => plugin.toolSource?.resources === true);
     const completes =
       prompts.some((p) => p.def.complete) ||
       resources.some((r) => (r.def as { complete?: unknown }).complete);
@@ -430,7 +432,9 @@ export class Kernel {
     return {
       tools: { listChanged: true },
       ...(push && { logging: {} }),
-      ...(resources.length > 0 && { resources: { listChanged: true, ...(push && { subscribe: true }) } }),
+      ...((resources.length > 0 || dynamicResources) && {
+        resources: { listChanged: true, ...(push && { subscribe: true }) },
+      }),
       ...(prompts.length > 0 && { prompts: { listChanged: true } }),
       ...(completes && { completions: {} }),
     };

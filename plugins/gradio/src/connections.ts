@@ -15,6 +15,24 @@ export interface UpstreamTool {
   readonly description?: string;
   readonly inputSchema: Record<string, unknown>;
   readonly annotations?: Record<string, unknown>;
+  /** Kept for MCP Apps: `_meta.ui.resourceUri` names the tool's `ui://` page (SEP-1865). */
+  readonly _meta?: Record<string, unknown>;
+}
+
+/** A resource as the Space lists it (`resources/list`). */
+export interface UpstreamResource {
+  readonly uri: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+  readonly _meta?: Record<string, unknown>;
+}
+
+/** What discovery reads from a Space: its tools, and the resources it lists (if it serves any). */
+export interface UpstreamListing {
+  readonly tools: UpstreamTool[];
+  readonly resources: UpstreamResource[];
 }
 
 /*
@@ -31,13 +49,65 @@ const toolsListResult = z.object({
       description: z.string().optional(),
       inputSchema: jsonObject,
       annotations: jsonObject.optional(),
+      _meta: jsonObject.optional(),
     }),
   ),
   nextCursor: z.string().optional(),
 });
 
+const resourcesListResult = z.object({
+  resources: z.array(
+    z.looseObject({
+      uri: z.string().min(1),
+      name: z.string(),
+      title: z.string().optional(),
+      description: z.string().optional(),
+      mimeType: z.string().optional(),
+      _meta: jsonObject.optional(),
+    }),
+  ),
+  nextCursor: z.string().optional(),
+});
+
+/** `resources/read`, read loosely: each content's `_meta` (an App's CSP, domain…) must pass through. */
+const readResourceResult = z.object({
+  contents: z.array(
+    z.looseObject({
+      uri: z.string(),
+      mimeType: z.string().optional(),
+      text: z.string().optional(),
+      blob: z.string().optional(),
+      _meta: jsonObject.optional(),
+    }),
+  ),
+});
+
+export type UpstreamContents = z.output<typeof readResourceResult>['contents'];
+
 /** Pages of tools/list read at most (a Space with more is truncated). */
 const MAX_PAGES = 10;
+
+/** Every page of a paginated list method, at most MAX_PAGES (a Space with more is truncated). */
+async function paged<T extends { nextCursor?: string | undefined }>(
+  client: Client,
+  method: 'tools/list' | 'resources/list',
+  schema: z.ZodType<T>,
+  options: { timeout: number; signal?: AbortSignal },
+): Promise<T[]> {
+  const pages: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await client.request(
+      { method, ...(cursor !== undefined && { params: { cursor } }) },
+      schema as never,
+      options,
+    );
+    pages.push(result as T);
+    cursor = (result as T).nextCursor;
+    if (cursor === undefined) break;
+  }
+  return pages;
+}
 
 export interface CallOptions {
   /** The caller's Hub token, sent as `X-HF-Authorization` so the Space bills the caller. */
@@ -91,21 +161,38 @@ export class SpaceConnections {
       ? Promise.resolve(new Response(null, { status: 405, headers: { allow: 'POST' } }))
       : this.http.fetch(url, init);
 
-  async listTools(url: string, options: CallOptions): Promise<UpstreamTool[]> {
+  /**
+   * The Space's tools, and its resources when it says it serves any (MCP Apps).
+   * A Space whose resources/list fails still has its tools.
+   */
+  async discover(url: string, options: CallOptions): Promise<UpstreamListing> {
     return this.withClient(url, options, async (client) => {
-      const tools: UpstreamTool[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await client.request(
-          { method: 'tools/list', ...(cursor !== undefined && { params: { cursor } }) },
-          toolsListResult,
-          { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) },
-        );
-        tools.push(...(result.tools as UpstreamTool[]));
-        cursor = result.nextCursor;
-        if (cursor === undefined) break;
+      const request = { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) };
+      const tools = (await paged(client, 'tools/list', toolsListResult, request)).flatMap(
+        (page) => page.tools as UpstreamTool[],
+      );
+      let resources: UpstreamResource[] = [];
+      if (client.getServerCapabilities()?.resources) {
+        try {
+          resources = (await paged(client, 'resources/list', resourcesListResult, request)).flatMap(
+            (page) => page.resources as UpstreamResource[],
+          );
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+        }
       }
-      return tools;
+      return { tools, resources };
+    });
+  }
+
+  /** `resources/read` of one of the Space's resources, its contents as the Space sent them. */
+  async readResource(url: string, uri: string, options: CallOptions): Promise<UpstreamContents> {
+    return this.withClient(url, options, async (client) => {
+      const result = await client.request({ method: 'resources/read', params: { uri } }, readResourceResult, {
+        timeout: options.timeoutMs,
+        ...(options.signal && { signal: options.signal }),
+      });
+      return result.contents;
     });
   }
 

@@ -4,6 +4,7 @@ import {
   type ToolAnnotations,
   type ToolSourceRequest,
 } from '@toolhost/core';
+import { appResources, proxiedToolMeta } from './apps';
 import { SPACE_ID } from './config';
 import type { UpstreamTool } from './connections';
 import { nameTools, spacePrefix } from './naming';
@@ -51,8 +52,12 @@ function proxiedTool(
   upstream: UpstreamTool,
   name: string,
 ): DynamicTool {
+  const meta = proxiedToolMeta(state.id, upstream._meta);
+  const resources = appResources(proxy, state);
   return {
     name,
+    ...(meta && { _meta: meta }),
+    ...(resources.length > 0 && { resources }),
     ...(upstream.title !== undefined && { title: upstream.title }),
     description: upstream.description ?? `Tool ${upstream.name} of the Space ${state.id}.`,
     inputSchema: upstream.inputSchema,
@@ -99,6 +104,8 @@ export function chosenSpaces(request: Pick<ToolSourceRequest, 'settings' | 'quer
 /** Each Space a caller enabled, discovered and turned into tools at request time. */
 export const spaceTools = defineToolSource({
   services: { gradio: gradioService },
+  // A Space's MCP App pages come with its tools.
+  resources: true,
   async tools(request: ToolSourceRequest<{ gradio: typeof gradioService }>): Promise<DynamicTool[]> {
     const proxy = request.services.gradio;
     const { ids, dropped } = spacesFor(proxy, chosenSpaces(request));

@@ -15,12 +15,24 @@ import {
 import { type HubClient, HubNotFoundError } from '@toolhost/plugin-hub';
 import { LRUCache } from 'lru-cache';
 import type { SpacesConfig } from './config';
-import { SpaceConnections, type UpstreamTool } from './connections';
+import {
+  SpaceConnections,
+  type UpstreamContents,
+  type UpstreamResource,
+  type UpstreamTool,
+} from './connections';
 import { refusalOf } from './outbound';
 
 /** What discovery learned about a Space: its endpoint and tools, or why it cannot be used. */
 export type SpaceState =
-  | { readonly ok: true; readonly id: string; readonly url: string; readonly tools: readonly UpstreamTool[] }
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly url: string;
+      readonly tools: readonly UpstreamTool[];
+      /** What the Space lists in resources/list (MCP Apps' `ui://` pages among them); empty if none. */
+      readonly resources: readonly UpstreamResource[];
+    }
   | { readonly ok: false; readonly id: string; readonly status: string; readonly message: string };
 
 /** How a call identifies its caller to the Hub and the Space. */
@@ -119,6 +131,36 @@ export class SpaceProxy {
     });
   }
 
+  /**
+   * Read one of a Space's resources (an MCP App's page) for a caller, through the
+   * same guarded connection, token forwarding and timeout as a call.
+   */
+  async readResource(
+    state: Extract<SpaceState, { ok: true }>,
+    uri: string,
+    ctx: Pick<ToolContext, 'credentials' | 'signal'>,
+  ): Promise<UpstreamContents> {
+    const started = performance.now();
+    const report = (outcome: UpstreamOutcome) =>
+      this.reportUpstream({ service: 'space', durationMs: performance.now() - started, outcome });
+    try {
+      const contents = await this.connections.readResource(state.url, uri, {
+        ...(ctx.credentials.hfToken !== undefined && { token: ctx.credentials.hfToken }),
+        signal: ctx.signal,
+        timeoutMs: this.config.timeoutSeconds * 1000,
+      });
+      report('ok');
+      return contents;
+    } catch (error) {
+      if (ctx.signal.aborted) {
+        report('cancelled');
+        throw ctx.signal.reason ?? error;
+      }
+      if (!refusalOf(error)) report(isTimeout(error) ? 'timeout' : 'network_error');
+      throw this.callError(state.id, error);
+    }
+  }
+
   /** The failure of a Space that cannot be used, as the error a call returns. */
   unavailable(state: Extract<SpaceState, { ok: false }>): ToolError {
     return new ToolError(`Space ${state.id} is unavailable (${state.status}): ${state.message}`);
@@ -161,12 +203,12 @@ export class SpaceProxy {
       return { ok: false, id, status: 'HUB_ERROR', message: hubMessage(error, signal) };
     }
     try {
-      const tools = await this.connections.listTools(url, {
+      const { tools, resources } = await this.connections.discover(url, {
         ...(call.credentials.hfToken !== undefined && { token: call.credentials.hfToken }),
         signal,
         timeoutMs: this.config.discoveryTimeoutSeconds * 1000,
       });
-      return { ok: true, id, url, tools };
+      return { ok: true, id, url, tools, resources };
     } catch (error) {
       const failure = this.callError(id, error);
       this.logger.warn({ space: id, err: error }, 'Space discovery failed');

@@ -24,6 +24,7 @@ import {
   toPaperSummary,
   toSpaceHit,
   toSpaceInfo,
+  toSpaceListing,
 } from './mappers';
 import type { AnswerInfo } from './results';
 import type {
@@ -40,12 +41,25 @@ import type {
   RepoKind,
   SpaceHit,
   SpaceInfo,
+  SpaceListQuery,
   SpaceQuery,
 } from './types';
 
 export type { HubCall } from './http';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+
+/** What a Spaces list answer carries (`expand[]`): the Hub sends only these besides the id. */
+const SPACE_LIST_FIELDS = [
+  'author',
+  'cardData',
+  'likes',
+  'sdk',
+  'runtime',
+  'private',
+  'lastModified',
+  'tags',
+];
 
 export interface HubClientOptions extends Partial<HubHttpOptions> {
   /** Base URL of the Hub (HF_ENDPOINT), without a trailing slash. */
@@ -175,7 +189,9 @@ export class HubClient {
             ...(query.query && { query: query.query }),
             ...(query.author && { owner: query.author }),
             ...(query.task && { task: query.task as PipelineType }),
-            ...(query.library && { tags: [query.library] }),
+            ...((query.library || query.tags?.length) && {
+              tags: [...(query.library ? [query.library] : []), ...(query.tags ?? [])],
+            }),
           },
           ...(query.sort && { sort: query.sort }),
           limit: query.limit,
@@ -257,6 +273,28 @@ export class HubClient {
       (records: Record<string, unknown>[]) => records.map(toSpaceHit),
     );
     return hits.slice(0, query.limit);
+  }
+
+  /**
+   * Spaces by keywords in their id (`/api/spaces?search=`), with author and tag
+   * filters and a sort, as the models and datasets lists take them; one page of
+   * at most `limit`. Asked directly, not through `@huggingface/hub`'s listSpaces,
+   * which pages through every match and has no limit.
+   */
+  async listSpaces(query: SpaceListQuery, call: HubCall): Promise<SpaceHit[]> {
+    const params = new URLSearchParams();
+    if (query.query) params.set('search', query.query);
+    if (query.author) params.set('author', query.author);
+    for (const tag of query.tags ?? []) params.append('filter', tag);
+    if (query.sort) {
+      params.set('sort', query.sort);
+      params.set('direction', '-1');
+    }
+    params.set('limit', String(query.limit));
+    for (const field of SPACE_LIST_FIELDS) params.append('expand[]', field);
+    return this.getJson(`/api/spaces?${params}`, undefined, call, (records: Record<string, unknown>[]) =>
+      records.slice(0, query.limit).map(toSpaceListing),
+    );
   }
 
   /**

@@ -208,6 +208,27 @@ export function toSpaceHit(record: Json): SpaceHit {
   };
 }
 
+/** One Space of the `/api/spaces` list (title, emoji and description are in its card there). */
+export function toSpaceListing(record: Json): SpaceHit {
+  const runtime = obj(record['runtime']);
+  const card = obj(record['cardData']);
+  const id = String(record['id']);
+  return {
+    id,
+    author: str(record['author']) ?? id.split('/')[0]!,
+    likes: num(record['likes']) ?? 0,
+    ...defined({
+      title: str(card['title']),
+      emoji: str(card['emoji']),
+      description: str(card['short_description']),
+      sdk: str(record['sdk']) ?? str(card['sdk']),
+      stage: str(runtime['stage']),
+      hardware: hardwareOf(runtime),
+      lastModified: isoDate(record['lastModified']),
+    }),
+  };
+}
+
 /** The full answer of `/api/spaces/{id}`. */
 export function toSpaceInfo(record: Json): SpaceInfo {
   const runtime = obj(record['runtime']);

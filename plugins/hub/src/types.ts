@@ -8,6 +8,8 @@ export interface ModelQuery {
   author?: string;
   task?: string;
   library?: string;
+  /** Every tag must match (`license:mit`, `gguf`…); with `library`, both apply. */
+  tags?: string[];
   sort?: 'trendingScore' | 'downloads' | 'likes' | 'createdAt' | 'lastModified';
   limit: number;
 }
@@ -85,6 +87,16 @@ export interface SpaceQuery {
   limit: number;
   /** Only Spaces that serve MCP (the Hub's `mcp-server` tag). */
   mcp?: boolean;
+}
+
+/** A keyword search of Spaces (`/api/spaces`): words in the Space id, author, tags. */
+export interface SpaceListQuery {
+  query?: string;
+  author?: string;
+  /** Every tag must match (`mcp-server`, `gradio`…). */
+  tags?: string[];
+  sort?: 'trendingScore' | 'likes' | 'createdAt' | 'lastModified';
+  limit: number;
 }
 
 /** One answer of the Spaces semantic search. */
