@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { register } from 'node:module';
+import * as nodeModule from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolve as resolveImport } from 'import-meta-resolve';
@@ -44,8 +44,14 @@ let hookRegistered = false;
 
 function registerCoreHook(): void {
   if (hookRegistered) return;
+  // module.register arrived in Node 20.6; a namespace import keeps older 20.x able to load the kernel.
+  if (typeof nodeModule.register !== 'function') {
+    throw new PluginLoadError(
+      `a plugin outside Toolhost's installation needs Node 20.6 or newer to be given the host's ${CORE} (this is ${process.version})`,
+    );
+  }
   hookRegistered = true;
-  register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`, {
+  nodeModule.register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`, {
     data: {
       anchor: pathToFileURL(join(HOST_CORE_DIR, 'package.json')).href,
       hostDir: pathToFileURL(HOST_CORE_DIR + sep).href,
