@@ -20,9 +20,6 @@ import { PluginLoadError } from './errors';
 
 const CORE = '@toolhost/core';
 
-/** The host's `@toolhost/core` package folder (this file is in `src/kernel/` or `dist/kernel/`). */
-const HOST_CORE_DIR = realpathSync(fileURLToPath(new URL('../../', import.meta.url)));
-
 /**
  * The resolve hook, as a module of its own (a data: URL, so it needs no file beside
  * the bundle). `anchor` is a file inside the host's core package: resolving
@@ -72,6 +69,11 @@ function corePackageDir(file: string): string | undefined {
   }
   return undefined;
 }
+
+/** The host's `@toolhost/core` package folder: the package this module is part of (bundled or not). */
+const HOST_CORE_DIR =
+  corePackageDir(realpathSync(fileURLToPath(import.meta.url))) ??
+  realpathSync(fileURLToPath(new URL('../../', import.meta.url)));
 
 function versionAt(dir: string): string {
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
