@@ -5,6 +5,7 @@
  * dependency; and `toolhost plugin check` / `plugin init` on such plugins.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
@@ -64,6 +65,7 @@ function ownCore(folder: string, version: string) {
 const clients: Client[] = [];
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
+  await rm(root, { recursive: true, force: true });
 });
 
 async function serveAndGreet(config: string, tool: string) {

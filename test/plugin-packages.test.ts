@@ -15,6 +15,7 @@
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,8 +78,17 @@ const clients: Client[] = [];
 const children: ChildProcess[] = [];
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
-  for (const child of children) child.kill('SIGTERM');
-});
+  await Promise.all(
+    children.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
+  // Two installed packages (typescript, vitest, esbuild, …): a few hundred MB per run.
+  await rm(root, { recursive: true, force: true });
+}, STEP_TIMEOUT);
 
 describe('a plugin scaffolded by toolhost plugin init', () => {
   const acme = join(root, 'acme');
