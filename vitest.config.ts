@@ -12,6 +12,7 @@ export default defineConfig({
       'core/test/**/*.test.ts',
       'plugins/*/test/**/*.test.ts',
       'server/test/**/*.test.ts',
+      'testing/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     testTimeout: 20_000,

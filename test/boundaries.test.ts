@@ -60,9 +60,11 @@ describe('layout boundaries', () => {
       'UnclaimedSectionError',
       'clientKey',
       'createKernel',
+      'describePlugins',
       'exceedsJsonDepth',
       'formatWindow',
       'jsonDepthError',
+      'loadTokenCounter',
       'parseWindow',
     ]);
   });

@@ -1,12 +1,18 @@
 /**
- * Size budgets, end to end: each tool plugin's `maxTokens` keeps its results small,
- * with a notice that says what was left out, and hf_doc_fetch pages long documents.
+ * Size budgets of the Hub tool plugins: each one's `maxTokens` keeps its results
+ * small, with a notice that says what was left out, and hf_doc_fetch pages long
+ * documents. The plugins run in the real kernel with a real SDK client
+ * (`@toolhost/testing`), against the Hub emulator.
  */
-import type { Client } from '@modelcontextprotocol/client';
+import datasets from '@toolhost/plugin-datasets';
+import docs from '@toolhost/plugin-docs';
+import hubPlugin from '@toolhost/plugin-hub';
+import models from '@toolhost/plugin-models';
+import papers from '@toolhost/plugin-papers';
+import spaces from '@toolhost/plugin-spaces';
+import { startTestKernel, type TestKernel } from '@toolhost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
-import { hubPluginsManifest } from './src/hub-plugins';
 
 type Result = {
   content: { type: string; text: string }[];
@@ -20,30 +26,33 @@ const size = (result: Result) =>
   result.content[0]!.text.length + JSON.stringify(result.structuredContent).length;
 
 let hub: HubEmulator;
-let small: RunningToolhost;
-let roomy: RunningToolhost;
-let tight: Client;
-let wide: Client;
+let tight: TestKernel;
+let wide: TestKernel;
 
-const manifest = (maxTokens: number) => hubPluginsManifest({ maxTokens }, { maxTokens });
+/** The default manifest's Hub plugins, each tool plugin with this budget. */
+const withBudget = (maxTokens: number) =>
+  startTestKernel({
+    plugins: [
+      { plugin: hubPlugin, config: { maxTokens } },
+      ...[models, datasets, spaces, papers, docs].map((plugin) => ({ plugin, config: { maxTokens } })),
+    ],
+    env: { HF_ENDPOINT: hub.url },
+    era: 'modern',
+  });
 
 beforeAll(async () => {
   hub = await startHubEmulator();
-  small = await startToolhost({ manifest: manifest(MAX_TOKENS), env: { HF_ENDPOINT: hub.url } });
-  roomy = await startToolhost({ manifest: manifest(100_000), env: { HF_ENDPOINT: hub.url } });
-  tight = await connectClient(small.mcpUrl, { era: 'modern' });
-  wide = await connectClient(roomy.mcpUrl, { era: 'modern' });
+  tight = await withBudget(MAX_TOKENS);
+  wide = await withBudget(100_000);
 });
 afterAll(async () => {
   await tight?.close();
   await wide?.close();
-  await small?.close();
-  await roomy?.close();
   await hub?.close();
 });
 
-const call = async (client: Client, name: string, args: Record<string, unknown>) =>
-  (await client.callTool({ name, arguments: args })) as Result;
+const call = async (kernel: TestKernel, name: string, args: Record<string, unknown>) =>
+  (await kernel.callTool(name, args)) as Result;
 
 describe('a small maxTokens', () => {
   it('shows fewer search results, the best first, and says so', async () => {

@@ -6,6 +6,9 @@ import { StoreUnavailableError } from '@toolhost/core/ports';
 import { startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type LoadedManifest, loadManifest, ManifestError } from './manifest';
+import { pluginCheck, SnapshotDriftError } from './plugin-check';
+import { pluginInit } from './plugin-init';
+import { PluginUsageError } from './plugin-usage';
 import { StoreOpenError } from './stores';
 import { TokensUsageError, tokensCommand } from './tokens-command';
 
@@ -32,8 +35,11 @@ const HELP = `Usage: toolhost [serve] [options]
        toolhost tokens create --user NAME [--plan PLAN] [--config FILE]
        toolhost tokens list [--config FILE]
        toolhost tokens revoke ID [--config FILE]
+       toolhost plugin init DIR [--name NAME]
+       toolhost plugin check PACKAGE-OR-PATH [--json] [--snapshot FILE [--update-snapshot]]
 
-Run the Toolhost MCP server, or manage its API tokens.
+Run the Toolhost MCP server, manage its API tokens, or start and check a plugin
+(docs/plugins.md).
 
 Options:
   --config FILE   manifest (YAML or JSON). Default: toolhost.config.yaml, .yml or .json
@@ -43,6 +49,10 @@ Options:
   --stdio         speak MCP over stdin/stdout instead of HTTP (logs go to stderr)
   --user NAME     tokens create: the user the token identifies
   --plan PLAN     tokens create: the user's quota plan (default free)
+  --name NAME     plugin init: the package name (default: the folder's name)
+  --json          plugin check: the report as JSON
+  --snapshot FILE plugin check: record the tools' schemas in FILE, or compare
+                  with it and fail on drift (--update-snapshot records again)
   -h, --help      show this help
 
 Through npm, put the options after --: npm start -- --port 8080
@@ -80,6 +90,9 @@ function noteLegacyState(loaded: LoadedManifest): void {
 
 /** A command-line mistake: printed with the usage hint, exit code 2. */
 class UsageError extends Error {}
+
+/** `plugin check` could not load the plugin: exit code 1, without the manifest wording. */
+class PluginCheckError extends Error {}
 
 /** The stdio identity token (HF_TOKEN, say) was rejected: exit code 1. */
 class StdioAuthError extends Error {}
@@ -164,6 +177,10 @@ export async function main(argv: string[]): Promise<void> {
       stdio: { type: 'boolean', default: false },
       user: { type: 'string' },
       plan: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      snapshot: { type: 'string' },
+      'update-snapshot': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -175,6 +192,23 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'tokens') {
     const out = (line: string) => process.stdout.write(`${line}\n`);
     return tokensCommand(loadManifest(values.config), positionals.slice(1), values, out);
+  }
+  if (command === 'plugin') {
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    const [action, target, ...rest] = positionals.slice(1);
+    if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+    if (action === 'init') return pluginInit(target, values.name, out);
+    if (action === 'check') {
+      return pluginCheck(
+        target,
+        { json: values.json, snapshot: values.snapshot, updateSnapshot: values['update-snapshot'] },
+        out,
+      ).catch((error: unknown) => {
+        if (error instanceof PluginLoadError) throw new PluginCheckError(error.message);
+        throw error;
+      });
+    }
+    throw new UsageError(`unknown command: plugin ${action ?? ''} (plugin init or plugin check)`.trim());
   }
   if (command !== 'serve' || positionals.length > 1)
     throw new UsageError(`unknown command: ${positionals.join(' ')}`);
@@ -192,10 +226,19 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (
     error instanceof UsageError ||
     error instanceof TokensUsageError ||
+    error instanceof PluginUsageError ||
     (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
   ) {
     process.stderr.write(`toolhost: ${(error as Error).message}\nRun \`toolhost --help\` for usage.\n`);
     process.exit(2);
+  }
+  if (error instanceof PluginCheckError) {
+    process.stderr.write(`toolhost: cannot load the plugin: ${error.message}\n`);
+    process.exit(1);
+  }
+  if (error instanceof SnapshotDriftError) {
+    process.stderr.write(`toolhost: ${error.message}\n`);
+    process.exit(1);
   }
   if (error instanceof ManifestError || error instanceof PluginLoadError) {
     process.stderr.write(`toolhost: invalid manifest: ${error.message}\n`);

@@ -1,3 +1,4 @@
+import type { Transport as McpTransport } from '@modelcontextprotocol/server';
 import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { AnyPlugin } from '../api/plugin';
 import type { Credentials, Principal } from '../api/principal';
@@ -29,6 +30,8 @@ export interface ToolhostKernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle;
+  /** Serve one caller over any MCP transport, as one stateful connection like stdio (an in-memory pair in tests). */
+  serveTransport(caller: McpCaller, transport: McpTransport): StdioServerHandle;
   /** Who is calling and what they may use; a refusal carries the HTTP status to answer. */
   resolveCaller(request: CallerRequest): Promise<CallerResolution>;
   /** The refusal a malformed `Authorization` header gets before its request is read (counted as rejected). */
@@ -103,6 +106,7 @@ function facadeOf(kernel: Kernel): ToolhostKernel {
   return {
     handleHttp: (request) => kernel.http.handle(request),
     serveStdio: (caller, streams) => kernel.serveStdio(caller, streams),
+    serveTransport: (caller, transport) => kernel.serveTransport(caller, transport),
     resolveCaller: (request) => kernel.resolveCaller(request),
     authorizationRefusal: (header) => kernel.authorizationRefusal(header),
     signedIn: (header) => kernel.signedIn(header),

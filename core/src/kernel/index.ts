@@ -6,6 +6,8 @@
  */
 
 export { CancellationSource } from './cancellation';
+export type { PluginDescription } from './describe';
+export { describePlugins } from './describe';
 export { PluginLoadError } from './errors';
 export type {
   CreateKernelOptions,
@@ -48,3 +50,5 @@ export type {
   UpstreamCallFinished,
 } from './telemetry';
 export { clientKey } from './telemetry';
+export type { TokenCounter, ToolListing, ToolTokenCost } from './token-cost';
+export { loadTokenCounter } from './token-cost';

@@ -1,3 +1,4 @@
+import type { Transport as McpTransport } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
@@ -385,25 +386,33 @@ export class Kernel {
     caller: McpCaller,
     streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream },
   ): StdioServerHandle {
+    // Too-deep lines are answered and dropped before the SDK reads them (see json-depth.ts).
+    const stdout = streams?.stdout ?? process.stdout;
+    const stdin = guardStdin(streams?.stdin ?? process.stdin, stdout, this.options.maxJsonDepth);
+    return this.serveTransport(caller, new StdioServerTransport(stdin as never, stdout as never));
+  }
+
+  /**
+   * Serve one caller over any MCP transport as one stateful connection, like stdio
+   * (and recorded as stdio): an in-memory pair in plugin tests, a socket.
+   */
+  serveTransport(caller: McpCaller, transport: McpTransport): StdioServerHandle {
     const observe = (request: HandledRequest) =>
       this.requests.finish(
         { ...request, transport: 'stdio', principalKind: caller.principal.kind },
         caller.logger,
       );
-    // stdio is one stateful connection: a 2025 client answers elicitation and sampling requests;
+    // One stateful connection: a 2025 client answers elicitation and sampling requests;
     // a 2026-07-28 client gets input-required round trips instead.
     const factory = ({ era }: { era?: string }) =>
       createSdkServer(this.ops, this.identity, caller, {
         ...(era === 'modern' ? { roundTrip: true } : { interactive: true }),
         observe,
       });
-    // Too-deep lines are answered and dropped before the SDK reads them (see json-depth.ts).
-    const stdout = streams?.stdout ?? process.stdout;
-    const stdin = guardStdin(streams?.stdin ?? process.stdin, stdout, this.options.maxJsonDepth);
     return serveStdio(factory, {
       legacy: 'serve',
-      transport: new StdioServerTransport(stdin as never, stdout as never),
-      onerror: (error) => this.options.logger.warn({ err: error }, 'stdio transport error'),
+      transport,
+      onerror: (error) => this.options.logger.warn({ err: error }, 'MCP connection transport error'),
     });
   }
 
