@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
 import { openStores, type Stores } from './stores';
+import { startTracing } from './tracing';
 
 export interface StartKernelOptions {
   logger: Logger;
@@ -50,6 +51,7 @@ export async function startKernel(
   let kernel: ToolhostKernel | undefined;
   const stores =
     given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools);
+  const tracing = startTracing(manifest.telemetry, env, logger);
   try {
     kernel = await createKernel({
       plugins: manifest.plugins,
@@ -81,6 +83,7 @@ export async function startKernel(
       stores,
       ...(telemetry && { telemetry }),
       maxJsonDepth: manifest.transport.maxJsonDepth,
+      ...(tracing && { tracer: tracing.tracer }),
       ...(manifest.transport.sessions && {
         sessions: {
           maxSessions: manifest.transport.maxSessions,
@@ -94,6 +97,7 @@ export async function startKernel(
     });
   } catch (error) {
     stores.close();
+    await tracing?.shutdown();
     const section = (error as { section?: unknown }).section;
     const owner = typeof section === 'string' ? SECTION_PLUGINS[section] : undefined;
     if (error instanceof PluginLoadError && owner) {
@@ -117,5 +121,7 @@ export async function startKernel(
     logger.warn({ plugin: id }, `access/presets name plugin '${id}', which is not loaded; it is ignored`);
   }
   kernel.onShutdown(() => stores.close());
+  // After the plugins and stores: the spans of the last requests are sent before the process ends.
+  if (tracing) kernel.onShutdown(() => tracing.shutdown());
   return kernel;
 }

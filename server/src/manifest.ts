@@ -158,6 +158,16 @@ const transportSection = z
     path: ['sse'],
   });
 
+/** OpenTelemetry traces (off unless an OTLP endpoint is given here or in OTEL_EXPORTER_OTLP_ENDPOINT). */
+const telemetrySection = z
+  .object({
+    /** The OTLP/HTTP collector's base URL (spans go to `<otlp>/v1/traces`); wins over the OTEL_* variables. */
+    otlp: z.url().optional(),
+    /** The `service.name` of the spans; OTEL_SERVICE_NAME wins. */
+    serviceName: z.string().min(1).default('toolhost'),
+  })
+  .strict();
+
 /**
  * The server's own sections. Any other top-level key is a plugin's section (the
  * gradio plugin claims `spaces:`): kept as is (`pluginSections`) and handed to the
@@ -178,6 +188,7 @@ export const manifestSchema = z
     quotas: quotasSection.optional(),
     stores: storesSection.default(storesSection.parse({})),
     transport: transportSection.default(transportSection.parse({})),
+    telemetry: telemetrySection.default(telemetrySection.parse({})),
   })
   .catchall(z.unknown());
 

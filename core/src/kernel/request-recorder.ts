@@ -1,22 +1,40 @@
 import type { Logger } from '../api/logger';
 import type { RequestFinished, TelemetryHub } from './telemetry';
+import type { RequestSpan, TraceCarrier, Tracing } from './tracing';
 
 /**
  * The one place a finished MCP request is recorded, whatever carried it (stateless
  * HTTP, a session, HTTP+SSE, stdio): the telemetry report (metrics, connection
  * records, re-list tracking) and the request's log line. Transports build the record
  * from what they parsed and answered anyway; nothing is parsed again for it.
+ *
+ * When the server traces, a transport also `start`s the request's span before
+ * serving it (and serves it `within` the span); `finish` names and ends the span.
  */
 export class RequestRecorder {
-  constructor(private readonly telemetry: TelemetryHub | undefined) {}
+  constructor(
+    private readonly telemetry: TelemetryHub | undefined,
+    readonly tracing?: Tracing,
+  ) {}
+
+  /** The span of a request about to be served; undefined (and nothing made) when not tracing. */
+  start(carrier: TraceCarrier | undefined, fields: { method?: string; tool?: string }): RequestSpan | undefined {
+    return this.tracing?.startRequest(carrier, fields);
+  }
+
+  /** Serve a request inside its span: what it causes (tool calls, upstream requests) are the span's children. */
+  within<T>(span: RequestSpan | undefined, serve: () => T): T {
+    return span ? this.tracing!.within(span, serve) : serve();
+  }
 
   /** Whether telemetry listens: transports skip work only telemetry needs (client identity). */
   get observed(): boolean {
     return this.telemetry !== undefined;
   }
 
-  finish(request: RequestFinished, logger: Logger): void {
+  finish(request: RequestFinished, logger: Logger, span?: RequestSpan): void {
     this.telemetry?.requestFinished(request);
+    if (span) this.tracing?.finishRequest(span.span, request);
     const { method, tool, era, transport, status, outcome, principalKind, durationMs } = request;
     logger.info(
       {

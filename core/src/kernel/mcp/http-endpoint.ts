@@ -28,6 +28,7 @@ import {
 } from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
+import { type RequestSpan, traceCarrierOf } from '../tracing';
 import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
@@ -118,7 +119,24 @@ export class McpHttpEndpoint {
    * and HTTP+SSE's `/sse` and `/messages`), and record it once: telemetry and the log line.
    */
   async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
-    if (request.endpoint === 'sse' || request.endpoint === 'messages') return this.handleLegacySse(request);
+    // Opening an HTTP+SSE stream is no request of its own: its messages arrive at /messages.
+    if (request.endpoint === 'sse') return this.handleLegacySse(request);
+    const { tracing } = this.recorder;
+    if (!tracing) return this.handleRequest(request);
+    const span = tracing.startRequest(
+      traceCarrierOf(request.headers, request.body),
+      request.endpoint === 'messages' ? messageFields(request.body) : requestFields(request),
+    );
+    try {
+      return await tracing.within(span, () => this.handleRequest(request, span));
+    } catch (error) {
+      tracing.abandonRequest(span.span, error);
+      throw error;
+    }
+  }
+
+  private async handleRequest(request: McpHttpRequest, span?: RequestSpan): Promise<McpHttpResponse> {
+    if (request.endpoint === 'messages') return this.handleLegacySse(request, span);
     const started = performance.now();
     let classification: InboundClassificationOutcome | undefined;
     const served = await this.serve(request, (outcome) => {
@@ -143,12 +161,12 @@ export class McpHttpEndpoint {
       transport: sessionId === undefined ? 'stateless-http' : 'session-http',
       durationMs: performance.now() - started,
       ...(sessionId !== undefined && { sessionId }),
-    });
+    }, undefined, span);
     return result;
   }
 
   /** HTTP+SSE (2024-11-05): `GET /sse` opens a connection, `POST /messages?sessionId=…` feeds it. */
-  private async handleLegacySse(request: McpHttpRequest): Promise<McpHttpResponse> {
+  private async handleLegacySse(request: McpHttpRequest, span?: RequestSpan): Promise<McpHttpResponse> {
     const { sessions } = this;
     if (!sessions) return jsonRpcError(404, -32000, 'The HTTP+SSE transport needs transport.sessions.');
     const url = new URL(request.url);
@@ -181,6 +199,7 @@ export class McpHttpEndpoint {
         ...(accepted.ok && { sessionId: accepted.sessionId }),
       },
       accepted.ok ? accepted.client : undefined,
+      span,
     );
     return accepted.response;
   }
@@ -189,6 +208,7 @@ export class McpHttpEndpoint {
     request: McpHttpRequest,
     fields: Omit<RequestFinished, 'client' | 'principalKind' | 'requestId'>,
     client?: ClientIdentity,
+    span?: RequestSpan,
   ): void {
     const { caller } = request;
     this.recorder.finish(
@@ -200,6 +220,7 @@ export class McpHttpEndpoint {
         principalKind: caller.principal.kind,
       },
       caller.logger,
+      span,
     );
   }
 
