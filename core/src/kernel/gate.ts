@@ -68,7 +68,9 @@ export class CallGate {
     const started = performance.now();
     const { tracing } = this.options;
     const { result, outcome } = tracing
-      ? await tracing.toolCall({ name: tool.name, pluginId: tool.plugin.id }, () => this.run(tool, args, info))
+      ? await tracing.toolCall({ name: tool.name, pluginId: tool.plugin.id }, () =>
+          this.run(tool, args, info),
+        )
       : await this.run(tool, args, info);
     this.options.onCall?.({
       tool,

@@ -1,5 +1,5 @@
-import type { Tracer } from '@opentelemetry/api';
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import { KERNEL_VERSION } from '../api/version';

@@ -18,7 +18,10 @@ export class RequestRecorder {
   ) {}
 
   /** The span of a request about to be served; undefined (and nothing made) when not tracing. */
-  start(carrier: TraceCarrier | undefined, fields: { method?: string; tool?: string }): RequestSpan | undefined {
+  start(
+    carrier: TraceCarrier | undefined,
+    fields: { method?: string; tool?: string },
+  ): RequestSpan | undefined {
     return this.tracing?.startRequest(carrier, fields);
   }
 

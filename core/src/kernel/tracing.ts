@@ -38,7 +38,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const firstString = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value) && typeof value[0] === 'string'
+      ? value[0]
+      : undefined;
 
 /**
  * The trace context a request names: the message's `_meta.traceparent` (the MCP
@@ -71,7 +75,8 @@ export interface RequestSpan {
 }
 
 const failedCall = (outcome: CallOutcome) => outcome !== 'ok';
-const failedRequest = (outcome: RequestFinished['outcome']) => outcome === 'error' || outcome === 'http_error';
+const failedRequest = (outcome: RequestFinished['outcome']) =>
+  outcome === 'error' || outcome === 'http_error';
 
 /** One upstream request in flight: its span and the headers that carry the trace on. */
 export interface UpstreamSpan {

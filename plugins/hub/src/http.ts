@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type Credentials,
-  type UpstreamStarter,
-  upstreamOutcome,
-} from '@toolhost/core';
+import { type Credentials, type UpstreamStarter, upstreamOutcome } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { HubBadAnswerError, HubUnreachableError, unreachableReason } from './errors';

@@ -12,6 +12,7 @@ import {
 import type { McpOperations } from '../operations';
 import type { RequestRecorder } from '../request-recorder';
 import type { ClientIdentity, Era, RequestFinished, TelemetryHub } from '../telemetry';
+import { type RequestSpan, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
@@ -28,7 +29,6 @@ import {
 } from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
-import { type RequestSpan, traceCarrierOf } from '../tracing';
 import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
@@ -153,15 +153,20 @@ export class McpHttpEndpoint {
       outcome === 'stream' && sessionId === undefined
         ? this.trackStream(served, era, fields.method === 'subscriptions/listen' ? 'listen' : 'response')
         : served;
-    this.record(request, {
-      ...fields,
-      ...(era !== undefined && { era }),
-      outcome,
-      status,
-      transport: sessionId === undefined ? 'stateless-http' : 'session-http',
-      durationMs: performance.now() - started,
-      ...(sessionId !== undefined && { sessionId }),
-    }, undefined, span);
+    this.record(
+      request,
+      {
+        ...fields,
+        ...(era !== undefined && { era }),
+        outcome,
+        status,
+        transport: sessionId === undefined ? 'stateless-http' : 'session-http',
+        durationMs: performance.now() - started,
+        ...(sessionId !== undefined && { sessionId }),
+      },
+      undefined,
+      span,
+    );
     return result;
   }
 

@@ -15,8 +15,8 @@ import type { CallInfo } from '../gate';
 import { decodeAnswers, InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
-import type { McpCaller, ServerIdentity } from './caller';
 import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
+import type { McpCaller, ServerIdentity } from './caller';
 import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
 
 /** One request a server answered, for transports whose requests the kernel does not see itself (stdio). */
@@ -134,7 +134,9 @@ export function createSdkServer(
       });
       let outcome: RequestOutcome = 'error';
       try {
-        const result = await (span ? tracing!.within(span, () => handler(request, ctx)) : handler(request, ctx));
+        const result = await (span
+          ? tracing!.within(span, () => handler(request, ctx))
+          : handler(request, ctx));
         outcome = 'ok';
         return result;
       } finally {
