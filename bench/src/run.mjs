@@ -10,9 +10,11 @@
  *   BENCH_ONLY=call BENCH_SDK=0 npm run bench   # only tools/call, direct path only
  *   BENCH_METRICS=0 npm run bench      # skip the metrics-off runs
  *   BENCH_AGAINST=../old-checkout npm run bench   # also run another (built) checkout, side by side
+ *   BENCH_TRACING=1 npm run bench      # also run with OpenTelemetry tracing on (spans to a local sink)
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -60,8 +62,12 @@ const ALL_SCENARIOS = [
 ];
 const SCENARIOS = ALL_SCENARIOS.filter(([name]) => !only || name.includes(only));
 
-function start(args, pattern, cwd = here('..')) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd });
+function start(args, pattern, cwd = here('..'), env = {}) {
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd,
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {
@@ -104,8 +110,32 @@ baselineRuns.push(
 // Another checkout (say, the previous main, built) runs the same scenarios with its own CLI and
 // bench manifest, right after this one's, so the two are compared within one sitting.
 const against = process.env.BENCH_AGAINST && resolve(process.env.BENCH_AGAINST);
+/**
+ * BENCH_TRACING=1: an OTLP/HTTP sink in this process takes the traced server's span batches
+ * (read and dropped, as a collector would take them) and counts them.
+ */
+async function startTraceSink() {
+  const sink = { url: '', batches: 0, bytes: 0 };
+  const server = createServer((req, res) => {
+    req.on('data', (chunk) => {
+      sink.bytes += chunk.length;
+    });
+    req.on('end', () => {
+      sink.batches++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  sink.url = `http://127.0.0.1:${server.address().port}`;
+  sink.close = () => new Promise((done) => server.close(done));
+  return sink;
+}
+const traceSink = process.env.BENCH_TRACING === '1' ? await startTraceSink() : undefined;
 const paths = [
   ['manifest.yaml', 'direct'],
+  ...(traceSink
+    ? [['manifest.yaml', 'direct, tracing on', undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url }]]
+    : []),
   ...(against ? [['manifest.yaml', 'direct, against', against]] : []),
   ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
   ...(process.env.BENCH_SDK === '0' ? [] : [['manifest.sdk-only.yaml', 'SDK only']]),
@@ -114,13 +144,14 @@ const paths = [
 // the paths take turns, in reversed order every other scenario, so drift during the run
 // (these machines warm up and slow down) does not favour whichever path runs first.
 const servers = [];
-for (const [manifest, path, checkout] of paths) {
+for (const [manifest, path, checkout, env] of paths) {
   const cli = checkout ? `${checkout}/server/bin/toolhost.js` : CLI;
   const cwd = checkout ? `${checkout}/bench` : here('..');
   const started = await start(
     [cli, 'serve', '--config', manifest, '--port', '0'],
     /serving MCP at (\S+)/,
     cwd,
+    env,
   );
   servers.push({ path, ...started });
 }
@@ -132,6 +163,7 @@ for (const [index, [name, request]] of SCENARIOS.entries()) {
   }
 }
 for (const server of servers) await server.stop();
+await traceSink?.close();
 // The table lists each path's scenarios together.
 rows.sort((a, b) => paths.findIndex(([, p]) => p === a.path) - paths.findIndex(([, p]) => p === b.path));
 
@@ -174,6 +206,23 @@ if (againstRatio.length > 0) {
   lines.push('', `| scenario | this checkout / ${against} (req/s) |`, '|---|---:|');
   for (const { scenario, ratio } of againstRatio) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
 }
+// What tracing costs: each scenario traced (every request a root span, exported) against the same run untraced.
+const tracingCost = rows
+  .filter((r) => r.path === 'direct, tracing on')
+  .map((on) => {
+    const off = rows.find((r) => r.path === 'direct' && r.scenario === on.scenario);
+    return { scenario: on.scenario, ratio: on.rps / off.rps };
+  });
+if (tracingCost.length > 0) {
+  lines.push(
+    '',
+    `| scenario | tracing on / off (req/s) |`,
+    '|---|---:|',
+    ...tracingCost.map(({ scenario, ratio }) => `| ${scenario} | ${ratio.toFixed(2)} |`),
+    '',
+    `Spans exported to the sink: ${fmt(traceSink.batches)} batches, ${fmt(traceSink.bytes / 1024)} KiB.`,
+  );
+}
 if (metricsCost.length > 0) {
   lines.push('', '| scenario | metrics on / off (req/s) |', '|---|---:|');
   for (const { scenario, ratio } of metricsCost) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
@@ -191,6 +240,7 @@ writeFileSync(
       rows,
       metricsCost,
       againstRatio,
+      tracingCost,
     },
     null,
     2,
