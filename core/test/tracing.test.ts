@@ -100,6 +100,19 @@ describe('with a tracer', () => {
     );
     await kernel.shutdown();
   });
+
+  it('records nothing for a caller whose context is not sampled, and tells the upstream so', async () => {
+    exporter.reset();
+    const kernel = await Kernel.fromPlugins([{ plugin: fetchingPlugin() }], {
+      logger: silent,
+      tracer: provider.getTracer('test'),
+    });
+    const caller = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    const headers = JSON.parse(await callOverHttp(kernel, { traceparent: caller })) as Record<string, string>;
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(headers['traceparent']).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
+    await kernel.shutdown();
+  });
 });
 
 describe('without a tracer', () => {

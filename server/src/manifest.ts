@@ -165,6 +165,8 @@ const telemetrySection = z
     otlp: z.url().optional(),
     /** The `service.name` of the spans; OTEL_SERVICE_NAME wins. */
     serviceName: z.string().min(1).default('toolhost'),
+    /** The share of requests without a caller's trace context that start a recorded trace; callers' sampling decisions are followed. */
+    sampleRatio: z.number().min(0).max(1).default(1),
   })
   .strict();
 

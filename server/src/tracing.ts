@@ -3,7 +3,12 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { KERNEL_VERSION } from '@toolhost/core';
 import type { Logger } from 'pino';
 import type { Manifest } from './manifest';
@@ -77,6 +82,8 @@ export function startTracing(
   const delay = Number(env['OTEL_BSP_SCHEDULE_DELAY']);
   const provider = new TracerProvider({
     resource,
+    // A caller's sampled flag decides for its requests; the ratio, for the traces Toolhost starts.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(telemetry.sampleRatio) }),
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: endpoint }),

@@ -174,11 +174,12 @@ export class Tracing {
    * Start the span of one request a plugin makes to a service it depends on, and
    * the `traceparent`/`tracestate` headers that make it the parent of what that
    * service records. Only inside a traced request: work outside one (start-up, a
-   * token check before the request's span) starts no trace of its own.
+   * token check before the request's span) starts no trace of its own. Inside an
+   * unsampled one the span records nothing, and the headers still say "not sampled".
    */
   startUpstream(plugin: string, service: string, request: UpstreamRequest): UpstreamSpan | undefined {
     const active = context.active();
-    if (!trace.getSpan(active)?.isRecording()) return undefined;
+    if (trace.getSpan(active) === undefined) return undefined;
     const method = (request.method ?? 'GET').toUpperCase();
     const attributes: Attributes = {
       'http.request.method': method,
