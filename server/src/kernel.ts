@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
 import { openStores, type Stores } from './stores';
-import { startTracing } from './tracing';
+import { startTracing, type TracingSetup } from './tracing';
 
 export interface StartKernelOptions {
   logger: Logger;
@@ -51,8 +51,9 @@ export async function startKernel(
   let kernel: ToolhostKernel | undefined;
   const stores =
     given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools);
-  const tracing = startTracing(manifest.telemetry, env, logger);
+  let tracing: TracingSetup | undefined;
   try {
+    tracing = await startTracing(manifest.telemetry, env, logger);
     kernel = await createKernel({
       plugins: manifest.plugins,
       logger,
@@ -122,6 +123,7 @@ export async function startKernel(
   }
   kernel.onShutdown(() => stores.close());
   // After the plugins and stores: the spans of the last requests are sent before the process ends.
-  if (tracing) kernel.onShutdown(() => tracing.shutdown());
+  const traced = tracing;
+  if (traced) kernel.onShutdown(() => traced.shutdown());
   return kernel;
 }

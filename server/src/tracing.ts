@@ -1,14 +1,4 @@
-import { context, propagation, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import type { Tracer } from '@opentelemetry/api';
 import { KERNEL_VERSION } from '@toolhost/core';
 import type { Logger } from 'pino';
 import type { Manifest } from './manifest';
@@ -19,7 +9,7 @@ import type { Manifest } from './manifest';
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`). Spans go to an OTLP/HTTP collector as
  * JSON, in batches; the rest of the exporter's settings (headers, certificates)
  * come from the standard `OTEL_EXPORTER_OTLP_*` variables. Unconfigured, nothing
- * here runs: the kernel gets no tracer and makes no spans.
+ * here runs and the SDK is not even loaded: the kernel gets no tracer and makes no spans.
  */
 
 export interface TracingSetup {
@@ -66,13 +56,28 @@ function redacted(endpoint: string): string {
  * `@opentelemetry/api` calls use them); the tracer provider stays private to
  * Toolhost, handed to the kernel rather than registered.
  */
-export function startTracing(
+export async function startTracing(
   telemetry: Manifest['telemetry'],
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
-): TracingSetup | undefined {
+): Promise<TracingSetup | undefined> {
   const endpoint = tracesEndpoint(telemetry, env);
   if (endpoint === undefined) return undefined;
+  const [
+    { context, propagation },
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { detectResources, envDetector, resourceFromAttributes },
+    { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider },
+  ] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace'),
+  ]);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const resource = resourceFromAttributes({
