@@ -13,7 +13,7 @@
  *   BENCH_TRACING=1 npm run bench      # also run with OpenTelemetry tracing on (spans to a local sink)
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,7 @@ function start(args, pattern, cwd = here('..'), env = {}) {
       if (match)
         resolve({
           url: match[1],
+          pid: child.pid,
           stop: () =>
             new Promise((done) => {
               child.once('exit', done);
@@ -87,14 +88,34 @@ function start(args, pattern, cwd = here('..'), env = {}) {
   });
 }
 
-async function load(url, { headers, body }) {
+/**
+ * The CPU time (user + system, milliseconds) a process has used, from /proc (Linux; clock
+ * ticks of 10 ms); undefined elsewhere. CPU per request is steadier than req/s on a shared
+ * machine: other load slows the server down but does not add to the work it does per request.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(url, { headers, body }, pid) {
   const payload = JSON.stringify(body);
   // Warm up (JIT, caches), then measure.
   await autocannon({ url, method: 'POST', headers, body: payload, connections, duration: 2 });
+  const cpuBefore = pid && cpuMs(pid);
   const result = await autocannon({ url, method: 'POST', headers, body: payload, connections, duration });
+  const cpuAfter = pid && cpuMs(pid);
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const cpuUs =
+    cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0
+      ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total
+      : undefined;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
 
 const rows = [];
@@ -157,9 +178,9 @@ for (const [manifest, path, checkout, env] of paths) {
 }
 for (const [index, [name, request]] of SCENARIOS.entries()) {
   const turn = index % 2 === 0 ? servers : [...servers].reverse();
-  for (const { path, url } of turn) {
+  for (const { path, url, pid } of turn) {
     if (path === 'SDK only' && name === 'legacy initialize') continue;
-    rows.push({ scenario: name, path, ...(await load(url, request)) });
+    rows.push({ scenario: name, path, ...(await load(url, request, pid)) });
   }
 }
 for (const server of servers) await server.stop();
@@ -181,11 +202,11 @@ const lines = [
   `Node ${process.version}, ${connections} connections, ${duration} s per scenario.`,
   `Baseline (plain fastify JSON route): ${fmt(baselineRuns[0].rps)} req/s before, ${fmt(baselineRuns[1].rps)} after; mean ${fmt(base)}.`,
   '',
-  '| scenario | path | req/s | p50 ms | p99 ms | ratio to baseline |',
-  '|---|---|---:|---:|---:|---:|',
+  '| scenario | path | req/s | p50 ms | p99 ms | ratio to baseline | server CPU µs/request |',
+  '|---|---|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.path} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / base).toFixed(2)} |`,
+      `| ${r.scenario} | ${r.path} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / base).toFixed(2)} | ${r.cpuUs === undefined ? '' : Math.round(r.cpuUs)} |`,
   ),
 ];
 // What metrics cost: each scenario with metrics on (the default) against the same run with them off.
@@ -211,14 +232,21 @@ const tracingCost = rows
   .filter((r) => r.path === 'direct, tracing on')
   .map((on) => {
     const off = rows.find((r) => r.path === 'direct' && r.scenario === on.scenario);
-    return { scenario: on.scenario, ratio: on.rps / off.rps };
+    return {
+      scenario: on.scenario,
+      ratio: on.rps / off.rps,
+      ...(on.cpuUs !== undefined && off.cpuUs !== undefined && { cpuRatio: on.cpuUs / off.cpuUs }),
+    };
   });
 if (tracingCost.length > 0) {
   lines.push(
     '',
-    `| scenario | tracing on / off (req/s) |`,
-    '|---|---:|',
-    ...tracingCost.map(({ scenario, ratio }) => `| ${scenario} | ${ratio.toFixed(2)} |`),
+    '| scenario | tracing on / off (req/s) | tracing on / off (server CPU per request) |',
+    '|---|---:|---:|',
+    ...tracingCost.map(
+      ({ scenario, ratio, cpuRatio }) =>
+        `| ${scenario} | ${ratio.toFixed(2)} | ${cpuRatio === undefined ? '' : cpuRatio.toFixed(2)} |`,
+    ),
     '',
     `Spans exported to the sink: ${fmt(traceSink.batches)} batches, ${fmt(traceSink.bytes / 1024)} KiB.`,
   );

@@ -1,6 +1,6 @@
 import type { Logger } from '../api/logger';
 import type { RequestFinished, TelemetryHub } from './telemetry';
-import type { RequestSpan, TraceCarrier, Tracing } from './tracing';
+import type { RequestSpan, Tracing } from './tracing';
 
 /**
  * The one place a finished MCP request is recorded, whatever carried it (stateless
@@ -8,27 +8,14 @@ import type { RequestSpan, TraceCarrier, Tracing } from './tracing';
  * records, re-list tracking) and the request's log line. Transports build the record
  * from what they parsed and answered anyway; nothing is parsed again for it.
  *
- * When the server traces, a transport also `start`s the request's span before
- * serving it (and serves it `within` the span); `finish` names and ends the span.
+ * When the server traces, a transport starts the request's span (with `tracing`)
+ * and serves the request in it; `finish` names and ends the span with the record.
  */
 export class RequestRecorder {
   constructor(
     private readonly telemetry: TelemetryHub | undefined,
     readonly tracing?: Tracing,
   ) {}
-
-  /** The span of a request about to be served; undefined (and nothing made) when not tracing. */
-  start(
-    carrier: TraceCarrier | undefined,
-    fields: { method?: string; tool?: string },
-  ): RequestSpan | undefined {
-    return this.tracing?.startRequest(carrier, fields);
-  }
-
-  /** Serve a request inside its span: what it causes (tool calls, upstream requests) are the span's children. */
-  within<T>(span: RequestSpan | undefined, serve: () => T): T {
-    return span ? this.tracing!.within(span, serve) : serve();
-  }
 
   /** Whether telemetry listens: transports skip work only telemetry needs (client identity). */
   get observed(): boolean {

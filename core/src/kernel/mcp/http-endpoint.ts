@@ -12,7 +12,7 @@ import {
 import type { McpOperations } from '../operations';
 import type { RequestRecorder } from '../request-recorder';
 import type { ClientIdentity, Era, RequestFinished, TelemetryHub } from '../telemetry';
-import { type RequestSpan, traceCarrierOf } from '../tracing';
+import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
@@ -118,11 +118,15 @@ export class McpHttpEndpoint {
    * Serve one request to any of the MCP HTTP endpoints (Streamable HTTP at `/mcp`,
    * and HTTP+SSE's `/sse` and `/messages`), and record it once: telemetry and the log line.
    */
-  async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+  handle(request: McpHttpRequest): Promise<McpHttpResponse> {
     // Opening an HTTP+SSE stream is no request of its own: its messages arrive at /messages.
     if (request.endpoint === 'sse') return this.handleLegacySse(request);
     const { tracing } = this.recorder;
-    if (!tracing) return this.handleRequest(request);
+    return tracing ? this.handleTraced(request, tracing) : this.handleRequest(request);
+  }
+
+  /** Serve a request in its span, the caller's trace context (if any) its parent. */
+  private async handleTraced(request: McpHttpRequest, tracing: Tracing): Promise<McpHttpResponse> {
     const span = tracing.startRequest(
       traceCarrierOf(request.headers, request.body),
       request.endpoint === 'messages' ? messageFields(request.body) : requestFields(request),
