@@ -155,7 +155,15 @@ const traceSink = process.env.BENCH_TRACING === '1' ? await startTraceSink() : u
 const paths = [
   ['manifest.yaml', 'direct'],
   ...(traceSink
-    ? [['manifest.yaml', 'direct, tracing on', undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url }]]
+    ? [
+        ['manifest.yaml', 'direct, tracing on', undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url }],
+        [
+          'manifest.tracing-sampled.yaml',
+          'direct, tracing 10%',
+          undefined,
+          { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url },
+        ],
+      ]
     : []),
   ...(against ? [['manifest.yaml', 'direct, against', against]] : []),
   ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
@@ -229,11 +237,11 @@ if (againstRatio.length > 0) {
 }
 // What tracing costs: each scenario traced (every request a root span, exported) against the same run untraced.
 const tracingCost = rows
-  .filter((r) => r.path === 'direct, tracing on')
+  .filter((r) => r.path.startsWith('direct, tracing'))
   .map((on) => {
     const off = rows.find((r) => r.path === 'direct' && r.scenario === on.scenario);
     return {
-      scenario: on.scenario,
+      scenario: `${on.scenario} (${on.path.replace('direct, ', '')})`,
       ratio: on.rps / off.rps,
       ...(on.cpuUs !== undefined && off.cpuUs !== undefined && { cpuRatio: on.cpuUs / off.cpuUs }),
     };
