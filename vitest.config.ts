@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources in tests (each package's
-// "toolhost:source" export), so tests never run a stale build.
-const conditions = ['toolhost:source', 'import', 'module', 'node', 'default'];
+// "toolhost:source" export), so tests never run a stale build. Vitest also starts its
+// workers with these conditions, so they are the ones Node itself understands: a
+// "module" condition would make Node load bundler builds (OpenTelemetry's do not run in Node).
+const conditions = ['toolhost:source', 'import', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

@@ -39,15 +39,23 @@ export function start(args, pattern, { cwd, env } = {}) {
   });
 }
 
-/** Warm up for 2 s, then load `url` for `duration` s; refuses a run with errors or non-2xx answers. */
-export async function load(url, { headers, body }, { connections, duration, amount } = {}) {
+/**
+ * Warm up for 2 s, then load `url` for `duration` s (or `amount` requests); refuses a run with
+ * errors or non-2xx answers. With the server's `pid`, also the server's CPU per request (µs):
+ * other load slows a server down but does not add to the work it does per request.
+ */
+export async function load(url, { headers, body }, { connections, duration, amount, pid } = {}) {
   const payload = JSON.stringify(body);
   const options = { url, method: 'POST', headers, body: payload, connections };
   await autocannon({ ...options, duration: 2 });
+  const cpuBefore = pid && cpuMs(pid);
   const result = await autocannon({ ...options, ...(amount ? { amount } : { duration }) });
+  const cpuAfter = pid && cpuMs(pid);
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const cpuUs =
+    pid && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
 
 /** Resident set size of a process, in MB (Linux). */

@@ -12,8 +12,10 @@
  *   BENCH_AGAINST=../old-checkout npm run bench   # also run another (built) checkout, side by side
  *   BENCH_TARGETS=0 npm run bench      # skip the target measures (cold start, memory, 200 plugins)
  *   BENCH_RSS_SECONDS=60               # each of the two load phases of the memory measure
+ *   BENCH_TRACING=1 npm run bench      # also run with OpenTelemetry tracing on (spans to a local sink)
  */
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load as loadWith, start } from './harness.mjs';
@@ -67,7 +69,8 @@ const ALL_SCENARIOS = [
 ];
 const SCENARIOS = ALL_SCENARIOS.filter(([name]) => !only || name.includes(only));
 
-const load = (url, request) => loadWith(url, request, { connections, duration });
+// CPU per request (µs) is measured on the server's process: steadier than req/s on a shared machine.
+const load = (url, request, pid) => loadWith(url, request, { connections, duration, pid });
 
 const rows = [];
 const baselineRuns = [];
@@ -82,8 +85,40 @@ baselineRuns.push(
 // Another checkout (say, the previous main, built) runs the same scenarios with its own CLI and
 // bench manifest, right after this one's, so the two are compared within one sitting.
 const against = process.env.BENCH_AGAINST && resolve(process.env.BENCH_AGAINST);
+/**
+ * BENCH_TRACING=1: an OTLP/HTTP sink in this process takes the traced server's span batches
+ * (read and dropped, as a collector would take them) and counts them.
+ */
+async function startTraceSink() {
+  const sink = { url: '', batches: 0, bytes: 0 };
+  const server = createServer((req, res) => {
+    req.on('data', (chunk) => {
+      sink.bytes += chunk.length;
+    });
+    req.on('end', () => {
+      sink.batches++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  sink.url = `http://127.0.0.1:${server.address().port}`;
+  sink.close = () => new Promise((done) => server.close(done));
+  return sink;
+}
+const traceSink = process.env.BENCH_TRACING === '1' ? await startTraceSink() : undefined;
 const paths = [
   ['manifest.yaml', 'direct'],
+  ...(traceSink
+    ? [
+        ['manifest.yaml', 'direct, tracing on', undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url }],
+        [
+          'manifest.tracing-sampled.yaml',
+          'direct, tracing 10%',
+          undefined,
+          { OTEL_EXPORTER_OTLP_ENDPOINT: traceSink.url },
+        ],
+      ]
+    : []),
   ...(against ? [['manifest.yaml', 'direct, against', against]] : []),
   ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
   ...(process.env.BENCH_SDK === '0' ? [] : [['manifest.sdk-only.yaml', 'SDK only']]),
@@ -93,20 +128,20 @@ const paths = [
 // (these machines warm up and slow down) does not favour whichever path runs first.
 const hub = await startHubStub();
 const servers = [];
-for (const [manifest, path, checkout] of paths) {
+for (const [manifest, path, checkout, env] of paths) {
   const cli = checkout ? `${checkout}/server/bin/toolhost.js` : CLI;
   const cwd = checkout ? `${checkout}/bench` : here('..');
   const started = await start([cli, 'serve', '--config', manifest, '--port', '0'], /serving MCP at (\S+)/, {
     cwd,
-    env: { HF_ENDPOINT: hub.url },
+    env: { HF_ENDPOINT: hub.url, ...env },
   });
   servers.push({ path, ...started });
 }
 for (const [index, [name, request]] of SCENARIOS.entries()) {
   const turn = index % 2 === 0 ? servers : [...servers].reverse();
-  for (const { path, url } of turn) {
+  for (const { path, url, pid } of turn) {
     if (path === 'SDK only' && name === 'legacy initialize') continue;
-    rows.push({ scenario: name, path, ...(await load(url, request)) });
+    rows.push({ scenario: name, path, ...(await load(url, request, pid)) });
   }
 }
 // Memory of the main path's server, idle and under load, before it stops (it has served the scenarios).
@@ -117,6 +152,7 @@ const memory = targetsOn
   : undefined;
 for (const server of servers) await server.stop();
 hub.close();
+await traceSink?.close();
 // The table lists each path's scenarios together.
 rows.sort((a, b) => paths.findIndex(([, p]) => p === a.path) - paths.findIndex(([, p]) => p === b.path));
 
@@ -141,11 +177,11 @@ const lines = [
   `Node ${process.version}, ${connections} connections, ${duration} s per scenario.`,
   `Baseline (plain fastify JSON route): ${fmt(baselineRuns[0].rps)} req/s before, ${fmt(baselineRuns[1].rps)} after; mean ${fmt(base)}.`,
   '',
-  '| scenario | path | req/s | p50 ms | p99 ms | ratio to baseline |',
-  '|---|---|---:|---:|---:|---:|',
+  '| scenario | path | req/s | p50 ms | p99 ms | ratio to baseline | server CPU µs/request |',
+  '|---|---|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${r.scenario} | ${r.path} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / base).toFixed(2)} |`,
+      `| ${r.scenario} | ${r.path} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / base).toFixed(2)} | ${r.cpuUs === undefined ? '' : Math.round(r.cpuUs)} |`,
   ),
 ];
 // What metrics cost: each scenario with metrics on (the default) against the same run with them off.
@@ -166,6 +202,30 @@ if (againstRatio.length > 0) {
   lines.push('', `| scenario | this checkout / ${against} (req/s) |`, '|---|---:|');
   for (const { scenario, ratio } of againstRatio) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
 }
+// What tracing costs: each scenario traced (every request a root span, exported) against the same run untraced.
+const tracingCost = rows
+  .filter((r) => r.path.startsWith('direct, tracing'))
+  .map((on) => {
+    const off = rows.find((r) => r.path === 'direct' && r.scenario === on.scenario);
+    return {
+      scenario: `${on.scenario} (${on.path.replace('direct, ', '')})`,
+      ratio: on.rps / off.rps,
+      ...(on.cpuUs !== undefined && off.cpuUs !== undefined && { cpuRatio: on.cpuUs / off.cpuUs }),
+    };
+  });
+if (tracingCost.length > 0) {
+  lines.push(
+    '',
+    '| scenario | tracing on / off (req/s) | tracing on / off (server CPU per request) |',
+    '|---|---:|---:|',
+    ...tracingCost.map(
+      ({ scenario, ratio, cpuRatio }) =>
+        `| ${scenario} | ${ratio.toFixed(2)} | ${cpuRatio === undefined ? '' : cpuRatio.toFixed(2)} |`,
+    ),
+    '',
+    `Spans exported to the sink: ${fmt(traceSink.batches)} batches, ${fmt(traceSink.bytes / 1024)} KiB.`,
+  );
+}
 if (metricsCost.length > 0) {
   lines.push('', '| scenario | metrics on / off (req/s) |', '|---|---:|');
   for (const { scenario, ratio } of metricsCost) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
@@ -184,6 +244,7 @@ writeFileSync(
       rows,
       metricsCost,
       againstRatio,
+      tracingCost,
       memory,
       extra,
     },

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
 import { openStores, type Stores } from './stores';
+import { startTracing, type TracingSetup } from './tracing';
 
 export interface StartKernelOptions {
   logger: Logger;
@@ -50,7 +51,9 @@ export async function startKernel(
   let kernel: ToolhostKernel | undefined;
   const stores =
     given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools);
+  let tracing: TracingSetup | undefined;
   try {
+    tracing = await startTracing(manifest.telemetry, env, logger);
     kernel = await createKernel({
       plugins: manifest.plugins,
       logger,
@@ -81,6 +84,7 @@ export async function startKernel(
       stores,
       ...(telemetry && { telemetry }),
       maxJsonDepth: manifest.transport.maxJsonDepth,
+      ...(tracing && { tracer: tracing.tracer }),
       ...(manifest.transport.sessions && {
         sessions: {
           maxSessions: manifest.transport.maxSessions,
@@ -94,6 +98,7 @@ export async function startKernel(
     });
   } catch (error) {
     stores.close();
+    await tracing?.shutdown();
     const section = (error as { section?: unknown }).section;
     const owner = typeof section === 'string' ? SECTION_PLUGINS[section] : undefined;
     if (error instanceof PluginLoadError && owner) {
@@ -117,5 +122,8 @@ export async function startKernel(
     logger.warn({ plugin: id }, `access/presets name plugin '${id}', which is not loaded; it is ignored`);
   }
   kernel.onShutdown(() => stores.close());
+  // After the plugins and stores: the spans of the last requests are sent before the process ends.
+  const traced = tracing;
+  if (traced) kernel.onShutdown(() => traced.shutdown());
   return kernel;
 }

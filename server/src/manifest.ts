@@ -162,6 +162,18 @@ const transportSection = z
     path: ['sse'],
   });
 
+/** OpenTelemetry traces (off unless an OTLP endpoint is given here or in OTEL_EXPORTER_OTLP_ENDPOINT). */
+const telemetrySection = z
+  .object({
+    /** The OTLP/HTTP collector's base URL (spans go to `<otlp>/v1/traces`); wins over the OTEL_* variables. */
+    otlp: z.url().optional(),
+    /** The `service.name` of the spans; OTEL_SERVICE_NAME wins. */
+    serviceName: z.string().min(1).default('toolhost'),
+    /** The share of requests without a caller's trace context that start a recorded trace; callers' sampling decisions are followed. */
+    sampleRatio: z.number().min(0).max(1).default(1),
+  })
+  .strict();
+
 /**
  * The server's own sections. Any other top-level key is a plugin's section (the
  * gradio plugin claims `spaces:`): kept as is (`pluginSections`) and handed to the
@@ -182,6 +194,7 @@ export const manifestSchema = z
     quotas: quotasSection.optional(),
     stores: storesSection.default(storesSection.parse({})),
     transport: transportSection.default(transportSection.parse({})),
+    telemetry: telemetrySection.default(telemetrySection.parse({})),
   })
   .catchall(z.unknown());
 

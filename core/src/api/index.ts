@@ -82,6 +82,13 @@ export type {
   ToolSourceRequest,
 } from './tool-source';
 export { defineToolSource } from './tool-source';
-export type { UpstreamCall, UpstreamOutcome, UpstreamReporter } from './upstream';
+export type {
+  UpstreamCall,
+  UpstreamExchange,
+  UpstreamOutcome,
+  UpstreamReporter,
+  UpstreamRequest,
+  UpstreamStarter,
+} from './upstream';
 export { upstreamOutcome } from './upstream';
 export { KERNEL_VERSION } from './version';

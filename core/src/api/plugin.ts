@@ -9,7 +9,7 @@ import type { AnyResource } from './resource';
 import type { ProvidedServices, ServiceRefMap, SetupServices } from './service';
 import type { AnyTool } from './tool';
 import type { AnyToolSource } from './tool-source';
-import type { UpstreamReporter } from './upstream';
+import type { UpstreamReporter, UpstreamStarter } from './upstream';
 
 /** Plugin ids: lower-case, digits and dashes, as in `plugins/<id>/` and `@toolhost/plugin-<id>`. */
 export const PLUGIN_ID = /^[a-z][a-z0-9-]{0,63}$/;
@@ -33,6 +33,12 @@ export interface SetupContext<C, R extends ServiceRefMap | undefined> {
    * server's metrics. Hand it to the clients setup builds; a no-op without metrics.
    */
   readonly reportUpstream: UpstreamReporter;
+  /**
+   * Report each request to an upstream service as it starts and ends: metrics as
+   * `reportUpstream`, plus a trace span when the server traces, whose `headers`
+   * (W3C `traceparent`) the request must carry. Prefer it to `reportUpstream`.
+   */
+  readonly startUpstream: UpstreamStarter;
 }
 
 export interface PluginDefinition<

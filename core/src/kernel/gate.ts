@@ -6,6 +6,7 @@ import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { errorResult, formatInputIssues, ToolCallRun } from './chain';
 import type { QuotaGuard } from './identity/quota';
+import type { Tracing } from './tracing';
 
 /** Everything about the caller that a tool call needs; built by the transport layer. */
 export interface CallInfo {
@@ -49,6 +50,8 @@ export interface CallGateOptions {
   onCall?: (event: ToolCallEvent) => void;
   /** Quotas, charged after input validation and before the handler: invalid calls cost nothing. */
   quota?: QuotaGuard;
+  /** Trace each call in a span of its own; absent when the server does not trace. */
+  tracing?: Tracing;
 }
 
 /**
@@ -63,7 +66,12 @@ export class CallGate {
 
   async call(tool: CompiledTool, args: unknown, info: CallInfo): Promise<CallToolResult> {
     const started = performance.now();
-    const { result, outcome } = await this.run(tool, args, info);
+    const { tracing } = this.options;
+    const { result, outcome } = tracing
+      ? await tracing.toolCall({ name: tool.name, pluginId: tool.plugin.id }, () =>
+          this.run(tool, args, info),
+        )
+      : await this.run(tool, args, info);
     this.options.onCall?.({
       tool,
       principal: info.principal,

@@ -10,7 +10,7 @@ import { type AnyPlugin, type ConfigSchema, PLUGIN_ID } from '../api/plugin';
 import type { ServiceRef, ServiceRefMap } from '../api/service';
 import { TOOL_NAME } from '../api/tool';
 import { isToolSource } from '../api/tool-source';
-import type { UpstreamReporter } from '../api/upstream';
+import type { UpstreamExchange, UpstreamReporter, UpstreamStarter } from '../api/upstream';
 import { KERNEL_VERSION } from '../api/version';
 import { ServiceContainer } from './container';
 import { errorMessage, PluginLoadError } from './errors';
@@ -18,6 +18,11 @@ import { entryLabel, importPlugin, type PluginEntry } from './loader';
 import { assignSections, type SectionedEntry } from './sections';
 import type { TelemetryHub } from './telemetry';
 import { TimeoutError, withTimeout } from './timeout';
+import type { Tracing } from './tracing';
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+/** The exchange when nothing listens: no headers, nothing to end. */
+const NO_EXCHANGE: UpstreamExchange = Object.freeze({ headers: NO_HEADERS, end() {}, discard() {} });
 
 /** A plugin the host has validated (and, after `start`, set up). */
 export interface LoadedPlugin {
@@ -48,6 +53,8 @@ export interface PluginHostOptions {
   shutdownTimeoutMs?: number;
   /** Where plugins' upstream call reports go (metrics). */
   telemetry?: Pick<TelemetryHub, 'upstreamCall'>;
+  /** Where plugins' upstream requests get their trace spans; absent when the server does not trace. */
+  tracing?: Tracing;
   /** Top-level manifest sections beyond the server's own, each the config of the plugin that claims it. */
   sections?: Readonly<Record<string, unknown>>;
 }
@@ -140,6 +147,7 @@ export class PluginHost {
             signal,
             onShutdown: (hook: () => MaybePromise<void>) => hooks.push(hook),
             reportUpstream: this.reporterFor(loaded.id),
+            startUpstream: this.starterFor(loaded.id),
           }),
         );
       } catch (error) {
@@ -173,6 +181,26 @@ export class PluginHost {
     const telemetry = this.options.telemetry;
     if (!telemetry) return () => {};
     return (call) => telemetry.upstreamCall({ ...call, plugin });
+  }
+
+  /** The plugin's upstream starter: metrics as `reporterFor`, and a span when tracing. */
+  private starterFor(plugin: string): UpstreamStarter {
+    const { telemetry, tracing } = this.options;
+    if (!telemetry && !tracing) return () => NO_EXCHANGE;
+    return (service, request = {}) => {
+      const started = performance.now();
+      const span = tracing?.startUpstream(plugin, service, request);
+      return {
+        headers: span?.headers ?? NO_HEADERS,
+        end(outcome, status) {
+          telemetry?.upstreamCall({ service, durationMs: performance.now() - started, outcome, plugin });
+          span?.end(outcome, status);
+        },
+        discard(reason) {
+          span?.discard(reason);
+        },
+      };
+    };
   }
 
   /** Shut plugins down in reverse order. Failures are logged, never thrown: shutdown always completes. */

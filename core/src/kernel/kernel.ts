@@ -1,5 +1,6 @@
 import type { Transport as McpTransport } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import { KERNEL_VERSION } from '../api/version';
@@ -35,6 +36,7 @@ import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
+import { type RequestSpan, Tracing } from './tracing';
 
 export interface KernelOptions {
   logger: Logger;
@@ -79,6 +81,12 @@ export interface KernelOptions {
   sessions?: SessionSettings;
   /** Deepest JSON nesting accepted in a message (default 64); stdio answers deeper lines with a parse error. */
   maxJsonDepth?: number;
+  /**
+   * Trace requests, tool calls and plugins' upstream requests with this OpenTelemetry
+   * tracer. The caller sets up the SDK (context manager, W3C propagator, exporter);
+   * without a tracer nothing is traced and no span is made.
+   */
+  tracer?: Tracer;
 }
 
 export interface SessionSettings {
@@ -156,6 +164,7 @@ export class Kernel {
     readonly host: PluginHost,
     private readonly options: KernelOptions,
     telemetry: TelemetryHub,
+    private readonly tracing: Tracing | undefined,
   ) {
     this.telemetry = telemetry;
     this.catalog = new Catalog(host.plugins, {
@@ -208,6 +217,7 @@ export class Kernel {
         }
         for (const listener of this.callListeners) listener(event);
       },
+      ...(tracing && { tracing }),
       ...(options.quotas && {
         quota: new QuotaGuard(options.quotas, options.stores?.quotas ?? new InMemoryQuotaStore()),
       }),
@@ -234,7 +244,7 @@ export class Kernel {
         onError,
         ...(observed && { telemetry: observed }),
       });
-    this.requests = new RequestRecorder(observed);
+    this.requests = new RequestRecorder(observed, tracing);
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
       recorder: this.requests,
       directPath: options.directPath,
@@ -248,16 +258,18 @@ export class Kernel {
   /** Load the plugins a manifest names, set them up, and compile the catalog. */
   static async start(entries: readonly PluginEntry[], options: KernelOptions): Promise<Kernel> {
     const telemetry = Kernel.telemetryHub(options);
+    const tracing = options.tracer && new Tracing(options.tracer);
     const host = await PluginHost.load(entries, {
       baseDir: options.baseDir ?? process.cwd(),
       telemetry,
+      ...(tracing && { tracing }),
       logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
       ...(options.sections && { sections: options.sections }),
     });
     await host.start();
-    return new Kernel(host, options, telemetry);
+    return new Kernel(host, options, telemetry, tracing);
   }
 
   /** Start from plugin objects in hand instead of a manifest (tests and embedding). */
@@ -266,16 +278,18 @@ export class Kernel {
     options: KernelOptions,
   ): Promise<Kernel> {
     const telemetry = Kernel.telemetryHub(options);
+    const tracing = options.tracer && new Tracing(options.tracer);
     const host = PluginHost.fromPlugins(plugins, {
       baseDir: options.baseDir ?? process.cwd(),
       telemetry,
+      ...(tracing && { tracing }),
       logger: options.pluginLogger ?? options.logger,
       env: options.env,
       setupTimeoutMs: options.setupTimeoutMs,
       ...(options.sections && { sections: options.sections }),
     });
     await host.start();
-    return new Kernel(host, options, telemetry);
+    return new Kernel(host, options, telemetry, tracing);
   }
 
   /**
@@ -397,10 +411,11 @@ export class Kernel {
    * (and recorded as stdio): an in-memory pair in plugin tests, a socket.
    */
   serveTransport(caller: McpCaller, transport: McpTransport): StdioServerHandle {
-    const observe = (request: HandledRequest) =>
+    const observe = (request: HandledRequest, span?: RequestSpan) =>
       this.requests.finish(
         { ...request, transport: 'stdio', principalKind: caller.principal.kind },
         caller.logger,
+        span,
       );
     // One stateful connection: a 2025 client answers elicitation and sampling requests;
     // a 2026-07-28 client gets input-required round trips instead.
@@ -408,6 +423,7 @@ export class Kernel {
       createSdkServer(this.ops, this.identity, caller, {
         ...(era === 'modern' ? { roundTrip: true } : { interactive: true }),
         observe,
+        ...(this.tracing && { tracing: this.tracing }),
       });
     return serveStdio(factory, {
       legacy: 'serve',

@@ -115,6 +115,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly timeoutMs: number;
   readonly onprogress?: ProgressCallback;
+  /** Headers every request of the call carries besides the token (W3C trace context). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -127,6 +129,7 @@ export interface CallOptions {
 interface CurrentCall {
   readonly token: string | undefined;
   readonly signal?: AbortSignal;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 const currentCall = new AsyncLocalStorage<CurrentCall>();
 
@@ -143,8 +146,12 @@ export class SpaceConnections {
   constructor(policy: OutboundPolicy) {
     this.http = createGuardedFetch(policy, () => {
       const call = currentCall.getStore();
+      const headers = {
+        ...call?.headers,
+        ...(call?.token && { 'x-hf-authorization': `Bearer ${call.token}` }),
+      };
       return {
-        ...(call?.token && { headers: { 'x-hf-authorization': `Bearer ${call.token}` } }),
+        ...(Object.keys(headers).length > 0 && { headers }),
         ...(call?.signal && { signal: call.signal }),
       };
     });
@@ -228,11 +235,12 @@ export class SpaceConnections {
     options: CallOptions,
     use: (client: Client) => Promise<T>,
   ): Promise<T> {
-    const client = await currentCall.run({ token: options.token }, () => this.client(url, options));
+    const { token, headers } = options;
+    const client = await currentCall.run({ token, headers }, () => this.client(url, options));
     const done = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, done.signal]) : done.signal;
     try {
-      return await currentCall.run({ token: options.token, signal }, () => use(client));
+      return await currentCall.run({ token, headers, signal }, () => use(client));
     } finally {
       // On timeout or cancel the SDK gives up on the answer; this also closes the exchange upstream.
       done.abort();

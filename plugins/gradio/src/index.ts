@@ -33,8 +33,8 @@ export default definePlugin({
   userSettings: spacesSettings,
   requires: { hub: hubService },
   provides: { gradio: gradioService },
-  setup({ config, services, logger, onShutdown, reportUpstream }) {
-    const proxy = new SpaceProxy(services.hub, config, logger, reportUpstream);
+  setup({ config, services, logger, onShutdown, startUpstream }) {
+    const proxy = new SpaceProxy(services.hub, config, logger, startUpstream);
     onShutdown(() => proxy.close());
     return { gradio: proxy };
   },

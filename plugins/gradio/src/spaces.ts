@@ -10,7 +10,7 @@ import {
   type ToolResult,
   toolResult,
   type UpstreamOutcome,
-  type UpstreamReporter,
+  type UpstreamStarter,
 } from '@toolhost/core';
 import { type HubClient, HubNotFoundError } from '@toolhost/plugin-hub';
 import { LRUCache } from 'lru-cache';
@@ -64,7 +64,7 @@ export class SpaceProxy {
     private readonly hub: HubClient,
     readonly config: SpacesConfig,
     private readonly logger: Logger,
-    private readonly reportUpstream: UpstreamReporter = () => {},
+    private readonly startUpstream?: UpstreamStarter,
   ) {
     this.connections = new SpaceConnections(config);
   }
@@ -99,13 +99,13 @@ export class SpaceProxy {
     options: { dropImages?: boolean } = {},
   ): Promise<ToolResult> {
     const timeoutMs = this.config.timeoutSeconds * 1000;
-    const started = performance.now();
-    const report = (outcome: UpstreamOutcome) =>
-      this.reportUpstream({ service: 'space', durationMs: performance.now() - started, outcome });
+    const upstream = this.startUpstream?.('space', { method: 'POST', url: state.url });
+    const report = (outcome: UpstreamOutcome) => upstream?.end(outcome);
     let result: CallToolResult;
     try {
       result = await this.connections.callTool(state.url, tool, args, {
         ...(ctx.credentials.hfToken !== undefined && { token: ctx.credentials.hfToken }),
+        ...(upstream && { headers: upstream.headers }),
         signal: ctx.signal,
         timeoutMs,
         onprogress: (p) => void ctx.progress(p.progress, p.total, p.message).catch(() => {}),
@@ -116,7 +116,9 @@ export class SpaceProxy {
         throw ctx.signal.reason ?? error;
       }
       // A refused destination was never contacted: nothing upstream to report.
-      if (!refusalOf(error)) report(isTimeout(error) ? 'timeout' : 'network_error');
+      const refusal = refusalOf(error);
+      if (refusal) upstream?.discard(refusal.message);
+      else report(isTimeout(error) ? 'timeout' : 'network_error');
       throw this.callError(state.id, error);
     }
     report('ok');
@@ -140,12 +142,12 @@ export class SpaceProxy {
     uri: string,
     ctx: Pick<ToolContext, 'credentials' | 'signal'>,
   ): Promise<UpstreamContents> {
-    const started = performance.now();
-    const report = (outcome: UpstreamOutcome) =>
-      this.reportUpstream({ service: 'space', durationMs: performance.now() - started, outcome });
+    const upstream = this.startUpstream?.('space', { method: 'POST', url: state.url });
+    const report = (outcome: UpstreamOutcome) => upstream?.end(outcome);
     try {
       const contents = await this.connections.readResource(state.url, uri, {
         ...(ctx.credentials.hfToken !== undefined && { token: ctx.credentials.hfToken }),
+        ...(upstream && { headers: upstream.headers }),
         signal: ctx.signal,
         timeoutMs: this.config.timeoutSeconds * 1000,
       });
@@ -156,7 +158,9 @@ export class SpaceProxy {
         report('cancelled');
         throw ctx.signal.reason ?? error;
       }
-      if (!refusalOf(error)) report(isTimeout(error) ? 'timeout' : 'network_error');
+      const refusal = refusalOf(error);
+      if (refusal) upstream?.discard(refusal.message);
+      else report(isTimeout(error) ? 'timeout' : 'network_error');
       throw this.callError(state.id, error);
     }
   }

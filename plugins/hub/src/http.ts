@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type Credentials,
-  type UpstreamOutcome,
-  type UpstreamReporter,
-  upstreamOutcome,
-} from '@toolhost/core';
+import { type Credentials, type UpstreamStarter, upstreamOutcome } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { HubBadAnswerError, HubUnreachableError, unreachableReason } from './errors';
@@ -25,8 +20,12 @@ export interface HubHttpOptions {
   /** How long a successful GET answer is reused (0 = no cache). */
   cacheTtlMs: number;
   cacheMaxEntries: number;
-  /** Told about every attempt that went to the network (not cache hits): latency and outcome, for metrics. */
-  reportUpstream?: UpstreamReporter;
+  /**
+   * Told about every attempt that goes to the network (not cache hits) as it starts
+   * and ends: latency and outcome for metrics, a trace span whose `traceparent` the
+   * attempt carries to the Hub.
+   */
+  startUpstream?: UpstreamStarter;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HubHttpOptions = {
@@ -93,6 +92,13 @@ class HubResponse extends Response {
       throw new HubBadAnswerError(this.endpoint, 'its answer was not valid JSON', error);
     }
   }
+}
+
+/** The request with `extra` headers added (trace context); the caller's init is left as it is. */
+function withHeaders(init: RequestInit, extra: Readonly<Record<string, string>>): RequestInit {
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  return { ...init, headers: [...headers] };
 }
 
 /** Cache identity: who asked (a hash of the token, never the token) and what exactly. */
@@ -203,17 +209,16 @@ export class HubHttp {
 
   /** One HTTP exchange, body read in full under the same timeout. */
   private async attempt(url: string, init: RequestInit, call: HubCall): Promise<Snapshot> {
-    const { reportUpstream } = this.options;
-    if (!reportUpstream) return this.exchange(url, init, call);
-    const started = performance.now();
-    const report = (outcome: UpstreamOutcome) =>
-      reportUpstream({ service: 'hub', durationMs: performance.now() - started, outcome });
+    const { startUpstream } = this.options;
+    if (!startUpstream) return this.exchange(url, init, call);
+    const upstream = startUpstream('hub', { method: init.method ?? 'GET', url });
+    const traced = Object.keys(upstream.headers).length > 0 ? withHeaders(init, upstream.headers) : init;
     try {
-      const snapshot = await this.exchange(url, init, call);
-      report(upstreamOutcome(snapshot.status));
+      const snapshot = await this.exchange(url, traced, call);
+      upstream.end(upstreamOutcome(snapshot.status), snapshot.status);
       return snapshot;
     } catch (error) {
-      report(
+      upstream.end(
         call.signal?.aborted
           ? 'cancelled'
           : (error as Error | undefined)?.name === 'TimeoutError'

@@ -61,11 +61,11 @@ export default definePlugin({
     maxTokens: maxTokensOption,
   }),
   provides: { hub: hubService },
-  setup({ config, env, onShutdown, reportUpstream }) {
+  setup({ config, env, onShutdown, startUpstream }) {
     const { endpoint, offline, maxTokens: _budget, ...options } = config;
     const hub = new HubClient({
       ...options,
-      reportUpstream,
+      startUpstream,
       endpoint: endpoint ?? env['HF_ENDPOINT'] ?? DEFAULT_HUB_ENDPOINT,
       offline: offline ?? isTruthy(env['HF_HUB_OFFLINE']),
     });

@@ -12,6 +12,7 @@ import {
 import type { McpOperations } from '../operations';
 import type { RequestRecorder } from '../request-recorder';
 import type { ClientIdentity, Era, RequestFinished, TelemetryHub } from '../telemetry';
+import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
@@ -117,8 +118,29 @@ export class McpHttpEndpoint {
    * Serve one request to any of the MCP HTTP endpoints (Streamable HTTP at `/mcp`,
    * and HTTP+SSE's `/sse` and `/messages`), and record it once: telemetry and the log line.
    */
-  async handle(request: McpHttpRequest): Promise<McpHttpResponse> {
-    if (request.endpoint === 'sse' || request.endpoint === 'messages') return this.handleLegacySse(request);
+  handle(request: McpHttpRequest): Promise<McpHttpResponse> {
+    // Opening an HTTP+SSE stream is no request of its own: its messages arrive at /messages.
+    if (request.endpoint === 'sse') return this.handleLegacySse(request);
+    const { tracing } = this.recorder;
+    return tracing ? this.handleTraced(request, tracing) : this.handleRequest(request);
+  }
+
+  /** Serve a request in its span, the caller's trace context (if any) its parent. */
+  private async handleTraced(request: McpHttpRequest, tracing: Tracing): Promise<McpHttpResponse> {
+    const span = tracing.startRequest(
+      traceCarrierOf(request.headers, request.body),
+      request.endpoint === 'messages' ? messageFields(request.body) : requestFields(request),
+    );
+    try {
+      return await tracing.within(span, () => this.handleRequest(request, span));
+    } catch (error) {
+      tracing.abandonRequest(span.span, error);
+      throw error;
+    }
+  }
+
+  private async handleRequest(request: McpHttpRequest, span?: RequestSpan): Promise<McpHttpResponse> {
+    if (request.endpoint === 'messages') return this.handleLegacySse(request, span);
     const started = performance.now();
     let classification: InboundClassificationOutcome | undefined;
     const served = await this.serve(request, (outcome) => {
@@ -135,20 +157,25 @@ export class McpHttpEndpoint {
       outcome === 'stream' && sessionId === undefined
         ? this.trackStream(served, era, fields.method === 'subscriptions/listen' ? 'listen' : 'response')
         : served;
-    this.record(request, {
-      ...fields,
-      ...(era !== undefined && { era }),
-      outcome,
-      status,
-      transport: sessionId === undefined ? 'stateless-http' : 'session-http',
-      durationMs: performance.now() - started,
-      ...(sessionId !== undefined && { sessionId }),
-    });
+    this.record(
+      request,
+      {
+        ...fields,
+        ...(era !== undefined && { era }),
+        outcome,
+        status,
+        transport: sessionId === undefined ? 'stateless-http' : 'session-http',
+        durationMs: performance.now() - started,
+        ...(sessionId !== undefined && { sessionId }),
+      },
+      undefined,
+      span,
+    );
     return result;
   }
 
   /** HTTP+SSE (2024-11-05): `GET /sse` opens a connection, `POST /messages?sessionId=…` feeds it. */
-  private async handleLegacySse(request: McpHttpRequest): Promise<McpHttpResponse> {
+  private async handleLegacySse(request: McpHttpRequest, span?: RequestSpan): Promise<McpHttpResponse> {
     const { sessions } = this;
     if (!sessions) return jsonRpcError(404, -32000, 'The HTTP+SSE transport needs transport.sessions.');
     const url = new URL(request.url);
@@ -181,6 +208,7 @@ export class McpHttpEndpoint {
         ...(accepted.ok && { sessionId: accepted.sessionId }),
       },
       accepted.ok ? accepted.client : undefined,
+      span,
     );
     return accepted.response;
   }
@@ -189,6 +217,7 @@ export class McpHttpEndpoint {
     request: McpHttpRequest,
     fields: Omit<RequestFinished, 'client' | 'principalKind' | 'requestId'>,
     client?: ClientIdentity,
+    span?: RequestSpan,
   ): void {
     const { caller } = request;
     this.recorder.finish(
@@ -200,6 +229,7 @@ export class McpHttpEndpoint {
         principalKind: caller.principal.kind,
       },
       caller.logger,
+      span,
     );
   }
 

@@ -15,6 +15,7 @@ import type { CallInfo } from '../gate';
 import { decodeAnswers, InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
+import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
 import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
 
@@ -55,7 +56,9 @@ export interface SdkServerOptions {
    */
   settledCall?: CallToolResult | InputRequiredResult;
   /** Report each answered request (for transports whose requests the kernel does not see itself: stdio). */
-  observe?: (request: HandledRequest) => void;
+  observe?: (request: HandledRequest, span?: RequestSpan) => void;
+  /** With `observe`: serve each request in a span of its own, parented by its `_meta.traceparent`. */
+  tracing?: Tracing;
 }
 
 /** The input-required result for a handler that asked what it has no answer for yet. */
@@ -114,7 +117,7 @@ export function createSdkServer(
     ...(identity.instructions !== undefined && { instructions: identity.instructions }),
     jsonSchemaValidator: sharedValidator,
   });
-  const { observe } = options;
+  const { observe, tracing } = options;
   /** The handler, reporting each request it answers to `observe` when there is one. */
   const timed = <Q extends { params?: unknown }, R>(
     method: string,
@@ -123,20 +126,30 @@ export function createSdkServer(
     if (!observe) return handler;
     return async (request, ctx) => {
       const started = performance.now();
+      const name = (request.params as { name?: unknown } | undefined)?.name;
+      const tool = method === 'tools/call' && typeof name === 'string' ? name : undefined;
+      const span = tracing?.startRequest(traceCarrierOf(undefined, { params: { _meta: ctx.mcpReq._meta } }), {
+        method,
+        ...(tool !== undefined && { tool }),
+      });
       let outcome: RequestOutcome = 'error';
       try {
-        const result = await handler(request, ctx);
+        const result = await (span
+          ? tracing!.within(span, () => handler(request, ctx))
+          : handler(request, ctx));
         outcome = 'ok';
         return result;
       } finally {
-        const name = (request.params as { name?: unknown } | undefined)?.name;
-        observe({
-          method,
-          ...(method === 'tools/call' && typeof name === 'string' && { tool: name }),
-          ...clientOf(server, ctx),
-          outcome,
-          durationMs: performance.now() - started,
-        });
+        observe(
+          {
+            method,
+            ...(tool !== undefined && { tool }),
+            ...clientOf(server, ctx),
+            outcome,
+            durationMs: performance.now() - started,
+          },
+          span,
+        );
       }
     };
   };
