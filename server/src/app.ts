@@ -68,6 +68,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     stores,
     ...(observability && { telemetry: observability.telemetry }),
   });
+  observability?.series.knowTools(kernel.health().tools);
   const adminToken = env['TOOLHOST_ADMIN_TOKEN'] || undefined;
 
   const app = Fastify({

@@ -382,7 +382,9 @@ async function poll(): Promise<void> {
     if (poll !== polls) return;
     renderSummary(summary);
     renderSeries(series);
-    document.body.dataset['filter'] = `${filter.client}\n${filter.plugin}`;
+    // Which filter the page shows now (tests wait on it).
+    document.body.dataset['filterClient'] = filter.client;
+    document.body.dataset['filterPlugin'] = filter.plugin;
     setStatus(status, `Updated ${new Date().toLocaleTimeString()} · refreshes every ${POLL_MS / 1000} s`);
     document.body.dataset['loaded'] = 'true';
   } catch (error) {

@@ -211,9 +211,8 @@ function renderAccount(): void {
 
 function toolLabel(tool: CatalogTool): (Node | string)[] {
   return [
-    el('span', {}, tool.title ?? tool.name),
-    ' ',
-    el('code', { class: 'muted' }, tool.name),
+    ...(tool.title ? [el('span', {}, tool.title), ' '] : []),
+    el('code', {}, tool.name),
     // Token cost per tool goes here once the server reports it (the context issue).
   ];
 }

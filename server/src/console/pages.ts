@@ -30,6 +30,7 @@ function shell(page: 'settings' | 'dashboard', title: string, attributes: Record
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/${page}.css">
 <script src="/console/${page}.js" defer></script>
 </head>

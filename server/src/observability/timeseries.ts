@@ -143,6 +143,14 @@ export class TimeSeries implements Telemetry {
     cell.latency.set(bin, (cell.latency.get(bin) ?? 0) + 1);
   }
 
+  /**
+   * The catalog's tools and their plugins, known up front: a tools/call answered as a
+   * stream is recorded before its call finishes, so learning from calls alone is late.
+   */
+  knowTools(tools: readonly { readonly name: string; readonly plugin: string }[]): void {
+    for (const tool of tools) this.toolPlugins.set(tool.name, tool.plugin);
+  }
+
   toolCallFinished(event: ToolCallFinished): void {
     if (this.toolPlugins.has(event.tool)) return;
     if (this.toolPlugins.size >= MAX_TOOLS) this.toolPlugins.clear();
@@ -307,7 +315,9 @@ export class TimeSeries implements Telemetry {
       open: { sessions, streams },
       revisions: round(revisions),
       listChanged,
+      // Under a plugin filter, only the clients that called its tools (list changes concern every tool).
       clients: [...byClient]
+        .filter(([, entry]) => filter.plugin === undefined || entry.requests > 0)
         .map(([client, entry]) => ({
           client,
           label: label(client),
