@@ -6,6 +6,7 @@
  * same token then lists exactly that selection. Screenshots at 1280 and 375 px are
  * kept as test artifacts (test/artifacts/settings-*.png).
  */
+import { DEFAULT_MANIFEST } from '@toolhost/server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { horizontalOverflow, launchBrowser, pageFailures, requireChromium, screenshots } from './src/browser';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
@@ -156,5 +157,29 @@ it('a wrong token is refused on the page, with the reason', async () => {
     expect(await page.locator('#selection').isHidden()).toBe(true);
   } finally {
     await browser.close();
+  }
+});
+
+it('settings from the Hub are shown read-only, with a note saying where to change them', async () => {
+  const readOnly = await startToolhost({
+    env: { HF_ENDPOINT: hub.url },
+    manifest: { plugins: DEFAULT_MANIFEST.plugins, stores: { default: 'memory', settings: 'hf' } },
+  });
+  const browser = await launchBrowser();
+  try {
+    const { page } = browser;
+    const failures = pageFailures(page);
+    await page.goto(`${readOnly.baseUrl}/settings`);
+    await page.getByLabel(/Your token/).fill(HF_ALICE);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await page.locator('#read-only').innerText()).toContain('huggingface.co/settings/mcp');
+    expect(await page.getByRole('button', { name: 'Save my selection' }).isDisabled()).toBe(true);
+    expect(await page.locator('#plugin-models').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Add Space' }).isDisabled()).toBe(true);
+    expect(failures).toEqual([]);
+  } finally {
+    await browser.close();
+    await readOnly.close();
   }
 });
