@@ -20,6 +20,8 @@ interface SettingsAnswer {
   writable: boolean;
   readOnlyReason?: string;
   quota: QuotaState | null;
+  /** Set when the quota could not be read just now (its store failing). */
+  quotaUnavailable?: string;
 }
 
 /** The selection being edited: what Save sends. */
@@ -194,7 +196,14 @@ function renderAccount(): void {
               `resets (${new Date(quota.resetAt).toLocaleDateString()})`,
             ),
           ]
-        : [el('div', { class: 'card' }, el('b', {}, 'no limit'), 'quota')]),
+        : [
+            el(
+              'div',
+              { class: 'card' },
+              el('b', {}, account.quotaUnavailable ? 'unknown now' : 'no limit'),
+              account.quotaUnavailable ?? 'quota',
+            ),
+          ]),
     ),
     ...(readOnly()
       ? [

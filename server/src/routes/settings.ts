@@ -1,4 +1,6 @@
+import type { Principal } from '@toolhost/core';
 import { SettingsError, type ToolhostKernel } from '@toolhost/core/kernel';
+import { StoreUnavailableError } from '@toolhost/core/ports';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAdmin } from '../admin-token';
 import { resolveCaller } from '../caller';
@@ -37,6 +39,19 @@ async function save(kernel: ToolhostKernel, reply: FastifyReply, userId: string,
   } catch (error) {
     sendSettingsError(reply, error);
     return undefined;
+  }
+}
+
+/**
+ * The caller's quota for the settings page. Reading it must not cost them their
+ * settings: while the quota store fails, the answer says so instead of failing.
+ */
+async function quotaOf(kernel: ToolhostKernel, principal: Principal) {
+  try {
+    return { quota: (await kernel.quota(principal)) ?? null };
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    return { quota: null, quotaUnavailable: `${error.message}; try again` };
   }
 }
 
@@ -95,7 +110,7 @@ export async function settingsRoutes(
       writable: kernel.settings.writable,
       ...(note && { readOnlyReason: note }),
       effective: kernel.settings.effective(caller.principal, settings),
-      quota: (await kernel.quota(caller.principal)) ?? null,
+      ...(await quotaOf(kernel, caller.principal)),
     };
   });
 
