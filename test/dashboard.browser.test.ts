@@ -6,32 +6,31 @@
  * 2026-07-28 client, its charts' data holds both and the filters narrow them.
  * Screenshots are kept as test artifacts (test/artifacts/dashboard*.png).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { buildApp, DEFAULT_MANIFEST } from '@toolhost/server';
 import pino from 'pino';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { horizontalOverflow, launchBrowser, pageFailures, screenshots } from './src/browser';
-import { connectClient, REPO_ROOT, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
+import {
+  ARTIFACTS,
+  horizontalOverflow,
+  launchBrowser,
+  pageFailures,
+  requireChromium,
+  screenshots,
+} from './src/browser';
+import { connectClient, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test/artifacts');
 const CLIENT_NAME = 'browser-test-client';
 
 let hub: HubEmulator;
 let toolhost: RunningToolhost;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`,
-    );
-  }
+  requireChromium();
   hub = await startHubEmulator();
   toolhost = await startToolhost({ env: { HF_ENDPOINT: hub.url } });
   const client = await connectClient(toolhost.mcpUrl, { era: 'modern', name: CLIENT_NAME });
@@ -44,31 +43,17 @@ beforeAll(async () => {
   } finally {
     await client.close();
   }
-  profile = mkdtempSync(join(tmpdir(), 'toolhost-chromium-'));
 });
 
 afterAll(async () => {
   await toolhost?.close();
   await hub?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 1000 },
-  });
+/** A browser on a fresh profile, as the first two tests had it (context and close). */
+async function launch(): Promise<BrowserContext & { closeAll(): Promise<void> }> {
+  const browser = await launchBrowser();
+  return Object.assign(browser.context, { closeAll: browser.close });
 }
 
 it('shows the client, the called tool and its count', async () => {
@@ -94,7 +79,7 @@ it('shows the client, the called tool and its count', async () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(failures).toEqual([]);
   } finally {
-    await context.close();
+    await context.closeAll();
   }
 });
 
@@ -120,7 +105,7 @@ it('off localhost, asks for the admin token and then shows the dashboard', async
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
     expect(await page.locator('h1').innerText()).toContain('connections');
   } finally {
-    await context.close();
+    await context.closeAll();
     await app.close();
   }
 });
