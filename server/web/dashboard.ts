@@ -21,6 +21,10 @@ interface ChartSpec {
   unit: string;
   /** The chart's series from the data: label → values per bucket. */
   series: (data: DashboardSeries) => Record<string, (number | null)[]>;
+  /** Values only where there was traffic (null elsewhere): drawn with points, so a lone bucket shows. */
+  sparse?: boolean;
+  /** A fixed y range (a share is 0 to 1), else uPlot fits the data. */
+  range?: [number, number];
 }
 
 const CHARTS: ChartSpec[] = [
@@ -35,12 +39,15 @@ const CHARTS: ChartSpec[] = [
     title: 'Latency p50 / p95',
     unit: 'ms',
     series: (d) => ({ p50: d.latencyMs.p50, p95: d.latencyMs.p95 }),
+    sparse: true,
   },
   {
     id: 'chart-errors',
     title: 'Error rate (JSON-RPC and HTTP errors / requests)',
     unit: 'share',
     series: (d) => ({ 'error rate': d.errorRate }),
+    sparse: true,
+    range: [0, 1],
   },
   {
     id: 'chart-tools',
@@ -201,10 +208,11 @@ function renderChart(spec: ChartSpec, data: DashboardSeries): void {
           stroke: COLORS[index % COLORS.length]!,
           width: 2,
           spanGaps: false,
+          ...(spec.sparse && { points: { show: true, size: 6 } }),
         })),
       ],
       axes: [{}, { label: spec.unit, size: 60 }],
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, ...(spec.range && { y: { range: spec.range } }) },
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
     },
