@@ -1,33 +1,36 @@
 /**
  * The dashboard in a real browser: Debian's headless Chromium, driven by
- * playwright-core, loads /dashboard after real MCP traffic (a real SDK client
- * against the Hub emulator) and must show the client, the tool and its count.
- * The screenshot is kept as a test artifact (test/artifacts/dashboard.png).
+ * playwright-core, loads /dashboard after real MCP traffic (real SDK clients
+ * against the Hub emulator) and must show the client, the tool and its count; after
+ * traffic from a 2025 client (a session that re-lists on tools/list_changed) and a
+ * 2026-07-28 client, its charts' data holds both and the filters narrow them.
+ * Screenshots are kept as test artifacts (test/artifacts/dashboard*.png).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { buildApp, DEFAULT_MANIFEST } from '@toolhost/server';
 import pino from 'pino';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connectClient, REPO_ROOT, type RunningToolhost, startToolhost } from './src/helpers';
+import {
+  ARTIFACTS,
+  horizontalOverflow,
+  launchBrowser,
+  pageFailures,
+  requireChromium,
+  screenshots,
+} from './src/browser';
+import { connectClient, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = join(REPO_ROOT, 'test/artifacts');
 const CLIENT_NAME = 'browser-test-client';
 
 let hub: HubEmulator;
 let toolhost: RunningToolhost;
-let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`,
-    );
-  }
+  requireChromium();
   hub = await startHubEmulator();
   toolhost = await startToolhost({ env: { HF_ENDPOINT: hub.url } });
   const client = await connectClient(toolhost.mcpUrl, { era: 'modern', name: CLIENT_NAME });
@@ -40,31 +43,17 @@ beforeAll(async () => {
   } finally {
     await client.close();
   }
-  profile = mkdtempSync(join(tmpdir(), 'toolhost-chromium-'));
 });
 
 afterAll(async () => {
   await toolhost?.close();
   await hub?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 1000 },
-  });
+/** A browser on a fresh profile, as the first two tests had it (context and close). */
+async function launch(): Promise<BrowserContext & { closeAll(): Promise<void> }> {
+  const browser = await launchBrowser();
+  return Object.assign(browser.context, { closeAll: browser.close });
 }
 
 it('shows the client, the called tool and its count', async () => {
@@ -90,7 +79,7 @@ it('shows the client, the called tool and its count', async () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     expect(failures).toEqual([]);
   } finally {
-    await context.close();
+    await context.closeAll();
   }
 });
 
@@ -116,7 +105,132 @@ it('off localhost, asks for the admin token and then shows the dashboard', async
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
     expect(await page.locator('h1').innerText()).toContain('connections');
   } finally {
-    await context.close();
+    await context.closeAll();
     await app.close();
+  }
+});
+
+const HF_ALICE = 'hf_alice_test_token_000000000000';
+const OLD_CLIENT = 'console-client-2025';
+const NEW_CLIENT = 'console-client-2026';
+
+interface ChartData {
+  series: string[];
+  totals: Record<string, number>;
+}
+
+it('charts the last hour for a 2025 and a 2026-07-28 client, and the filters narrow them', async () => {
+  const server = await startToolhost({
+    env: { HF_ENDPOINT: hub.url },
+    manifest: { plugins: DEFAULT_MANIFEST.plugins, transport: { sessions: true } },
+  });
+  const clients: Client[] = [];
+  const browser = await launchBrowser();
+  try {
+    // A 2025 client in a session, re-listing tools whenever it is told the list changed.
+    const old = new Client({ name: OLD_CLIENT, version: '1.0.0' });
+    let relisted = 0;
+    old.setNotificationHandler('notifications/tools/list_changed', async () => {
+      await old.listTools();
+      relisted++;
+    });
+    await old.connect(
+      new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${HF_ALICE}` } },
+      }),
+    );
+    clients.push(old);
+    await old.listTools();
+    expect((await old.callTool({ name: 'hf_whoami', arguments: {} })).isError).toBeFalsy();
+    // A 2026-07-28 client calling a models tool.
+    const young = await connectClient(server.mcpUrl, { era: 'modern', name: NEW_CLIENT });
+    clients.push(young);
+    await young.listTools();
+    expect(
+      (await young.callTool({ name: 'model_search', arguments: { query: 'bert' } })).isError,
+    ).toBeFalsy();
+    // Alice changes her settings: her session is told, and re-lists.
+    await waitFor(() => (server.app.kernel.health().openSessions ?? 0) === 1, 'the session is open');
+    const put = await fetch(`${server.baseUrl}/api/settings`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${HF_ALICE}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ plugins: ['hub', 'models'] }),
+    });
+    expect(put.status).toBe(200);
+    await waitFor(() => relisted === 1, 'the 2025 client re-lists after tools/list_changed');
+
+    const { page } = browser;
+    const failures = pageFailures(page);
+    const response = await page.goto(`${server.baseUrl}/dashboard`);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.waitForSelector('body[data-loaded="true"]');
+    const chart = async (id: string): Promise<ChartData> => {
+      const figure = page.locator(`#chart-${id}`);
+      return {
+        series: JSON.parse((await figure.getAttribute('data-series')) ?? '[]'),
+        totals: JSON.parse((await figure.getAttribute('data-totals')) ?? '{}'),
+      };
+    };
+    // Which clients use which revision: both revisions charted, both clients in the table.
+    const revisions = await chart('revisions');
+    expect(revisions.series).toContain('2026-07-28');
+    const oldRevision = revisions.series.find((revision) => revision.startsWith('2025-'));
+    expect(oldRevision).toBeDefined();
+    const table = await page.locator('#revisions').innerText();
+    expect(table).toContain(`${OLD_CLIENT} 1.0.0`);
+    expect(table).toContain(`${NEW_CLIENT} 1.0.0`);
+    // Traffic by era and transport, and p95 over time.
+    const requests = await chart('requests');
+    expect(requests.series).toEqual(
+      expect.arrayContaining(['legacy · session-http', 'modern · stateless-http']),
+    );
+    expect((await chart('latency')).totals['p95']).toBeGreaterThan(0);
+    expect((await chart('tools')).series).toEqual(['hub', 'models']);
+    // List changes against re-lists, and how fast the 2025 client re-listed.
+    const listChanged = await chart('listchanged');
+    expect(listChanged.totals['list_changed sent']).toBeGreaterThanOrEqual(1);
+    expect(listChanged.totals['re-lists']).toBe(1);
+    const relistRow = await page
+      .locator('#relists tr', { hasText: OLD_CLIENT })
+      .locator('td')
+      .allInnerTexts();
+    expect(relistRow[2]).toBe('1');
+    expect(relistRow[3]).toMatch(/^\d+(\.\d+)? ms$/);
+
+    // Filtered to the 2025 client: only its revision and its traffic.
+    const filtered = (client: string, plugin: string) =>
+      page.waitForFunction(
+        ([c, p]) =>
+          document.body.dataset['filterClient'] === c && document.body.dataset['filterPlugin'] === p,
+        [client, plugin],
+      );
+    const oldKey = await page.locator('#client-filter option', { hasText: OLD_CLIENT }).getAttribute('value');
+    await page.getByLabel('Client', { exact: true }).selectOption(oldKey!);
+    await filtered(oldKey!, '');
+    expect((await chart('revisions')).series).toEqual([oldRevision]);
+    expect((await chart('requests')).series).toEqual(['legacy · session-http']);
+    expect((await chart('tools')).series).toEqual(['hub']);
+    expect(await page.locator('#revisions').innerText()).not.toContain(NEW_CLIENT);
+
+    // Filtered to a plugin: only the calls to its tools (the 2026 client's).
+    await page.getByLabel('Client', { exact: true }).selectOption('');
+    await page.getByLabel('Plugin', { exact: true }).selectOption('models');
+    await filtered('', 'models');
+    expect((await chart('tools')).series).toEqual(['models']);
+    expect((await chart('tools')).totals).toEqual({ models: 1 });
+    expect((await chart('revisions')).series).toEqual(['2026-07-28']);
+    const modelsTable = await page.locator('#revisions').innerText();
+    expect(modelsTable).toContain(NEW_CLIENT);
+    expect(modelsTable).not.toContain(OLD_CLIENT);
+
+    await page.getByLabel('Plugin', { exact: true }).selectOption('');
+    await filtered('', '');
+    await screenshots(page, 'dashboard');
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(failures).toEqual([]);
+  } finally {
+    await browser.close();
+    for (const client of clients) await client.close().catch(() => {});
+    await server.close();
   }
 });

@@ -140,13 +140,54 @@ describe('after a real client lists tools and calls model_search twice', () => {
     }
   });
 
-  it('serves the dashboard page with everything inline', async () => {
+  it('serves the dashboard page with its built script and style from this server only', async () => {
     const response = await fetch(`${toolhost.baseUrl}/dashboard`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
+    // Only this server's own scripts, styles and API; nothing inline, nothing from elsewhere.
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
     const html = await response.text();
-    expect(html).toContain('/api/dashboard');
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script>/);
+    const sources = [...html.matchAll(/(?:src|href)="(\/console\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.sort()).toEqual(['/console/dashboard.css', '/console/dashboard.js']);
+    for (const source of sources) {
+      const asset = await fetch(`${toolhost.baseUrl}${source}`);
+      expect(asset.status, source).toBe(200);
+      expect((await asset.text()).length, source).toBeGreaterThan(1000);
+    }
+    // The bundle polls the dashboard's APIs and carries uPlot (bundled, not fetched from a CDN).
+    const script = await (await fetch(`${toolhost.baseUrl}/console/dashboard.js`)).text();
+    expect(script).toContain('/api/dashboard');
+    expect(script).toContain('/api/dashboard/series');
+    expect(script).toContain('uplot');
+    expect((await fetch(`${toolhost.baseUrl}/console/..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${toolhost.baseUrl}/console/other.js`)).status).toBe(404);
+  });
+
+  it('/api/dashboard/series answers the last hour and narrows by client', async () => {
+    type Series = {
+      times: number[];
+      revisions: Record<string, number[]>;
+      choices: { clients: { client: string; label: string }[] };
+      clients: { label: string }[];
+    };
+    const all = (await (await fetch(`${toolhost.baseUrl}/api/dashboard/series`)).json()) as Series;
+    expect(all.times).toHaveLength(360);
+    expect(all.choices.clients.length).toBeGreaterThan(0);
+    const first = all.choices.clients[0]!;
+    const one = (await (
+      await fetch(`${toolhost.baseUrl}/api/dashboard/series?client=${encodeURIComponent(first.client)}`)
+    ).json()) as Series;
+    expect(one.clients.map((c) => c.label)).toEqual([first.label]);
+    const none = (await (
+      await fetch(`${toolhost.baseUrl}/api/dashboard/series?client=nobody`)
+    ).json()) as Series;
+    expect(none.clients).toEqual([]);
+    expect(none.revisions).toEqual({});
   });
 });
 
@@ -251,7 +292,7 @@ describe('off localhost', () => {
   });
 
   it('refuses /dashboard, /api/dashboard and /metrics without the admin token', async () => {
-    for (const path of ['/api/dashboard', '/metrics']) {
+    for (const path of ['/api/dashboard', '/api/dashboard/series', '/metrics']) {
       const response = await fetch(`${base}${path}`);
       expect(response.status, path).toBe(401);
       expect(((await response.json()) as { message: string }).message).toContain('TOOLHOST_ADMIN_TOKEN');
@@ -272,12 +313,13 @@ describe('off localhost', () => {
     const cookie = { cookie: `toolhost_admin=${encodeURIComponent(ADMIN)}` };
     expect((await fetch(`${base}/dashboard`, { headers: cookie })).status).toBe(200);
     expect((await fetch(`${base}/api/dashboard`, { headers: cookie })).status).toBe(200);
+    expect((await fetch(`${base}/api/dashboard/series`, { headers: cookie })).status).toBe(200);
   });
 
   it('turns them off when no admin token is set', async () => {
     const { built, base: open } = await listenOnAllInterfaces({ HF_ENDPOINT: hub.url });
     try {
-      for (const path of ['/dashboard', '/api/dashboard', '/metrics']) {
+      for (const path of ['/dashboard', '/api/dashboard', '/api/dashboard/series', '/metrics']) {
         const response = await fetch(`${open}${path}`);
         expect(response.status, path).toBe(403);
       }

@@ -6,12 +6,14 @@ import { StoreUnavailableError } from '@toolhost/core/ports';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isAdmin } from './admin-token';
+import { ConsoleAssets } from './console/assets';
 import { createHostCheck } from './host-check';
 import { openManifestStores, startKernel } from './kernel';
 import { createLogger } from './logger';
 import { DEFAULT_MANIFEST, type Manifest, type manifestSchema, parseManifest } from './manifest';
 import { Observability } from './observability';
 import { authRoutes, sendAuthFailure } from './routes/auth';
+import { consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
 import { observabilityRoutes } from './routes/observability';
@@ -66,6 +68,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     stores,
     ...(observability && { telemetry: observability.telemetry }),
   });
+  observability?.series.knowTools(kernel.health().tools);
   const adminToken = env['TOOLHOST_ADMIN_TOKEN'] || undefined;
 
   const app = Fastify({
@@ -149,8 +152,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(healthRoutes, { kernel, stores });
   await app.register(authRoutes, { manifest });
   await app.register(settingsRoutes, { kernel, manifest, adminToken });
+  const assets = new ConsoleAssets();
+  await app.register(consoleRoutes, { assets, publicUrl: settings.publicUrl });
   if (observability) {
-    await app.register(observabilityRoutes, { observability, adminToken, configuredHost: settings.host });
+    await app.register(observabilityRoutes, {
+      observability,
+      adminToken,
+      configuredHost: settings.host,
+      assets,
+    });
   }
   const { maxJsonDepth } = manifest.transport;
   await app.register(mcpRoutes, { kernel, publicUrl: settings.publicUrl, maxJsonDepth });

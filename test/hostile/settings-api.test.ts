@@ -1,7 +1,8 @@
 /**
- * Hostile input on the settings API (`PUT /api/settings`, the admin API), over real
- * HTTP: bodies that are not a settings object, forged tokens and admin secrets. A
- * refused write must leave the user's settings — and so their tools — as they were.
+ * Hostile input on the settings API (`PUT /api/settings`, the admin API, the settings
+ * page's preview `POST /api/settings/catalog`), over real HTTP: bodies that are not a
+ * settings object, forged tokens and admin secrets. A refused write — and any preview,
+ * accepted or not — must leave the user's settings (and so their tools) as they were.
  */
 import { newToken } from '@toolhost/core/ports';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +44,14 @@ const putSettings = (body: string, headers: Record<string, string> = {}, path = 
   send(toolhost.baseUrl, {
     method: 'PUT',
     path,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body,
+  });
+
+const preview = (body: string, headers: Record<string, string> = {}) =>
+  send(toolhost.baseUrl, {
+    method: 'POST',
+    path: '/api/settings/catalog',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
     body,
   });
@@ -129,6 +138,45 @@ const ROWS: Row[] = [
     request: () =>
       putSettings('null', { authorization: `Bearer ${ADMIN}` }, '/api/users/user:alice/settings'),
     status: 400,
+  },
+  ...['null', '[]', '"x"', '1'].map(
+    (body): Row => ({
+      name: `POST /api/settings/catalog with body ${body}`,
+      request: () => preview(body),
+      status: 400,
+    }),
+  ),
+  {
+    name: 'POST /api/settings/catalog naming a plugin that is not loaded',
+    request: () => preview('{"plugins":["../../etc"]}'),
+    status: 400,
+    message: /no plugin '\.\.\/\.\.\/etc'/,
+  },
+  {
+    name: 'POST /api/settings/catalog with __proto__',
+    request: () => preview('{"__proto__":{"plugins":[]},"plugins":"x"}'),
+    status: 400,
+  },
+  {
+    name: 'POST /api/settings/catalog nested 10k deep',
+    request: () => preview(`{"plugins":["testkit"],"extra":${deepJson(10_000)}}`),
+    status: 400,
+  },
+  {
+    name: 'POST /api/settings/catalog with Space ids that are paths and URLs',
+    request: () => preview('{"spaces":["../../admin","http://169.254.169.254/x"]}'),
+    status: 400,
+    message: /spaces\.0: must look like "owner\/name"/,
+  },
+  {
+    name: 'POST /api/settings/catalog (a valid preview) stores nothing',
+    request: () => preview('{"plugins":[],"disabledTools":[]}'),
+    status: 200,
+  },
+  {
+    name: 'POST /api/settings/catalog with a forged token',
+    request: () => preview('{}', { authorization: 'Bearer th_forgedforgedforgedforgedforgedforge' }),
+    status: 401,
   },
 ];
 

@@ -51,6 +51,16 @@ export interface DynamicTool {
    * resource of the caller already has is left out.
    */
   readonly resources?: readonly DynamicResource[];
+  /**
+   * Which of the caller's choices the tool comes from (say, the id of the remote
+   * server it proxies): settings pages group a caller's tools by it.
+   */
+  readonly origin?: string;
+  /**
+   * Set on a tool that stands in for a choice that cannot be used now: why, in words
+   * for the user. Settings pages show it in place of the choice's tools.
+   */
+  readonly unavailable?: string;
   handler(
     args: Record<string, unknown>,
     ctx: ToolContext,

@@ -133,6 +133,18 @@ export class DynamicToolSets {
     });
   }
 
+  /**
+   * Every tool the sources give this caller, by plugin, before their switched-off and
+   * `?tools=` narrowing: what a settings page offers to switch on and off.
+   */
+  async offered(request: DynamicToolRequest): Promise<{ plugin: string; tool: DynamicTool }[]> {
+    const sources = this.sources.filter(({ plugin }) => request.allows(plugin.id));
+    const lists = await Promise.all(sources.map((source) => this.ask(source, request)));
+    return lists.flatMap((tools, index) =>
+      tools.map((tool) => ({ plugin: sources[index]!.plugin.id, tool })),
+    );
+  }
+
   private async ask(entry: Source, request: DynamicToolRequest): Promise<readonly DynamicTool[]> {
     const { plugin, source } = entry;
     try {

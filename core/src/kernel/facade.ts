@@ -5,6 +5,8 @@ import type { Credentials, Principal } from '../api/principal';
 import type { EventBus } from '../ports/event-bus';
 import type { UserSettings } from '../ports/settings-store';
 import type { TokenStore } from '../ports/token-store';
+import type { QuotaState } from './identity/quota';
+import type { SettingsCatalog } from './identity/settings-catalog';
 import {
   type CallerRefusal,
   type CallerRequest,
@@ -48,6 +50,11 @@ export interface ToolhostKernel {
   /** List-changed announcements to open client streams. */
   readonly events: EventBus;
   health(): KernelHealth;
+  /**
+   * Where a signed-in caller stands in their quota window (plan, used, remaining,
+   * reset), read without charging; undefined when no plan limits them.
+   */
+  quota(principal: Principal): Promise<QuotaState | undefined>;
   /** Whether 2025-era sessions (and so HTTP+SSE) are on. */
   readonly sessions: boolean;
   /** End open sessions and their streams (before a graceful drain). */
@@ -65,6 +72,18 @@ export interface KernelSettings {
   put(userId: string, body: unknown): Promise<UserSettings>;
   /** What a principal ends up with under these settings: the plugins and tools they will see. */
   effective(principal: Principal, settings: UserSettings | undefined): { plugins: string[]; tools: string[] };
+  /** `put`'s checks without saving: the settings `body` would store, or `SettingsError`. */
+  validate(body: unknown): UserSettings;
+  /**
+   * What the caller's policy allows, grouped by plugin with titles and descriptions,
+   * and what these settings select, per-caller tools (a chosen remote server's, say)
+   * discovered with the caller's credentials: a settings page's data.
+   */
+  catalog(
+    principal: Principal,
+    credentials: Credentials,
+    settings: UserSettings | undefined,
+  ): Promise<SettingsCatalog>;
 }
 
 export interface KernelHealth {
@@ -121,6 +140,8 @@ function facadeOf(kernel: Kernel): ToolhostKernel {
         plugins: kernel.selector.resolve(principal, settings).plugins,
         tools: [...kernel.selector.select(principal, settings).tools.keys()],
       }),
+      validate: (body) => kernel.settings.validate(body),
+      catalog: (principal, credentials, settings) => kernel.settingsCatalog(principal, credentials, settings),
     },
     tokens: kernel.tokens,
     events: kernel.bus,
@@ -130,6 +151,7 @@ function facadeOf(kernel: Kernel): ToolhostKernel {
       ...(kernel.sessions && { openSessions: kernel.sessions.size }),
       served: { ...kernel.http.served },
     }),
+    quota: (principal) => kernel.quotaState(principal),
     sessions: kernel.sessions !== undefined,
     closeSessions: async () => kernel.sessions?.close(),
     onShutdown: (hook) => kernel.onShutdown(hook),

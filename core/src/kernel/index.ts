@@ -16,11 +16,12 @@ export type {
   ToolhostKernel,
 } from './facade';
 export { createKernel } from './facade';
-export type { QuotaConfig, QuotaPlan } from './identity/quota';
+export type { QuotaConfig, QuotaPlan, QuotaState } from './identity/quota';
 export { formatWindow, parseWindow } from './identity/quota';
 export type { JwtConfig } from './identity/resolver';
 export type { AccessPolicy, PluginList, SelectionHints } from './identity/selection';
 export { SettingsError } from './identity/settings';
+export type { CatalogPlugin, CatalogTool, SettingsCatalog } from './identity/settings-catalog';
 export type {
   CallerRefusal,
   CallerRequest,

@@ -3,11 +3,12 @@ import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@model
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
+import type { Credentials, Principal } from '../api/principal';
 import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
 import { InMemorySessionEventStores, type SessionEventStores } from '../ports/event-store';
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
-import { InMemorySettingsStore, type SettingsStore } from '../ports/settings-store';
+import { InMemorySettingsStore, type SettingsStore, type UserSettings } from '../ports/settings-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
 import { DynamicToolSets } from './dynamic-tools';
@@ -16,10 +17,11 @@ import { PluginHost } from './host';
 import { MALFORMED_AUTHORIZATION, parseAuthorization } from './identity/authorization';
 import { CallerNotices } from './identity/notices';
 import { identityProviders } from './identity/providers';
-import { type QuotaConfig, QuotaGuard } from './identity/quota';
+import { type QuotaConfig, QuotaGuard, type QuotaState } from './identity/quota';
 import { type Authentication, type IdentityConfig, IdentityResolver } from './identity/resolver';
 import { type AccessPolicy, OPEN_POLICY, type SelectionHints, Selector } from './identity/selection';
 import { composeSettingsSchema, SettingsService } from './identity/settings';
+import { type SettingsCatalog, settingsCatalog } from './identity/settings-catalog';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
@@ -153,6 +155,8 @@ export class Kernel {
   readonly dynamicTools: DynamicToolSets;
   /** Open 2025-era sessions; undefined when sessions are off. */
   readonly sessions: SessionManager | undefined;
+  /** Quotas per plan; undefined when the manifest sets none. */
+  private readonly quota: QuotaGuard | undefined;
   /** Where every finished request is recorded, whatever its transport. */
   private readonly requests: RequestRecorder;
   private readonly callListeners = new Set<(event: ToolCallEvent) => void>();
@@ -201,6 +205,8 @@ export class Kernel {
       options.logger,
       this.toolSets,
     );
+    this.quota =
+      options.quotas && new QuotaGuard(options.quotas, options.stores?.quotas ?? new InMemoryQuotaStore());
     const gate = new CallGate({
       onCall: (event) => {
         const { tool, principal, outcome } = event;
@@ -218,9 +224,7 @@ export class Kernel {
         for (const listener of this.callListeners) listener(event);
       },
       ...(tracing && { tracing }),
-      ...(options.quotas && {
-        quota: new QuotaGuard(options.quotas, options.stores?.quotas ?? new InMemoryQuotaStore()),
-      }),
+      ...(this.quota && { quota: this.quota }),
     });
     this.ops = new McpOperations(gate, this.notices);
     this.identity = {
@@ -350,6 +354,29 @@ export class Kernel {
       ...(request.requestId !== undefined && { requestId: request.requestId }),
     };
     return { ok: true, caller };
+  }
+
+  /** What a caller may choose from and what `settings` select (see `settingsCatalog`). */
+  settingsCatalog(
+    principal: Principal,
+    credentials: Credentials,
+    settings: UserSettings | undefined,
+  ): Promise<SettingsCatalog> {
+    return settingsCatalog(
+      {
+        plugins: this.host.plugins,
+        catalog: this.catalog,
+        selector: this.selector,
+        dynamicTools: this.dynamicTools,
+      },
+      { principal, credentials, logger: this.options.logger },
+      settings,
+    );
+  }
+
+  /** Where a signed-in principal stands in their quota (charged to their id); undefined without a limit. */
+  quotaState(principal: Principal): Promise<QuotaState | undefined> {
+    return this.quota?.state(principal, principal.id) ?? Promise.resolve(undefined);
   }
 
   /** The refusal an `Authorization` header gets before anything else is read, when it is malformed. */

@@ -38,6 +38,12 @@ export interface RequestFinished {
   readonly requestId?: string;
   /** Absent when the request could not be classified (bad JSON, wrong media type). */
   readonly era?: Era;
+  /**
+   * The protocol revision the request was made in (`2026-07-28`, `2025-06-18`, …): the
+   * envelope's, else the `MCP-Protocol-Version` header's, else `initialize`'s. Only
+   * revisions the server serves; absent when the request named none.
+   */
+  readonly revision?: string;
   readonly transport: Transport;
   /**
    * The JSON-RPC method; `batch` for a batch; `GET /mcp` or `DELETE /mcp` for those

@@ -62,6 +62,7 @@ function proxiedTool(
     description: upstream.description ?? `Tool ${upstream.name} of the Space ${state.id}.`,
     inputSchema: upstream.inputSchema,
     annotations: annotationsOf(upstream),
+    origin: state.id,
     // The proxy times the call out itself, with a message naming the Space; this is a backstop.
     timeoutMs: proxy.config.timeoutSeconds * 1000 + 5_000,
     handler: (args, ctx) => proxy.call(state, upstream.name, args, ctx),
@@ -75,6 +76,8 @@ function statusTool(proxy: SpaceProxy, state: Extract<SpaceState, { ok: false }>
     description: `The Space ${state.id} is unavailable (${state.status}): ${state.message} Call this tool to check again later.`,
     inputSchema: NO_ARGUMENTS,
     annotations: { readOnly: true, openWorld: true },
+    origin: state.id,
+    unavailable: `${state.message} (${state.status})`,
     handler: () => {
       throw proxy.unavailable(state);
     },

@@ -70,6 +70,8 @@ interface ClientRecord {
   readonly version?: string;
   userAgent?: string;
   readonly eras: Set<string>;
+  /** Protocol revisions it made requests in (a bounded set: only revisions the server serves). */
+  readonly revisions: Set<string>;
   readonly transports: Set<string>;
   readonly methods: Map<string, number>;
   requests: number;
@@ -122,6 +124,7 @@ export class ConnectionRecords implements Telemetry {
 
     const client = this.client(event.client);
     if (event.era) client.eras.add(event.era);
+    if (event.revision) client.revisions.add(event.revision);
     client.transports.add(event.transport);
     client.methods.set(method, (client.methods.get(method) ?? 0) + 1);
     client.requests++;
@@ -201,6 +204,7 @@ export class ConnectionRecords implements Telemetry {
       version: c.version ?? null,
       userAgent: c.userAgent ?? null,
       eras: [...c.eras].sort(),
+      revisions: [...c.revisions].sort().reverse(),
       transports: [...c.transports].sort(),
       requests: c.requests,
       errors: c.errors,
@@ -256,6 +260,7 @@ export class ConnectionRecords implements Telemetry {
         ...(identity.name !== undefined && { name: identity.name }),
         ...(identity.version !== undefined && { version: identity.version }),
         eras: new Set(),
+        revisions: new Set(),
         transports: new Set(),
         methods: new Map(),
         requests: 0,

@@ -1,10 +1,12 @@
 import type { Telemetry } from '@toolhost/core/kernel';
 import { ConnectionRecords, type ConnectionRecordsOptions } from './connections';
 import { Metrics } from './metrics';
+import { TimeSeries } from './timeseries';
 
 export type { DashboardSummary } from './connections';
 export { ConnectionRecords } from './connections';
 export { Metrics } from './metrics';
+export { type DashboardSeries, type SeriesFilter, TimeSeries } from './timeseries';
 
 const TELEMETRY_METHODS = [
   'requestFinished',
@@ -33,14 +35,18 @@ export function fanOut(...observers: Telemetry[]): Telemetry {
   return telemetry as Telemetry;
 }
 
-/** The server's observability: Prometheus metrics and the dashboard's connection records, fed together. */
+/**
+ * The server's observability: Prometheus metrics, the dashboard's connection records
+ * and its rolling time series (the last hour), fed together.
+ */
 export class Observability {
   readonly metrics = new Metrics();
   readonly connections: ConnectionRecords;
+  readonly series = new TimeSeries();
   readonly telemetry: Telemetry;
 
   constructor(options: ConnectionRecordsOptions = {}) {
     this.connections = new ConnectionRecords(options);
-    this.telemetry = fanOut(this.metrics, this.connections);
+    this.telemetry = fanOut(this.metrics, this.connections, this.series);
   }
 }

@@ -1,15 +1,24 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasAdminCookie, isAdmin } from '../admin-token';
+import type { ConsoleAssets } from '../console/assets';
+import { dashboardPage } from '../console/pages';
 import type { Observability } from '../observability';
-import { DASHBOARD_HTML, SIGN_IN_HTML } from '../observability/dashboard-page';
+import { SIGN_IN_HTML } from '../observability/dashboard-page';
+import { sendConsolePage } from './console';
 
 export interface ObservabilityRoutesOptions {
   observability: Observability;
   adminToken: string | undefined;
   /** The address the manifest says to bind; the real one is read from the socket once listening. */
   configuredHost: string;
+  /** The dashboard page's built script and style. */
+  assets: ConsoleAssets;
 }
+
+/** A query value, when given once and short: filters name a client key or a plugin id. */
+const filterValue = (value: unknown) =>
+  typeof value === 'string' && value.length > 0 && value.length <= 300 ? value : undefined;
 
 /** Loopback only: 127.0.0.0/8, ::1 (and its IPv4-mapped form), `localhost`. */
 export function isLoopback(host: string): boolean {
@@ -22,15 +31,15 @@ export function isLoopback(host: string): boolean {
 const NO_STORE = { 'cache-control': 'no-store' };
 
 /**
- * `GET /metrics` (Prometheus text), `GET /api/dashboard` (JSON) and `GET /dashboard`
- * (the page). Bound to loopback, they are open to local callers; bound to any other
+ * `GET /metrics` (Prometheus text), `GET /api/dashboard` (JSON totals),
+ * `GET /api/dashboard/series` (the last hour, JSON) and `GET /dashboard` (the page). Bound to loopback, they are open to local callers; bound to any other
  * address they need the admin token (bearer header, or the dashboard's cookie), and
  * are off when no admin token is set. Prometheus sends it with `authorization:
  * credentials`.
  */
 export async function observabilityRoutes(
   app: FastifyInstance,
-  { observability, adminToken, configuredHost }: ObservabilityRoutesOptions,
+  { observability, adminToken, configuredHost, assets }: ObservabilityRoutesOptions,
 ) {
   const boundToLoopback = () => {
     const address = app.server.address();
@@ -70,16 +79,21 @@ export async function observabilityRoutes(
     return reply.headers(NO_STORE).send(observability.connections.summary());
   });
 
+  /** The last hour in 10-second buckets, narrowed by `?client=` (a client key) and `?plugin=`. */
+  app.get<{ Querystring: Record<string, unknown> }>('/api/dashboard/series', async (request, reply) => {
+    if (!allowed(request, reply)) return reply;
+    const client = filterValue(request.query['client']);
+    const plugin = filterValue(request.query['plugin']);
+    return reply.headers(NO_STORE).send(
+      observability.series.series({
+        ...(client !== undefined && { client }),
+        ...(plugin !== undefined && { plugin }),
+      }),
+    );
+  });
+
   app.get('/dashboard', async (request, reply) => {
     if (!allowed(request, reply, true)) return reply;
-    return reply
-      .headers({
-        ...NO_STORE,
-        // Everything the page needs is inline: nothing else may load or run.
-        'content-security-policy':
-          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
-      })
-      .type('text/html; charset=utf-8')
-      .send(DASHBOARD_HTML);
+    return sendConsolePage(reply, assets, dashboardPage);
   });
 }

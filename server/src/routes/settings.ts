@@ -1,4 +1,6 @@
+import type { Principal } from '@toolhost/core';
 import { SettingsError, type ToolhostKernel } from '@toolhost/core/kernel';
+import { StoreUnavailableError } from '@toolhost/core/ports';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAdmin } from '../admin-token';
 import { resolveCaller } from '../caller';
@@ -14,6 +16,14 @@ function describeBody(body: unknown): string | undefined {
   return undefined;
 }
 
+/** A SettingsError as its HTTP answer; anything else is rethrown. */
+function sendSettingsError(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof SettingsError)) throw error;
+  reply
+    .code(error.status)
+    .send({ error: error.status === 409 ? 'Conflict' : 'Bad Request', message: error.message });
+}
+
 async function save(kernel: ToolhostKernel, reply: FastifyReply, userId: string, body: unknown) {
   // Only an object is settings: `null` once stored empty settings and the user lost every tool.
   const notAnObject = describeBody(body);
@@ -27,14 +37,30 @@ async function save(kernel: ToolhostKernel, reply: FastifyReply, userId: string,
   try {
     return await kernel.settings.put(userId, body);
   } catch (error) {
-    if (error instanceof SettingsError) {
-      reply
-        .code(error.status)
-        .send({ error: error.status === 409 ? 'Conflict' : 'Bad Request', message: error.message });
-      return undefined;
-    }
-    throw error;
+    sendSettingsError(reply, error);
+    return undefined;
   }
+}
+
+/**
+ * The caller's quota for the settings page. Reading it must not cost them their
+ * settings: while the quota store fails, the answer says so instead of failing.
+ */
+async function quotaOf(kernel: ToolhostKernel, principal: Principal) {
+  try {
+    return { quota: (await kernel.quota(principal)) ?? null };
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    return { quota: null, quotaUnavailable: `${error.message}; try again` };
+  }
+}
+
+/** Why settings cannot be changed here, for the settings page; undefined when they can. */
+function readOnlyReason(manifest: Manifest, writable: boolean): string | undefined {
+  if (writable) return undefined;
+  return manifest.stores.settings === 'hf'
+    ? 'Your settings come from your Hugging Face account: change them at https://huggingface.co/settings/mcp, and this server follows.'
+    : 'Settings are managed outside this server (a read-only settings source); change them there.';
 }
 
 /**
@@ -77,12 +103,48 @@ export async function settingsRoutes(
     const caller = await user(request, reply);
     if (!caller) return reply;
     const settings = await kernel.settings.get(caller.principal.id, caller.credentials);
+    const note = readOnlyReason(manifest, kernel.settings.writable);
     return {
       user: { id: caller.principal.id, name: caller.principal.name, plan: caller.principal.plan },
       settings: settings ?? null,
       writable: kernel.settings.writable,
+      ...(note && { readOnlyReason: note }),
       effective: kernel.settings.effective(caller.principal, settings),
+      ...(await quotaOf(kernel, caller.principal)),
     };
+  });
+
+  /**
+   * What the caller may choose from, grouped by plugin with titles and descriptions,
+   * and what their saved settings (GET) or the settings in the body (POST, a preview:
+   * validated as PUT validates, not saved) select. Per-caller tools are discovered
+   * here: a Space in the body is looked up and its tools listed, or why it cannot be used.
+   */
+  app.get('/api/settings/catalog', async (request, reply) => {
+    const caller = await user(request, reply);
+    if (!caller) return reply;
+    const settings = await kernel.settings.get(caller.principal.id, caller.credentials);
+    return kernel.settings.catalog(caller.principal, caller.credentials, settings);
+  });
+
+  app.post('/api/settings/catalog', async (request, reply) => {
+    const caller = await user(request, reply);
+    if (!caller) return reply;
+    const notAnObject = describeBody(request.body);
+    if (notAnObject) {
+      return reply.code(400).send({
+        error: 'Bad Request',
+        message: `The body must be the settings to preview, a JSON object such as {"plugins": ["hub"]}; got ${notAnObject}.`,
+      });
+    }
+    let settings: ReturnType<typeof kernel.settings.validate>;
+    try {
+      settings = kernel.settings.validate(request.body);
+    } catch (error) {
+      sendSettingsError(reply, error);
+      return reply;
+    }
+    return kernel.settings.catalog(caller.principal, caller.credentials, settings);
   });
 
   app.put('/api/settings', async (request, reply) => {

@@ -14,6 +14,19 @@ export interface QuotaConfig {
   plans: Readonly<Record<string, QuotaPlan>>;
 }
 
+/** Where a caller stands in their quota window. */
+export interface QuotaState {
+  /** The plan that applies (`default` when the principal's own plan has no entry). */
+  readonly plan: string;
+  /** Units per window, and the window as the manifest spells it (`1h`). */
+  readonly units: number;
+  readonly per: string;
+  readonly used: number;
+  readonly remaining: number;
+  /** When the window ends (ISO 8601). */
+  readonly resetAt: string;
+}
+
 /** 3_600_000 → "1h", 90_000 → "90s": the window as the manifest spells it. */
 export function formatWindow(ms: number): string {
   for (const [unit, size] of [
@@ -75,6 +88,32 @@ export class QuotaGuard {
   planFor(principal: Principal): { name: string; plan: QuotaPlan } | undefined {
     const plan = this.config.plans[principal.plan] ?? this.config.plans['default'];
     return plan && { name: principal.plan in this.config.plans ? principal.plan : 'default', plan };
+  }
+
+  /**
+   * Where `account` stands in its window, without charging anything (a charge of 0
+   * units: the store's atomic check reads the counter). `undefined` when no plan
+   * limits the principal. The store's failure is thrown (the caller answers it).
+   */
+  async state(principal: Principal, account: string, now = Date.now()): Promise<QuotaState | undefined> {
+    const applies = this.planFor(principal);
+    if (!applies) return undefined;
+    const { name, plan } = applies;
+    const charge = await this.store.charge(
+      `${account}|${formatWindow(plan.perMs)}`,
+      0,
+      plan.units,
+      plan.perMs,
+      now,
+    );
+    return {
+      plan: name,
+      units: plan.units,
+      per: formatWindow(plan.perMs),
+      used: charge.used,
+      remaining: Math.max(0, plan.units - charge.used),
+      resetAt: new Date(charge.resetAt).toISOString(),
+    };
   }
 
   /**

@@ -95,6 +95,22 @@ export class SettingsService {
         409,
       );
     }
+    const settings = this.validate(input);
+    await this.store.put(userId, settings);
+    this.cache.delete(userId);
+    await this.bus.publish({
+      type: 'list-changed',
+      lists: ['tools', 'prompts', 'resources'],
+      principalId: userId,
+    });
+    return settings;
+  }
+
+  /**
+   * The settings `input` would save, checked as `put` checks them (schema, known
+   * plugins and tools) without saving: throws `SettingsError` naming what to change.
+   */
+  validate(input: unknown): UserSettings {
     const parsed = this.schema.safeParse(input ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -110,18 +126,10 @@ export class SettingsService {
     }
     const unknownTool = data.disabledTools.find((name) => !this.catalog.tools.has(name));
     if (unknownTool) throw new SettingsError(`disabledTools: no tool '${unknownTool}' on this server`);
-    const settings: UserSettings = {
+    return {
       ...data,
       plugins: [...new Set(data.plugins)],
       disabledTools: [...new Set(data.disabledTools)],
     };
-    await this.store.put(userId, settings);
-    this.cache.delete(userId);
-    await this.bus.publish({
-      type: 'list-changed',
-      lists: ['tools', 'prompts', 'resources'],
-      principalId: userId,
-    });
-    return settings;
   }
 }

@@ -26,6 +26,7 @@ import {
   probeOutcome,
   requestFields,
   responseOutcome,
+  revisionOf,
 } from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
@@ -153,6 +154,8 @@ export class McpHttpEndpoint {
     const status = statusOf(served);
     const outcome = probeOutcome(request, status) ?? (await responseOutcome(served));
     const fields = requestFields(request);
+    // Only telemetry reads the revision: not worked out when nothing listens.
+    const revision = this.recorder.observed ? revisionOf(request, classification) : undefined;
     const result =
       outcome === 'stream' && sessionId === undefined
         ? this.trackStream(served, era, fields.method === 'subscriptions/listen' ? 'listen' : 'response')
@@ -162,6 +165,7 @@ export class McpHttpEndpoint {
       {
         ...fields,
         ...(era !== undefined && { era }),
+        ...(revision !== undefined && { revision }),
         outcome,
         status,
         transport: sessionId === undefined ? 'stateless-http' : 'session-http',

@@ -2,6 +2,7 @@ import type { InboundClassificationOutcome } from '@modelcontextprotocol/server'
 import { LruTtlCache } from '../lru';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
+import { SERVED_PROTOCOL_VERSIONS } from './protocol-versions';
 
 /**
  * What the MCP endpoint learns about each request for its log line and telemetry:
@@ -70,6 +71,29 @@ export function eraOf(outcome: InboundClassificationOutcome | undefined): Era | 
   if (outcome?.kind === 'modern') return outcome.classification.era === 'modern' ? 'modern' : 'legacy';
   if (outcome?.kind === 'legacy') return 'legacy';
   return undefined;
+}
+
+/**
+ * The protocol revision a request was made in: the 2026 envelope's (as classified),
+ * else the `MCP-Protocol-Version` header's, else the one `initialize` asks for. Only
+ * revisions the server serves count, so what telemetry keeps stays a bounded set.
+ */
+export function revisionOf(
+  request: Pick<McpHttpRequest, 'headers' | 'body'>,
+  outcome: InboundClassificationOutcome | undefined,
+): string | undefined {
+  let revision: unknown;
+  if (outcome?.kind === 'modern') revision = outcome.classification.revision;
+  else {
+    const named = request.headers['mcp-protocol-version'];
+    revision = Array.isArray(named) ? named[0] : named;
+    const body = request.body;
+    if (revision === undefined && isObject(body) && body['method'] === 'initialize') {
+      const params = body['params'];
+      revision = isObject(params) ? params['protocolVersion'] : undefined;
+    }
+  }
+  return typeof revision === 'string' && SERVED_PROTOCOL_VERSIONS.includes(revision) ? revision : undefined;
 }
 
 /** A clientInfo (`initialize` or envelope) as a bounded identity; undefined without a name. */
