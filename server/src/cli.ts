@@ -200,9 +200,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(1);
   }
   if (error instanceof StoreOpenError) {
-    process.stderr.write(
-      `toolhost: ${error.message}; set stores.path in the manifest, or TOOLHOST_DATA_DIR when running without one\n`,
-    );
+    const hint = error.message.startsWith('cannot use the state store')
+      ? '; set stores.path in the manifest, or TOOLHOST_DATA_DIR when running without one'
+      : '';
+    process.stderr.write(`toolhost: ${error.message}${hint}\n`);
     process.exit(1);
   }
   if (error instanceof StoreUnavailableError) {

@@ -19,18 +19,26 @@ export async function tokensCommand(
   options: { user?: string; plan?: string },
   out: (line: string) => void,
 ): Promise<void> {
-  const stores = openStores(loaded.manifest, loaded.baseDir, process.env, () => {
-    throw new Error('no catalog in the tokens command');
-  });
+  const config = loaded.manifest.stores;
+  const kind = config.tokens ?? config.default;
+  if (kind !== 'sqlite' && kind !== 'postgres') {
+    throw new TokensUsageError(
+      'tokens need a durable store: set stores.default (or stores.tokens) to sqlite, or stores.tokens to postgres, in the manifest',
+    );
+  }
+  // Only what tokens need: the token store, and the shared bus that tells running instances of a revocation.
+  const stores = await openStores(
+    {
+      ...loaded.manifest,
+      stores: { ...config, settings: 'memory', quotas: 'memory', tokens: kind, events: 'memory' },
+    },
+    loaded.baseDir,
+    process.env,
+    () => {
+      throw new Error('no catalog in the tokens command');
+    },
+  );
   try {
-    if (
-      !stores.sqlitePath ||
-      (loaded.manifest.stores.tokens ?? loaded.manifest.stores.default) !== 'sqlite'
-    ) {
-      throw new TokensUsageError(
-        'tokens need a durable store: set stores.default (or stores.tokens) to sqlite in the manifest',
-      );
-    }
     const [action, id] = args;
     switch (action) {
       case 'create': {
@@ -57,6 +65,8 @@ export async function tokensCommand(
       case 'revoke': {
         if (!id) throw new TokensUsageError('tokens revoke needs the token id (see tokens list)');
         if (!(await stores.tokens.revoke(id))) throw new TokensUsageError(`no active token with id ${id}`);
+        // Instances keep a checked token's identity for a while: on a shared bus, they forget it now.
+        await stores.bus?.publish({ type: 'token-revoked', tokenId: id });
         out(`revoked ${id}`);
         return;
       }
@@ -66,6 +76,6 @@ export async function tokensCommand(
         );
     }
   } finally {
-    stores.close();
+    await stores.close();
   }
 }
