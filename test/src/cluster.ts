@@ -220,8 +220,11 @@ export class Instance {
 
 /**
  * The HAProxy configuration the cluster test (and the docs) use: round robin, no
- * stickiness, `/readyz` health checks, long tunnel timeout for SSE streams, and a
- * response header naming the instance that served (for tests and debugging).
+ * stickiness, liveness checks on `/healthz` (a shared store's outage makes every
+ * instance unready at once; taking them all out would turn the failure policy's
+ * retryable answers into HAProxy 503s), retries only of connections that never
+ * reached an instance (a request that did may have been charged), and a response
+ * header naming the instance that served.
  */
 export function haproxyConfig(
   frontPort: number,
@@ -238,7 +241,7 @@ defaults
   timeout tunnel 1h
   option redispatch
   retries 2
-  retry-on conn-failure empty-response response-timeout
+  retry-on conn-failure
 
 frontend mcp
   bind 127.0.0.1:${frontPort}
@@ -246,7 +249,8 @@ frontend mcp
 
 backend toolhost
   balance roundrobin
-  option httpchk GET /readyz
+  option httpchk
+  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host localhost
   http-check expect status 200
   default-server inter 500ms fall 2 rise 1
   http-response set-header X-Served-By %s

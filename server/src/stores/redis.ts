@@ -110,6 +110,12 @@ export class RedisConnection {
     });
   }
 
+  /** Resolves once the command connection is up (at once when it is). */
+  ready(): Promise<void> {
+    if (this.client.status === 'ready') return Promise.resolve();
+    return new Promise((resolve) => this.client.once('ready', () => resolve()));
+  }
+
   /** The one subscriber connection (pub/sub needs its own), made on first use. */
   subscriber(): Redis {
     if (!this.subscriberClient) {
@@ -218,7 +224,9 @@ export class RedisEventBus implements EventBus {
     subscriber.on('ready', () => {
       if (!this.lost) return;
       this.lost = false;
-      this.local.publish(EVERY_LIST);
+      // Sending a list_changed stores it in the sessions' event store first: wait for the
+      // command connection too, or the announcement is lost to its reconnect back-off.
+      void redis.ready().then(() => this.local.publish(EVERY_LIST));
     });
   }
 
