@@ -62,6 +62,8 @@ Environment:
                   localhost, also guards /metrics and /dashboard
   TOOLHOST_DATA_DIR  where the built-in default keeps its state (default: the
                   per-user data folder, e.g. ~/.local/share/toolhost)
+  REDIS_URL       the Redis of redis stores, unless stores.redis.url is set
+  DATABASE_URL    the PostgreSQL of postgres stores, unless stores.postgres.url is set
 `;
 
 /**
