@@ -6,6 +6,10 @@
  * through another connection, and a store that cannot be reached at start is a
  * one-line error without the URL's password.
  */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KernelEvent, QuotaStore } from '@toolhost/core/ports';
 import { newToken } from '@toolhost/core/ports';
 import {
@@ -22,6 +26,7 @@ import {
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, eventually, freePort, SHARED_REDIS_URL, uniqueSuffix } from './src/cluster';
+import { FIXTURES, runCli } from './src/helpers';
 
 const prefix = `toolhost-test-${uniqueSuffix()}:`;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -224,5 +229,35 @@ describe('a shared store that cannot be reached at start', () => {
       /^cannot use PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/x: /,
     );
     expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  it('toolhost serve and toolhost tokens stop with that one line and exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toolhost-unreachable-'));
+    const [redisPort, postgresPort] = await Promise.all([freePort(), freePort()]);
+    const config = join(dir, 'toolhost.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        plugins: [{ use: join(FIXTURES, 'plugins/testkit.mjs') }],
+        stores: {
+          redis: { url: `redis://127.0.0.1:${redisPort}/0` },
+          postgres: { url: `postgres://postgres:hunter2@127.0.0.1:${postgresPort}/toolhost` },
+          tokens: 'postgres',
+          quotas: 'redis',
+        },
+      }),
+    );
+    const serve = await runCli(['serve', '--config', config, '--port', '0'], { timeoutMs: 30_000 });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toMatch(
+      new RegExp(
+        `^toolhost: cannot reach Redis at redis://127\\.0\\.0\\.1:${redisPort}/0: .*ECONNREFUSED.*\\n$`,
+      ),
+    );
+    const tokens = await runCli(['tokens', 'list', '--config', config], { timeoutMs: 30_000 });
+    expect(tokens.code).toBe(1);
+    expect(tokens.stderr).toMatch(
+      /^toolhost: cannot use PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/toolhost: [^\n]+\n$/,
+    );
   });
 });
