@@ -14,14 +14,8 @@ import {
 } from '@toolhost/core/ports';
 import type { Manifest } from '../manifest';
 import { HfSettingsStore } from './hf-settings';
-import { PostgresDatabase, PostgresQuotaStore, PostgresSettingsStore, PostgresTokenStore } from './postgres';
-import {
-  RedisConnection,
-  RedisEventBus,
-  RedisQuotaStore,
-  RedisSessionEventStores,
-  RedisSessionRegistry,
-} from './redis';
+import type { PostgresDatabase } from './postgres';
+import type { RedisConnection, RedisEventBus, RedisSessionEventStores } from './redis';
 import {
   SqliteDatabase,
   SqliteQuotaStore,
@@ -31,7 +25,6 @@ import {
   StoreOpenError,
 } from './sqlite';
 
-export { RedisConnection } from './redis';
 export { StoreOpenError } from './sqlite';
 
 /** Each store's kind and whether it can serve now (`/readyz`); the bus and event store only when shared. */
@@ -92,12 +85,15 @@ export async function openStores(
   const uses = (what: string) => ports.some((port) => kind(port) === what);
   const needsRedis = kind('quotas') === 'redis' || config.bus === 'redis' || config.events === 'redis';
   const opened: { close(): unknown }[] = [];
+  // The drivers load only when a store uses them: a SQLite or stdio server starts without them.
+  const redisStores = needsRedis ? await import('./redis') : undefined;
+  const postgresStores = uses('postgres') ? await import('./postgres') : undefined;
   try {
     const path = isAbsolute(config.path) ? config.path : resolve(baseDir, config.path);
     const sqlite = uses('sqlite') ? new SqliteDatabase(path, onFault) : undefined;
     if (sqlite) opened.push(sqlite);
-    const redis = needsRedis
-      ? await RedisConnection.open(
+    const redis = redisStores
+      ? await redisStores.RedisConnection.open(
           urlOf(config.redis.url, env['REDIS_URL'], 'a redis store', 'stores.redis.url', 'REDIS_URL'),
           config.redis.keyPrefix,
           config.timeout,
@@ -105,8 +101,8 @@ export async function openStores(
         )
       : undefined;
     if (redis) opened.push(redis);
-    const postgres = uses('postgres')
-      ? await PostgresDatabase.open(
+    const postgres = postgresStores
+      ? await postgresStores.PostgresDatabase.open(
           urlOf(
             config.postgres.url,
             env['DATABASE_URL'],
@@ -128,36 +124,36 @@ export async function openStores(
       settingsKind === 'hf'
         ? new HfSettingsStore(hfSettingsUrl, catalog)
         : settingsKind === 'postgres'
-          ? new PostgresSettingsStore(postgres!)
+          ? new postgresStores!.PostgresSettingsStore(postgres!)
           : sqlite && settingsKind === 'sqlite'
             ? new SqliteSettingsStore(sqlite)
             : new InMemorySettingsStore();
     const quotaKind = kind('quotas');
     const quotas: QuotaStore =
       quotaKind === 'redis'
-        ? new RedisQuotaStore(redis!)
+        ? new redisStores!.RedisQuotaStore(redis!)
         : quotaKind === 'postgres'
-          ? new PostgresQuotaStore(postgres!)
+          ? new postgresStores!.PostgresQuotaStore(postgres!)
           : sqlite && quotaKind === 'sqlite'
             ? new SqliteQuotaStore(sqlite)
             : new InMemoryQuotaStore();
     const tokenKind = kind('tokens');
     const tokens: TokenStore =
       tokenKind === 'postgres'
-        ? new PostgresTokenStore(postgres!)
+        ? new postgresStores!.PostgresTokenStore(postgres!)
         : sqlite && tokenKind === 'sqlite'
           ? new SqliteTokenStore(sqlite)
           : new InMemoryTokenStore();
     const bus =
       config.bus === 'redis'
-        ? new RedisEventBus(redis!, onFault, (error) => onFault?.('bus', error))
+        ? new redisStores!.RedisEventBus(redis!, onFault, (error) => onFault?.('bus', error))
         : undefined;
     await bus?.start();
     const eventStores =
       config.events === 'redis'
-        ? new RedisSessionEventStores(redis!, manifest.transport.idleTimeout)
+        ? new redisStores!.RedisSessionEventStores(redis!, manifest.transport.idleTimeout)
         : undefined;
-    const sessions = eventStores && { eventStores, registry: new RedisSessionRegistry(redis!) };
+    const sessions = eventStores && { eventStores, registry: new redisStores!.RedisSessionRegistry(redis!) };
 
     const probes: [StoreName, string, { ping?(): Promise<void> }][] = [
       ['settings', settingsKind, settings],

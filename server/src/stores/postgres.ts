@@ -50,8 +50,9 @@ export class PostgresDatabase {
       query_timeout: timeoutMs,
       idleTimeoutMillis: 30_000,
     });
-    // An idle pooled connection that the server drops emits here; the next query reconnects.
-    pool.on('error', (error) => onFault?.('settings', error));
+    // An idle pooled connection the server dropped emits here (an unhandled 'error' would end the
+    // process); the pool replaces it, and a query that fails reports itself.
+    pool.on('error', () => {});
     const database = new PostgresDatabase(pool, onFault);
     try {
       await database.migrate();

@@ -190,6 +190,22 @@ interface BusMessage {
   readonly event: KernelEvent;
 }
 
+/** The bus's channel: one per key prefix, so deployments sharing a Redis do not hear each other. */
+const busChannel = (redis: RedisConnection) => redis.key('bus');
+
+/**
+ * Publish one event to every instance on the bus, from a process that does not listen
+ * (the tokens CLI announcing a revocation). Rejects when Redis cannot take it.
+ */
+export async function publishToInstances(
+  redis: RedisConnection,
+  event: KernelEvent,
+  origin = 'toolhost-cli',
+): Promise<void> {
+  const message: BusMessage = { origin, event };
+  await redis.client.publish(busChannel(redis), JSON.stringify(message));
+}
+
 const EVERY_LIST: KernelEvent = { type: 'list-changed', lists: ['tools', 'prompts', 'resources'] };
 
 /**
@@ -213,7 +229,7 @@ export class RedisEventBus implements EventBus {
     onListenerError?: (error: unknown) => void,
   ) {
     this.local = new InMemoryEventBus(onListenerError);
-    this.channel = redis.key('bus');
+    this.channel = busChannel(redis);
     const subscriber = redis.subscriber();
     subscriber.on('message', (channel: string, text: string) => {
       if (channel === this.channel) this.receive(text);
@@ -238,9 +254,8 @@ export class RedisEventBus implements EventBus {
 
   async publish(event: KernelEvent): Promise<void> {
     this.local.publish(event);
-    const message: BusMessage = { origin: this.origin, event };
     try {
-      await this.redis.client.publish(this.channel, JSON.stringify(message));
+      await publishToInstances(this.redis, event, this.origin);
     } catch (error) {
       // Not thrown: the change itself is saved; the others catch up when the bus is back.
       this.onFault?.('bus', error);
