@@ -17,6 +17,7 @@ import {
   PostgresQuotaStore,
   PostgresSettingsStore,
   PostgresTokenStore,
+  parseManifest,
   RedisConnection,
   RedisEventBus,
   RedisQuotaStore,
@@ -258,6 +259,14 @@ describe('a shared store that cannot be reached at start', () => {
     expect(tokens.code).toBe(1);
     expect(tokens.stderr).toMatch(
       /^toolhost: cannot use PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/toolhost: [^\n]+\n$/,
+    );
+  });
+
+  it('a manifest sharing sessions without sharing the bus is refused, saying why', () => {
+    expect(() =>
+      parseManifest({ plugins: [{ use: 'x' }], stores: { events: 'redis' } }, 'toolhost.config.yaml'),
+    ).toThrow(
+      'toolhost.config.yaml: stores.events: events: redis needs bus: redis (instances serving a shared session must hear when it is deleted or its lists change)',
     );
   });
 });

@@ -135,7 +135,12 @@ const storesSection = z
     /** Where the `hf` settings source reads; default {HF_ENDPOINT}/api/settings/mcp. */
     hfSettingsUrl: z.url().optional(),
   })
-  .strict();
+  .strict()
+  .refine((stores) => stores.events !== 'redis' || stores.bus === 'redis', {
+    message:
+      'events: redis needs bus: redis (instances serving a shared session must hear when it is deleted or its lists change)',
+    path: ['events'],
+  });
 
 const serverSection = z
   .object({

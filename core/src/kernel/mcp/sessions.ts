@@ -463,14 +463,14 @@ export class SessionManager {
     const everywhere = !registry || !how.local;
     this.sessions.delete(session.id);
     if (everywhere) this.options.eventStores.dropSession(session.id);
+    if (!session.adopted) this.caps.release(session);
+    this.report(session, 'closed');
     if (registry && how.deleted) {
       await registry.delete(session.id).catch((error: Error) => this.options.onError?.(error));
       await Promise.resolve(this.bus.publish({ type: 'session-closed', sessionId: session.id })).catch(
         (error: Error) => this.options.onError?.(error),
       );
     }
-    if (!session.adopted) this.caps.release(session);
-    this.report(session, 'closed');
     if (session.kind === 'legacy-sse') this.options.telemetry?.streamClosed(SSE_STREAM);
     await session.transport.close().catch(() => {});
     await session.server.close().catch(() => {});
