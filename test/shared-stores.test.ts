@@ -12,18 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelEvent, QuotaStore } from '@toolhost/core/ports';
 import { newToken } from '@toolhost/core/ports';
+import { parseManifest } from '@toolhost/server';
 import {
   PostgresDatabase,
   PostgresQuotaStore,
   PostgresSettingsStore,
   PostgresTokenStore,
-  parseManifest,
   RedisConnection,
   RedisEventBus,
   RedisQuotaStore,
   RedisSessionEventStores,
   RedisSessionRegistry,
-} from '@toolhost/server';
+} from '@toolhost/server/shared-stores';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, eventually, freePort, SHARED_REDIS_URL, uniqueSuffix } from './src/cluster';

@@ -8,17 +8,4 @@ export { DEFAULT_MANIFEST, loadManifest, ManifestError, manifestSchema, parseMan
 export type { Stores } from './stores';
 export { openStores } from './stores';
 export { HfSettingsStore } from './stores/hf-settings';
-export {
-  PostgresDatabase,
-  PostgresQuotaStore,
-  PostgresSettingsStore,
-  PostgresTokenStore,
-} from './stores/postgres';
-export {
-  RedisConnection,
-  RedisEventBus,
-  RedisQuotaStore,
-  RedisSessionEventStores,
-  RedisSessionRegistry,
-} from './stores/redis';
 export { SqliteDatabase, SqliteQuotaStore, SqliteSettingsStore, SqliteTokenStore } from './stores/sqlite';
