@@ -5,10 +5,14 @@ import { defineConfig } from 'vitest/config';
 // workers with these conditions, so they are the ones Node itself understands: a
 // "module" condition would make Node load bundler builds (OpenTelemetry's do not run in Node).
 const conditions = ['toolhost:source', 'import', 'node', 'default'];
+// Vitest hands the SSR conditions to the test processes as Node's --conditions, which
+// apply to require() too: with `import` among them, a CommonJS package's require() of a dual
+// package (pg → pg-pool) loads its ES module build and fails. Vite adds import/require per import.
+const ssrConditions = conditions.filter((condition) => condition !== 'import');
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions: ssrConditions, externalConditions: conditions } },
   test: {
     include: [
       'core/test/**/*.test.ts',

@@ -60,7 +60,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const baseDir = options.baseDir ?? process.cwd();
   const observability = settings.metrics ? new Observability() : undefined;
   // Opened here so /readyz can ping them; the kernel closes them when it shuts down.
-  const stores = openManifestStores(manifest, { logger, env, baseDir }, () => kernel.health().tools);
+  const stores = await openManifestStores(
+    manifest,
+    { logger, env, baseDir },
+    () => kernel.health().tools,
+    observability && ((store) => observability.metrics.storeFailed(store)),
+  );
   const kernel = await startKernel(manifest, {
     logger,
     env,

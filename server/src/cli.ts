@@ -72,6 +72,8 @@ Environment:
                   localhost, also guards /metrics and /dashboard
   TOOLHOST_DATA_DIR  where the built-in default keeps its state (default: the
                   per-user data folder, e.g. ~/.local/share/toolhost)
+  REDIS_URL       the Redis of redis stores, unless stores.redis.url is set
+  DATABASE_URL    the PostgreSQL of postgres stores, unless stores.postgres.url is set
 `;
 
 /**
@@ -245,9 +247,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(1);
   }
   if (error instanceof StoreOpenError) {
-    process.stderr.write(
-      `toolhost: ${error.message}; set stores.path in the manifest, or TOOLHOST_DATA_DIR when running without one\n`,
-    );
+    const hint = error.message.startsWith('cannot use the state store')
+      ? '; set stores.path in the manifest, or TOOLHOST_DATA_DIR when running without one'
+      : '';
+    process.stderr.write(`toolhost: ${error.message}${hint}\n`);
     process.exit(1);
   }
   if (error instanceof StoreUnavailableError) {

@@ -5,6 +5,7 @@ import {
   type Telemetry,
   type ToolhostKernel,
 } from '@toolhost/core/kernel';
+import { STORE_WORDS, type StoreName } from '@toolhost/core/ports';
 import type { Logger } from 'pino';
 import { pluginLogger } from './logger';
 import { type Manifest, ManifestError, pluginSections, SECTION_PLUGINS } from './manifest';
@@ -22,15 +23,20 @@ export interface StartKernelOptions {
   stores?: Stores;
 }
 
-/** Opens the manifest's stores, logging every store failure for the operator (callers are told "unavailable; try again"). */
+/**
+ * Opens the manifest's stores, logging every store failure for the operator (callers are
+ * told "unavailable; try again") and telling `onFault` (the metrics' store error count).
+ */
 export function openManifestStores(
   manifest: Manifest,
   { logger, env, baseDir }: Pick<StartKernelOptions, 'logger' | 'env' | 'baseDir'>,
   catalog: () => KernelHealth['tools'],
-): Stores {
-  return openStores(manifest, baseDir, env, catalog, (store, error) =>
-    logger.error({ err: error, store }, `the ${store} store failed`),
-  );
+  onFault?: (store: StoreName) => void,
+): Promise<Stores> {
+  return openStores(manifest, baseDir, env, catalog, (store, error) => {
+    onFault?.(store);
+    logger.error({ err: error, store }, `the ${STORE_WORDS[store]} failed`);
+  });
 }
 
 /**
@@ -43,14 +49,14 @@ export async function startKernel(
 ): Promise<ToolhostKernel> {
   const { server, auth, access, presets, quotas } = manifest;
   if (auth.jwt && auth.jwt.audience === undefined && server.publicUrl === undefined) {
-    given?.close();
+    await given?.close();
     throw new ManifestError(
       'auth.jwt: set auth.jwt.audience or server.publicUrl, so access tokens can be checked as meant for this server',
     );
   }
   let kernel: ToolhostKernel | undefined;
   const stores =
-    given ?? openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools);
+    given ?? (await openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools));
   let tracing: TracingSetup | undefined;
   try {
     tracing = await startTracing(manifest.telemetry, env, logger);
@@ -79,9 +85,11 @@ export async function startKernel(
           plans: Object.fromEntries(
             Object.entries(quotas.plans).map(([name, p]) => [name, { units: p.units, perMs: p.per }]),
           ),
+          onStoreFailure: manifest.stores.onFailure,
         },
       }),
       stores,
+      ...(stores.bus && { bus: stores.bus }),
       ...(telemetry && { telemetry }),
       maxJsonDepth: manifest.transport.maxJsonDepth,
       ...(tracing && { tracer: tracing.tracer }),
@@ -92,12 +100,13 @@ export async function startKernel(
           anonymousShare: manifest.transport.anonymousShare,
           idleTimeoutMs: manifest.transport.idleTimeout,
           keepAliveMs: manifest.transport.keepAlive,
+          ...stores.sessions,
         },
       }),
       ...(server.publicUrl !== undefined && { resourceUrl: `${server.publicUrl.replace(/\/+$/, '')}/mcp` }),
     });
   } catch (error) {
-    stores.close();
+    await stores.close();
     await tracing?.shutdown();
     const section = (error as { section?: unknown }).section;
     const owner = typeof section === 'string' ? SECTION_PLUGINS[section] : undefined;

@@ -96,7 +96,7 @@ const quotasSection = z
 const storeKind = z.enum(['sqlite', 'memory']);
 const storesSection = z
   .object({
-    /** The adapter for every port not set below. */
+    /** The adapter for settings, quotas and tokens when not set below. */
     default: storeKind.default('sqlite'),
     /**
      * The SQLite file, relative to the manifest's folder. Without a manifest (the
@@ -104,13 +104,47 @@ const storesSection = z
      */
     path: z.string().min(1).default('./data/toolhost.db'),
     /** `hf` reads each user's settings from Hugging Face's MCP settings (read-only). */
-    settings: z.enum(['sqlite', 'memory', 'hf']).optional(),
-    quotas: storeKind.optional(),
-    tokens: storeKind.optional(),
+    settings: z.enum(['sqlite', 'memory', 'hf', 'postgres']).optional(),
+    quotas: z.enum(['sqlite', 'memory', 'redis', 'postgres']).optional(),
+    tokens: z.enum(['sqlite', 'memory', 'postgres']).optional(),
+    /** Where settings-changed and list-changed announcements travel: this process, or every instance through Redis. */
+    bus: z.enum(['memory', 'redis']).default('memory'),
+    /** The 2025 sessions' event store (resumability); `redis` also registers sessions so any instance serves them. */
+    events: z.enum(['memory', 'redis']).default('memory'),
+    /** The Redis every `redis` store uses (one connection per process); the URL defaults to REDIS_URL. */
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'is not a redis:// or rediss:// URL')
+          .optional(),
+        keyPrefix: z.string().max(64).default('toolhost:'),
+      })
+      .strict()
+      .default({ keyPrefix: 'toolhost:' }),
+    /** The PostgreSQL every `postgres` store uses; the URL defaults to DATABASE_URL. */
+    postgres: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'is not a postgres:// URL')
+          .optional(),
+      })
+      .strict()
+      .default({}),
+    /** When the quota store cannot charge: `closed` refuses the call (retryable), `open` runs it uncharged. */
+    onFailure: z.enum(['closed', 'open']).default('closed'),
+    /** How long a Redis or PostgreSQL connection attempt or command may take before it counts as failed. */
+    timeout: duration.default(2_000),
     /** Where the `hf` settings source reads; default {HF_ENDPOINT}/api/settings/mcp. */
     hfSettingsUrl: z.url().optional(),
   })
-  .strict();
+  .strict()
+  .refine((stores) => stores.events !== 'redis' || stores.bus === 'redis', {
+    message:
+      'events: redis needs bus: redis (instances serving a shared session must hear when it is deleted or its lists change)',
+    path: ['events'],
+  });
 
 const serverSection = z
   .object({

@@ -1,6 +1,7 @@
 import { newToken } from '@toolhost/core/ports';
 import type { LoadedManifest } from './manifest';
 import { openStores } from './stores';
+import type { RedisConnection } from './stores/redis';
 
 /** A `toolhost tokens …` mistake: printed with the usage hint, exit code 2. */
 export class TokensUsageError extends Error {}
@@ -19,18 +20,33 @@ export async function tokensCommand(
   options: { user?: string; plan?: string },
   out: (line: string) => void,
 ): Promise<void> {
-  const stores = openStores(loaded.manifest, loaded.baseDir, process.env, () => {
-    throw new Error('no catalog in the tokens command');
-  });
+  const config = loaded.manifest.stores;
+  const kind = config.tokens ?? config.default;
+  if (kind !== 'sqlite' && kind !== 'postgres') {
+    throw new TokensUsageError(
+      'tokens need a durable store: set stores.default (or stores.tokens) to sqlite, or stores.tokens to postgres, in the manifest',
+    );
+  }
+  // Only the token store: the bus, for a revocation, is opened by itself below.
+  const stores = await openStores(
+    {
+      ...loaded.manifest,
+      stores: {
+        ...config,
+        settings: 'memory',
+        quotas: 'memory',
+        tokens: kind,
+        bus: 'memory',
+        events: 'memory',
+      },
+    },
+    loaded.baseDir,
+    process.env,
+    () => {
+      throw new Error('no catalog in the tokens command');
+    },
+  );
   try {
-    if (
-      !stores.sqlitePath ||
-      (loaded.manifest.stores.tokens ?? loaded.manifest.stores.default) !== 'sqlite'
-    ) {
-      throw new TokensUsageError(
-        'tokens need a durable store: set stores.default (or stores.tokens) to sqlite in the manifest',
-      );
-    }
     const [action, id] = args;
     switch (action) {
       case 'create': {
@@ -58,6 +74,7 @@ export async function tokensCommand(
         if (!id) throw new TokensUsageError('tokens revoke needs the token id (see tokens list)');
         if (!(await stores.tokens.revoke(id))) throw new TokensUsageError(`no active token with id ${id}`);
         out(`revoked ${id}`);
+        if (config.bus === 'redis') await announceRevocation(loaded, id);
         return;
       }
       default:
@@ -66,6 +83,29 @@ export async function tokensCommand(
         );
     }
   } finally {
-    stores.close();
+    await stores.close();
+  }
+}
+
+/**
+ * Instances keep a checked token's identity for `auth.tokenCacheSeconds`: on the shared
+ * bus, they forget a revoked one at once. The revocation is saved either way; when
+ * Redis cannot be reached, the note says when instances will notice.
+ */
+async function announceRevocation(loaded: LoadedManifest, id: string): Promise<void> {
+  const { redis, timeout } = loaded.manifest.stores;
+  const url = redis.url ?? process.env['REDIS_URL'];
+  let connection: RedisConnection | undefined;
+  try {
+    if (!url) throw new Error('no Redis URL (stores.redis.url or REDIS_URL)');
+    const { RedisConnection, publishToInstances } = await import('./stores/redis');
+    connection = await RedisConnection.open(url, redis.keyPrefix, timeout);
+    await publishToInstances(connection, { type: 'token-revoked', tokenId: id });
+  } catch (error) {
+    process.stderr.write(
+      `toolhost: note: the revocation could not be announced (${(error as Error).message}); running instances stop accepting the token within auth.tokenCacheSeconds (${loaded.manifest.auth.tokenCacheSeconds} s)\n`,
+    );
+  } finally {
+    connection?.close();
   }
 }

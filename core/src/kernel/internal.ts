@@ -9,6 +9,7 @@ export type { EventStore, SessionEventStores } from '../ports/event-store';
 export { InMemorySessionEventStores } from '../ports/event-store';
 export type { QuotaCharge, QuotaStore } from '../ports/quota-store';
 export { applyCharge, InMemoryQuotaStore, windowStart } from '../ports/quota-store';
+export type { SessionRecord, SessionRegistry } from '../ports/session-registry';
 export type { SettingsStore, UserSettings } from '../ports/settings-store';
 export { InMemorySettingsStore } from '../ports/settings-store';
 export type { StoreName } from '../ports/store-error';

@@ -8,6 +8,7 @@ import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
 import { InMemorySessionEventStores, type SessionEventStores } from '../ports/event-store';
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
+import type { SessionRegistry } from '../ports/session-registry';
 import { InMemorySettingsStore, type SettingsStore, type UserSettings } from '../ports/settings-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
@@ -104,6 +105,8 @@ export interface SessionSettings {
   keepAliveMs?: number;
   /** Where session events are kept for resumption (default: in memory, 1000 per session). */
   eventStores?: SessionEventStores;
+  /** Where sessions are registered so any instance can serve them (default: none; sessions stay on their instance). */
+  registry?: SessionRegistry;
 }
 
 /** What the transport knows about a request before it is dispatched. */
@@ -198,6 +201,11 @@ export class Kernel {
         ),
       ),
     );
+    // A token revoked anywhere (the CLI publishes on a shared bus) stops working here at once.
+    const unsubscribeRevocations = this.bus.subscribe((event) => {
+      if (event.type === 'token-revoked') this.auth.forgetTokenId(event.tokenId);
+    });
+    this.shutdownHooks.push(unsubscribeRevocations, () => this.settings.close());
     this.selector = new Selector(options.access ?? OPEN_POLICY, this.catalog, this.toolSets);
     this.dynamicTools = new DynamicToolSets(
       host.plugins,
@@ -245,6 +253,7 @@ export class Kernel {
         idleTimeoutMs: options.sessions.idleTimeoutMs ?? 30 * 60_000,
         keepAliveMs: options.sessions.keepAliveMs ?? 15_000,
         eventStores: options.sessions.eventStores ?? new InMemorySessionEventStores(),
+        ...(options.sessions.registry && { registry: options.sessions.registry }),
         onError,
         ...(observed && { telemetry: observed }),
       });
@@ -333,7 +342,7 @@ export class Kernel {
           },
     );
     const settings =
-      principal.kind === 'user' ? await this.settings.get(principal.id, credentials) : undefined;
+      principal.kind === 'user' ? await this.settings.forServing(principal.id, credentials) : undefined;
     const hints = request.hints ?? {};
     const toolSet = await this.dynamicTools.extend(this.selector.select(principal, settings, hints), {
       principal,

@@ -26,6 +26,11 @@ export class LruTtlCache<K extends {}, V> {
     this.entries.delete(key);
   }
 
+  /** Drop every entry whose key matches (a scan: for rare events such as a revoked token). */
+  deleteWhere(matches: (key: K) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (matches(key)) this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

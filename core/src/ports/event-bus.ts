@@ -10,12 +10,29 @@ export interface ListChangedEvent {
   readonly principalId?: string;
 }
 
-export type KernelEvent = ListChangedEvent;
+/**
+ * A Toolhost API token was revoked (by the CLI, say): every instance forgets the
+ * identity it cached for that token, so the token stops working everywhere at once.
+ */
+export interface TokenRevokedEvent {
+  readonly type: 'token-revoked';
+  /** The token's public id (the first characters of its hash). */
+  readonly tokenId: string;
+}
+
+/** A 2025 session was deleted (or expired) on one instance: the others drop their copy of it. */
+export interface SessionClosedEvent {
+  readonly type: 'session-closed';
+  readonly sessionId: string;
+}
+
+export type KernelEvent = ListChangedEvent | TokenRevokedEvent | SessionClosedEvent;
 
 /**
  * The event bus port. In-process by default; a deployment of several instances
  * supplies a shared implementation (Redis pub/sub) so that a settings change on
- * one instance reaches streams held by another.
+ * one instance reaches streams held by another. Listeners must ignore event types
+ * they do not know: the union grows.
  */
 export interface EventBus {
   publish(event: KernelEvent): void | Promise<void>;

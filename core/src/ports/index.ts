@@ -5,15 +5,22 @@
  * implement these.
  */
 
-export type { EventBus, KernelEvent, ListChangedEvent } from './event-bus';
+export type {
+  EventBus,
+  KernelEvent,
+  ListChangedEvent,
+  SessionClosedEvent,
+  TokenRevokedEvent,
+} from './event-bus';
 export { InMemoryEventBus } from './event-bus';
 export type { EventStore, SessionEventStores } from './event-store';
 export { InMemorySessionEventStores } from './event-store';
 export type { QuotaCharge, QuotaStore } from './quota-store';
 export { applyCharge, InMemoryQuotaStore, windowStart } from './quota-store';
+export type { SessionRecord, SessionRegistry } from './session-registry';
 export type { SettingsStore, UserSettings } from './settings-store';
 export { InMemorySettingsStore } from './settings-store';
 export type { StoreName } from './store-error';
-export { StoreUnavailableError } from './store-error';
+export { STORE_WORDS, StoreUnavailableError } from './store-error';
 export type { TokenRecord, TokenStore } from './token-store';
 export { hashToken, InMemoryTokenStore, newToken, TOOLHOST_TOKEN_PREFIX } from './token-store';

@@ -1,5 +1,19 @@
-/** The ports whose state a deployment keeps in a store. */
-export type StoreName = 'settings' | 'quotas' | 'tokens';
+/**
+ * The ports whose state a deployment keeps in a store: settings, quotas and tokens,
+ * and, when shared across instances, the event bus, the sessions' event store and
+ * the session registry.
+ */
+export type StoreName = 'settings' | 'quotas' | 'tokens' | 'bus' | 'events' | 'sessions';
+
+/** How messages name each store. */
+export const STORE_WORDS: Readonly<Record<StoreName, string>> = {
+  settings: 'settings store',
+  quotas: 'quota store',
+  tokens: 'token store',
+  bus: 'event bus',
+  events: 'session event store',
+  sessions: 'session registry',
+};
 
 /**
  * A store that cannot serve right now: its file became unwritable, the database
@@ -15,9 +29,6 @@ export class StoreUnavailableError extends Error {
     readonly store: StoreName,
     options?: { cause?: unknown },
   ) {
-    super(
-      `the ${store === 'quotas' ? 'quota' : store === 'tokens' ? 'token' : 'settings'} store is unavailable`,
-      options,
-    );
+    super(`the ${STORE_WORDS[store]} is unavailable`, options);
   }
 }

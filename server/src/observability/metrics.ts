@@ -58,6 +58,7 @@ export class Metrics implements Telemetry {
   private readonly relistDelay: Histogram;
   private readonly upstreamDuration: Histogram<'service' | 'outcome'>;
   private readonly upstreamErrors: Counter<'service' | 'outcome'>;
+  private readonly storeErrors: Counter<'store'>;
 
   constructor() {
     const registers = [this.own];
@@ -136,7 +137,18 @@ export class Metrics implements Telemetry {
       labelNames: ['service', 'outcome'],
       registers,
     });
+    this.storeErrors = new Counter({
+      name: 'toolhost_store_errors_total',
+      help: 'Operations a state store failed (settings, quotas, tokens, bus, events, sessions): the database or Redis could not serve.',
+      labelNames: ['store'],
+      registers,
+    });
     this.registry = Registry.merge([processMetrics(), this.own]);
+  }
+
+  /** A store operation failed (not part of the kernel's telemetry: the stores are the server's). */
+  storeFailed(store: string): void {
+    this.storeErrors.inc({ store });
   }
 
   requestFinished(event: RequestFinished): void {

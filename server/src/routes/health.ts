@@ -1,15 +1,22 @@
 import type { ToolhostKernel } from '@toolhost/core/kernel';
-import type { StoreName } from '@toolhost/core/ports';
+import { STORE_WORDS, type StoreName } from '@toolhost/core/ports';
 import type { FastifyInstance } from 'fastify';
 import type { Stores } from '../stores';
 
-const STORE_WORDS: Record<StoreName, string> = { settings: 'settings', quotas: 'quota', tokens: 'token' };
-
-/** "the quota store is" / "the settings and token stores are". */
+/** "the quota store is" / "the settings and token stores are" / "the quota store and the event bus are". */
 function unavailable(names: StoreName[]): string {
-  const words = names.map((name) => STORE_WORDS[name]);
-  const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-  return `the ${list} store${words.length === 1 ? ' is' : 's are'} unavailable`;
+  const stores = names.filter((name) => STORE_WORDS[name].endsWith(' store'));
+  const others = names.filter((name) => !stores.includes(name)).map((name) => `the ${STORE_WORDS[name]}`);
+  const words = stores.map((name) => STORE_WORDS[name].replace(/ store$/, ''));
+  const storeList =
+    words.length === 0
+      ? []
+      : [
+          `the ${words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`} store${words.length === 1 ? '' : 's'}`,
+        ];
+  const all = [...storeList, ...others];
+  const list = all.length === 1 ? all[0] : `${all.slice(0, -1).join(', ')} and ${all.at(-1)}`;
+  return `${list} ${names.length === 1 ? 'is' : 'are'} unavailable`;
 }
 
 /**
@@ -32,10 +39,10 @@ export async function healthRoutes(
   app.get('/readyz', { config: { rateLimit: false } }, async (request, reply) => {
     const health = await stores.health();
     const names = Object.keys(health) as StoreName[];
-    const down = names.filter((name) => !health[name].ok);
+    const down = names.filter((name) => !health[name]!.ok);
     for (const name of down) {
       if (!failing.has(name))
-        request.log.error({ err: health[name].error, store: name }, `not ready: the ${name} store fails`);
+        request.log.error({ err: health[name]!.error, store: name }, `not ready: the ${name} store fails`);
     }
     for (const name of failing) {
       if (!down.includes(name)) request.log.info({ store: name }, `the ${name} store serves again`);
@@ -44,7 +51,7 @@ export async function healthRoutes(
     const report = Object.fromEntries(
       names.map((name) => [
         name,
-        { kind: health[name].kind, status: health[name].ok ? 'ok' : 'unavailable' },
+        { kind: health[name]!.kind, status: health[name]!.ok ? 'ok' : 'unavailable' },
       ]),
     );
     if (down.length === 0) return { status: 'ready', stores: report };

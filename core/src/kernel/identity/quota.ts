@@ -12,6 +12,11 @@ export interface QuotaPlan {
 export interface QuotaConfig {
   /** Plans by name (`anonymous`, `free`, `pro`, …). A plan named `default` covers plans not listed. */
   plans: Readonly<Record<string, QuotaPlan>>;
+  /**
+   * When the quota store cannot charge: `closed` (default) refuses the call with a
+   * retryable `isError` result; `open` lets it run uncharged.
+   */
+  onStoreFailure?: 'closed' | 'open';
 }
 
 /** Where a caller stands in their quota window. */
@@ -141,9 +146,10 @@ export class QuotaGuard {
         now,
       );
     } catch {
-      // The store failed (the adapter reports why to the operator). Without a charge the
-      // call must not run, but the model gets an answer it can act on, not an internal error.
-      return quotaStoreUnavailable();
+      // The store failed (the adapter reports why to the operator). Failing open, the call
+      // runs uncharged. Failing closed, it must not run, but the model gets an answer it
+      // can act on, not an internal error.
+      return this.config.onStoreFailure === 'open' ? undefined : quotaStoreUnavailable();
     }
     if (charge.allowed) return undefined;
     const retryAfter = Math.max(1, Math.ceil((charge.resetAt - now) / 1000));

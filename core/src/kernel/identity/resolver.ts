@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { IdentityVerdict } from '../../api/identity';
 import { ANONYMOUS, type Credentials, type Principal } from '../../api/principal';
+import { StoreUnavailableError } from '../../ports/store-error';
 import { hashToken, TOOLHOST_TOKEN_PREFIX, type TokenStore } from '../../ports/token-store';
 import { LruTtlCache } from '../lru';
 import type { IdentityProviderHandle } from './providers';
@@ -134,7 +135,14 @@ export class IdentityResolver {
     const now = Date.now();
     const cached = this.cache.get(key);
     if (cached && (cached.freshUntil > now || !cached.answer.ok)) return cached.answer;
-    const result = await this.verify(token, key);
+    let result: Verified;
+    try {
+      result = await this.verify(token, key);
+    } catch (error) {
+      // The token store is down: an identity checked before keeps working (stale-if-error).
+      if (cached?.answer.ok && error instanceof StoreUnavailableError) return cached.answer;
+      throw error;
+    }
     if (!('unavailable' in result)) {
       if (result.ok) {
         const validTtl = this.config.validTtlMs ?? 300_000;
@@ -169,6 +177,12 @@ export class IdentityResolver {
   forget(token?: string): void {
     if (token === undefined) this.cache.clear();
     else this.cache.delete(hashToken(token));
+  }
+
+  /** Forget the cached answer for the Toolhost API token with this public id (its hash's prefix). */
+  forgetTokenId(tokenId: string): void {
+    if (tokenId.length === 0) return;
+    this.cache.deleteWhere((hash) => hash.startsWith(tokenId));
   }
 
   /** The kinds of token this server accepts, for messages. */

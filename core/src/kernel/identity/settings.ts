@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Credentials } from '../../api/principal';
 import type { EventBus } from '../../ports/event-bus';
 import type { SettingsStore, UserSettings } from '../../ports/settings-store';
+import { StoreUnavailableError } from '../../ports/store-error';
 import type { Catalog } from '../catalog';
 import { PluginLoadError } from '../errors';
 import { LruTtlCache } from '../lru';
@@ -57,13 +58,23 @@ export function composeSettingsSchema(fields: readonly SettingsFields[]): z.ZodO
   return schema.strict();
 }
 
+/** How long the last copy read of a user's settings may stand in while the store is down. */
+const LAST_KNOWN_TTL_MS = 24 * 3_600_000;
+
 /**
  * Users' settings: read through a short cache, validated against what is loaded
  * on write, and announced on the event bus so that the user's open streams learn
- * their tool list changed.
+ * their tool list changed. A change announced on the bus (by this instance or, on
+ * a shared bus, by another) drops the cached copy, so every instance reads the new
+ * settings at once. While the store is down, callers are served with the last copy
+ * read (`forServing`); the settings API itself answers the store's failure.
  */
 export class SettingsService {
   private readonly cache = new LruTtlCache<string, UserSettings | null>(10_000);
+  private readonly lastKnown = new LruTtlCache<string, UserSettings | null>(10_000);
+  private readonly unsubscribe: () => void;
+  /** Bumped by every invalidation: a read that raced one is served but not cached. */
+  private invalidations = 0;
 
   constructor(
     private readonly store: SettingsStore,
@@ -73,7 +84,18 @@ export class SettingsService {
     private readonly cacheTtlMs = 30_000,
     /** The kernel's fields and the loaded plugins' (`composeSettingsSchema`). */
     private readonly schema: z.ZodObject = userSettingsSchema,
-  ) {}
+  ) {
+    this.unsubscribe = bus.subscribe((event) => {
+      if (event.type !== 'list-changed') return;
+      this.invalidations++;
+      if (event.principalId === undefined) this.cache.clear();
+      else this.cache.delete(event.principalId);
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
 
   get writable(): boolean {
     return this.store.writable;
@@ -82,9 +104,26 @@ export class SettingsService {
   async get(userId: string, credentials?: Credentials): Promise<UserSettings | undefined> {
     const cached = this.cache.get(userId);
     if (cached !== undefined) return cached ?? undefined;
+    const before = this.invalidations;
     const settings = await this.store.get(userId, credentials);
-    this.cache.set(userId, settings ?? null, this.cacheTtlMs);
+    if (this.invalidations === before) this.cache.set(userId, settings ?? null, this.cacheTtlMs);
+    this.lastKnown.set(userId, settings ?? null, LAST_KNOWN_TTL_MS);
     return settings;
+  }
+
+  /**
+   * The settings to serve a caller with: as `get`, but while the store is down the
+   * last copy this instance read or wrote stands in (a user never read here still
+   * gets the store's error: serving defaults instead could widen their tools).
+   */
+  async forServing(userId: string, credentials?: Credentials): Promise<UserSettings | undefined> {
+    try {
+      return await this.get(userId, credentials);
+    } catch (error) {
+      const known = error instanceof StoreUnavailableError ? this.lastKnown.get(userId) : undefined;
+      if (known === undefined) throw error;
+      return known ?? undefined;
+    }
   }
 
   /** Validate and save; names the first unknown plugin or tool. Returns what was stored. */
@@ -98,6 +137,7 @@ export class SettingsService {
     const settings = this.validate(input);
     await this.store.put(userId, settings);
     this.cache.delete(userId);
+    this.lastKnown.set(userId, settings, LAST_KNOWN_TTL_MS);
     await this.bus.publish({
       type: 'list-changed',
       lists: ['tools', 'prompts', 'resources'],
