@@ -80,7 +80,9 @@ describe('GET /api/settings/catalog', () => {
     const search = models!.tools.find((t) => t.name === 'model_search')!;
     expect(search).toMatchObject({ selected: false, dynamic: false });
     expect(search.description.length).toBeGreaterThan(20);
-    expect(gradio).toMatchObject({ perCaller: true, tools: [] });
+    // Its one static tool (dynamic_space); the Space tools come from the caller's settings.
+    expect(gradio).toMatchObject({ perCaller: true });
+    expect(gradio!.tools.map((t) => [t.name, t.dynamic])).toEqual([['dynamic_space', false]]);
     expect(catalog.fields).toEqual([{ name: 'spaces', plugin: 'gradio' }]);
   });
 
@@ -105,7 +107,7 @@ describe('POST /api/settings/catalog (a preview)', () => {
       ['model_search', true],
       ['model_details', false],
     ]);
-    expect(byId['gradio']!.tools).toEqual([
+    expect(byId['gradio']!.tools.filter((t) => t.dynamic)).toEqual([
       expect.objectContaining({
         name: 'toolhost-test_text-space_text_space_echo',
         dynamic: true,
@@ -128,7 +130,7 @@ describe('POST /api/settings/catalog (a preview)', () => {
       body: JSON.stringify({ spaces: [missing] }),
     });
     const catalog = (await response.json()) as Catalog;
-    const tools = catalog.plugins.find((p) => p.id === 'gradio')!.tools;
+    const tools = catalog.plugins.find((p) => p.id === 'gradio')!.tools.filter((t) => t.dynamic);
     expect(tools).toHaveLength(1);
     expect(tools[0]!.origin).toBe(missing);
     expect(tools[0]!.unavailable).toContain('NOT_FOUND');
