@@ -67,6 +67,7 @@ export type {
   AnyTool,
   InputSchema,
   OutputSchema,
+  TaskSupport,
   Tool,
   ToolAnnotations,
   ToolDefinition,

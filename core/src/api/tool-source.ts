@@ -5,7 +5,7 @@ import type { Logger } from './logger';
 import type { ConfigSchema } from './plugin';
 import type { Credentials, Principal } from './principal';
 import type { ResolvedServices, ServiceRefMap } from './service';
-import type { ToolAnnotations } from './tool';
+import type { TaskSupport, ToolAnnotations } from './tool';
 
 /** Who asks for tools, and which per-caller choices a source may act on. */
 export interface ToolSourceRequest<S extends ServiceRefMap | undefined = undefined, C = PluginConfig> {
@@ -39,6 +39,8 @@ export interface DynamicTool {
   readonly cost?: number;
   /** Per-call timeout in milliseconds (default: the kernel's `toolTimeoutMs`). */
   readonly timeoutMs?: number;
+  /** Whether calls may run as tasks (default `never`; see `TaskSupport`). */
+  readonly task?: TaskSupport;
   handler(
     args: Record<string, unknown>,
     ctx: ToolContext,

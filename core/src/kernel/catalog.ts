@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { PluginConfig } from '../api/context';
 import type { AnyPrompt } from '../api/prompt';
 import type { AnyResource } from '../api/resource';
-import type { AnyTool, ToolAnnotations } from '../api/tool';
+import type { AnyTool, TaskSupport, ToolAnnotations } from '../api/tool';
 import type { DynamicTool } from '../api/tool-source';
 import { type ChainStep, MiddlewareChains } from './chain';
 import type { ServiceBinding, ServiceContainer } from './container';
@@ -24,6 +24,8 @@ export interface CompiledTool {
   readonly descriptor: McpTool;
   readonly cost: number;
   readonly timeoutMs: number;
+  /** Whether calls may run as tasks (2026-07-28 tasks extension). */
+  readonly task: TaskSupport;
   /** Rough size of the descriptor in model tokens (JSON length / 4): what listing it costs a context window. */
   readonly tokens: number;
   /** The handler's services, bound once. */
@@ -126,7 +128,7 @@ function frozenTool(
   def: AnyTool,
   plugin: LoadedPlugin,
   descriptor: McpTool,
-  declared: Pick<AnyTool, 'title' | 'annotations' | 'cost' | 'timeoutMs'>,
+  declared: Pick<AnyTool, 'title' | 'annotations' | 'cost' | 'timeoutMs' | 'task'>,
   compiler: ToolCompiler,
   bound: Pick<CompiledTool, 'services' | 'config'>,
 ): CompiledTool {
@@ -139,6 +141,7 @@ function frozenTool(
     descriptor,
     cost: declared.cost ?? 1,
     timeoutMs: declared.timeoutMs ?? compiler.options.toolTimeoutMs ?? 30_000,
+    task: declared.task ?? 'never',
     tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
     ...bound,
     chain: compiler.chains.compose({ name: descriptor.name, pluginId: plugin.id }),

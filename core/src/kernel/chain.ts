@@ -7,6 +7,7 @@ import type { Logger } from '../api/logger';
 import type { AnyMiddleware, MiddlewareContext, MiddlewareTarget } from '../api/middleware';
 import type { RequestValues } from '../api/service';
 import type { CompiledTool } from './catalog';
+import type { Cancellation } from './cancellation';
 import { RequestScope, type ServiceBinding, type ServiceContainer } from './container';
 import type { CallInfo, CallOutcome } from './gate';
 import type { LoadedPlugin } from './host';
@@ -152,6 +153,32 @@ function toolErrorResult(run: ToolCallRun, error: Error): CallToolResult {
   return errorResult(error.message, (error as { meta?: Record<string, unknown> }).meta);
 }
 
+/** The context a handler (or a task tool's `prepare`) gets for one call. */
+export function toolContext(run: ToolCallRun, cancellation: Cancellation): ToolContext<never> {
+  const { tool, info } = run;
+  let services: Readonly<Record<string, unknown>> | undefined;
+  return {
+    get services() {
+      services ??= run.services(tool.services);
+      return services as never;
+    },
+    config: tool.config,
+    principal: info.principal,
+    credentials: info.credentials,
+    get signal() {
+      return cancellation.signal;
+    },
+    requestId: info.requestId,
+    get logger() {
+      return run.logger;
+    },
+    progress: info.progress ?? NO_PROGRESS,
+    log: info.log ?? NO_PROGRESS,
+    elicit: info.elicit ?? NO_ELICIT,
+    sample: info.sample ?? NO_SAMPLE,
+  };
+}
+
 /**
  * The innermost step: the handler under the tool's timeout and the caller's abort
  * signal, its value mapped to an MCP result. Every outcome becomes a result: a
@@ -162,30 +189,9 @@ function toolErrorResult(run: ToolCallRun, error: Error): CallToolResult {
 export const runHandler: ChainStep = async (run) => {
   const { tool, info } = run;
   try {
-    const value = await withTimeout(tool.timeoutMs, info.cancellation, (cancellation) => {
-      let services: Readonly<Record<string, unknown>> | undefined;
-      const ctx: ToolContext<never> = {
-        get services() {
-          services ??= run.services(tool.services);
-          return services as never;
-        },
-        config: tool.config,
-        principal: info.principal,
-        credentials: info.credentials,
-        get signal() {
-          return cancellation.signal;
-        },
-        requestId: info.requestId,
-        get logger() {
-          return run.logger;
-        },
-        progress: info.progress ?? NO_PROGRESS,
-        log: info.log ?? NO_PROGRESS,
-        elicit: info.elicit ?? NO_ELICIT,
-        sample: info.sample ?? NO_SAMPLE,
-      };
-      return tool.def.handler(run.args, ctx);
-    });
+    const value = await withTimeout(tool.timeoutMs, info.cancellation, (cancellation) =>
+      tool.def.handler(run.args, toolContext(run, cancellation)),
+    );
     const result = toCallResult(tool, value);
     run.outcome = 'ok';
     return result;

@@ -6,6 +6,7 @@ import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
 import { InMemorySessionEventStores, type SessionEventStores } from '../ports/event-store';
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
 import { InMemorySettingsStore, type SettingsStore } from '../ports/settings-store';
+import { InMemoryTaskStore, type TaskStore } from '../ports/task-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
 import { DynamicToolSets } from './dynamic-tools';
@@ -32,6 +33,7 @@ import {
 import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
+import { TASKS_EXTENSION, TaskManager, type TaskSettings } from './tasks';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
 
@@ -69,7 +71,9 @@ export interface KernelOptions {
   /** Units per window per plan; no limits when absent. */
   quotas?: QuotaConfig;
   /** State behind ports; in-memory when not given. */
-  stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore };
+  stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore; tasks?: TaskStore };
+  /** Tasks (2026-07-28 tasks extension): how long they are kept, the poll interval, the lease. */
+  tasks?: TaskSettings;
   /** The MCP endpoint's public URL (the JWT audience). */
   resourceUrl?: string;
   /** Observer of requests, tool calls, auth, sessions, streams and upstream calls (metrics, dashboard). */
@@ -142,6 +146,8 @@ export class Kernel {
   readonly telemetry: TelemetryHub;
   /** Per-caller tools from plugins' tool sources. */
   readonly dynamicTools: DynamicToolSets;
+  /** Tool calls running as tasks, and the tasks methods. */
+  readonly tasks: TaskManager;
   /** Open 2025-era sessions; undefined when sessions are off. */
   readonly sessions: SessionManager | undefined;
   /** Where every finished request is recorded, whatever its transport. */
@@ -211,7 +217,13 @@ export class Kernel {
         quota: new QuotaGuard(options.quotas, options.stores?.quotas ?? new InMemoryQuotaStore()),
       }),
     });
-    this.ops = new McpOperations(gate, this.notices);
+    this.tasks = new TaskManager(
+      options.stores?.tasks ?? new InMemoryTaskStore(),
+      gate,
+      options.logger,
+      options.tasks,
+    );
+    this.ops = new McpOperations(gate, this.notices, this.tasks);
     this.identity = {
       serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
       capabilities: this.capabilities(),
@@ -413,6 +425,7 @@ export class Kernel {
   }
 
   async shutdown(): Promise<void> {
+    this.tasks.close();
     await this.http.close();
     await this.host.stop();
     await this.bus.close?.();
@@ -433,6 +446,8 @@ export class Kernel {
       ...(resources.length > 0 && { resources: { listChanged: true, ...(push && { subscribe: true }) } }),
       ...(prompts.length > 0 && { prompts: { listChanged: true } }),
       ...(completes && { completions: {} }),
+      // Task tools may come from any plugin's tool source at call time: the extension is always on.
+      extensions: { [TASKS_EXTENSION]: {} },
     };
   }
 }

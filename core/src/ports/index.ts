@@ -17,3 +17,5 @@ export type { StoreName } from './store-error';
 export { StoreUnavailableError } from './store-error';
 export type { TokenRecord, TokenStore } from './token-store';
 export { hashToken, InMemoryTokenStore, newToken, TOOLHOST_TOKEN_PREFIX } from './token-store';
+export type { TaskRecord, TaskStatus, TaskStore } from './task-store';
+export { InMemoryTaskStore, isTerminalTask, TERMINAL_TASK_STATUSES, taskExpiry } from './task-store';

@@ -15,6 +15,15 @@ import { testLoggingTool } from './tools/logging-tool';
 import { testMultipleContentTypes } from './tools/multiple-content-types';
 import { testSampling } from './tools/sampling';
 import { testSimpleText } from './tools/simple-text';
+import {
+  confirmDelete,
+  failingJob,
+  greet,
+  multiInput,
+  protocolErrorJob,
+  slowCompute,
+  testToolWithTask,
+} from './tools/task-fixtures';
 import { testToolWithLogging } from './tools/tool-with-logging';
 import { testToolWithProgress } from './tools/tool-with-progress';
 
@@ -46,6 +55,13 @@ export default definePlugin({
     testInputRequiredElicitation,
     testInputRequiredSampling,
     testInputRequiredMultiRound,
+    greet,
+    slowCompute,
+    failingJob,
+    protocolErrorJob,
+    confirmDelete,
+    multiInput,
+    testToolWithTask,
   ],
   resources: [staticText, staticBinary, templateData, watchedResource],
   prompts: [simplePrompt, promptWithArguments, promptWithEmbeddedResource, promptWithImage],

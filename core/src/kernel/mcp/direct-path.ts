@@ -182,6 +182,9 @@ export class DirectPath {
         const name = params['name'];
         const args = params['arguments'];
         if (typeof name !== 'string' || (args !== undefined && !isPlainObject(args))) return undefined;
+        // A task tool's 2026-07-28 call may become a task or a -32021 (HTTP 400): the SDK path answers it.
+        if (era === 'modern' && (request.caller.toolSet.tools.get(name)?.task ?? 'never') !== 'never')
+          return undefined;
         return this.callTool(message.id, name, args, request, era);
       }
       case 'ping':

@@ -10,10 +10,12 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { z } from 'zod';
 import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
 import { decodeAnswers, InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
 import type { McpOperations } from '../operations';
+import { declaresTasks, tasksCapabilityMissing } from '../tasks';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import type { McpCaller, ServerIdentity } from './caller';
 import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
@@ -34,6 +36,13 @@ function clientOf(server: Server, ctx: ServerContext): { era: Era; client: Clien
   const client = clientInfoOf(fromEnvelope ?? server.getClientVersion()) ?? {};
   return { era: fromEnvelope ? 'modern' : 'legacy', client };
 }
+
+const TASK_ID_PARAMS = z.looseObject({ taskId: z.string() });
+// The SDK lifts `inputResponses` off the params (to ctx.mcpReq.inputResponses) before validation.
+const TASK_UPDATE_PARAMS = z.looseObject({
+  taskId: z.string(),
+  inputResponses: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** One validator for every Server instance: building Ajv per instance is a quarter of the CPU of a request. */
 const sharedValidator = new AjvJsonSchemaValidator();
@@ -64,8 +73,20 @@ export function asInputRequired(error: unknown) {
   return inputRequiredResult(error);
 }
 
+const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
+
+/** The client capabilities a 2026-07-28 request declares in its envelope. */
+function requestCapabilities(ctx: ServerContext): unknown {
+  // The SDK lifts the envelope's keys off `_meta` before the handler runs.
+  const envelope = (ctx.mcpReq as { envelope?: Record<string, unknown> }).envelope;
+  return envelope?.[CLIENT_CAPABILITIES_KEY] ?? ctx.mcpReq._meta?.[CLIENT_CAPABILITIES_KEY];
+}
+
 function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptions): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  const answers = options.roundTrip
+    ? { ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) }
+    : undefined;
   return {
     principal: caller.principal,
     credentials: caller.credentials,
@@ -86,8 +107,8 @@ function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptio
         }),
     }),
     log: (level, data) => ctx.mcpReq.log(level, data),
-    ...(options.roundTrip &&
-      roundTripAsks({ ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) })),
+    ...(answers && roundTripAsks(answers)),
+    ...(answers && { tasks: { declared: declaresTasks(requestCapabilities(ctx)), answers } }),
     ...(options.interactive && {
       elicit: (params) => ctx.mcpReq.elicitInput(params),
       sample: async (params) => {
@@ -163,6 +184,26 @@ export function createSdkServer(
             .catch(asInputRequired),
       ),
     );
+  }
+  const { tasks } = ops;
+  if (tasks && options.roundTrip) {
+    /** The tasks methods answer only clients that declared the extension (-32021 otherwise). */
+    const declared = (method: string, ctx: ServerContext) => {
+      if (!declaresTasks(requestCapabilities(ctx))) throw tasksCapabilityMissing(method);
+      return caller.account;
+    };
+    server.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS }, ({ taskId }, ctx) =>
+      tasks.get(declared('tasks/get', ctx), taskId),
+    );
+    server.setRequestHandler('tasks/update', { params: TASK_UPDATE_PARAMS }, async (params, ctx) => {
+      const owner = declared('tasks/update', ctx);
+      await tasks.update(owner, params.taskId, ctx.mcpReq.inputResponses ?? params.inputResponses ?? {});
+      return {};
+    });
+    server.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS }, async ({ taskId }, ctx) => {
+      await tasks.cancel(declared('tasks/cancel', ctx), taskId);
+      return {};
+    });
   }
   if (caps['resources']) {
     server.setRequestHandler(
