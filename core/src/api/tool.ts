@@ -65,7 +65,7 @@ export interface ToolDefinition<
    * by input-required round trips (2026-07-28), and the handler's questions with the
    * same `key` get those answers without asking again. Its return value is ignored.
    */
-  prepare?: (input: z.output<I>, ctx: ToolContext<S, ConfigOf<C>>) => MaybePromise<void>;
+  prepare?(input: z.output<I>, ctx: ToolContext<S, ConfigOf<C>>): MaybePromise<void>;
   /** Services the handler uses; each must be required or provided by the plugin. */
   services?: S;
   /**

@@ -6,8 +6,8 @@ import { isToolError, ToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { AnyMiddleware, MiddlewareContext, MiddlewareTarget } from '../api/middleware';
 import type { RequestValues } from '../api/service';
-import type { CompiledTool } from './catalog';
 import type { Cancellation } from './cancellation';
+import type { CompiledTool } from './catalog';
 import { RequestScope, type ServiceBinding, type ServiceContainer } from './container';
 import type { CallInfo, CallOutcome } from './gate';
 import type { LoadedPlugin } from './host';
@@ -79,6 +79,7 @@ function needsStatefulConnection(what: string): () => Promise<never> {
 }
 const NO_ELICIT = needsStatefulConnection('input (elicitation)');
 const NO_SAMPLE = needsStatefulConnection('a model completion (sampling)');
+const NO_ROOTS = needsStatefulConnection('its roots (roots/list)');
 
 /** A bad return value from a handler or middleware: a plugin bug, reported as an internal error. */
 class InvalidToolReturn extends Error {}
@@ -176,6 +177,18 @@ export function toolContext(run: ToolCallRun, cancellation: Cancellation): ToolC
     log: info.log ?? NO_PROGRESS,
     elicit: info.elicit ?? NO_ELICIT,
     sample: info.sample ?? NO_SAMPLE,
+    listRoots: info.listRoots ?? NO_ROOTS,
+    ...(info.clientCapabilities !== undefined && { clientCapabilities: info.clientCapabilities }),
+  };
+}
+
+/** The client-input half of a context (prompts get it too). */
+export function askingContext(info: CallInfo) {
+  return {
+    elicit: info.elicit ?? NO_ELICIT,
+    sample: info.sample ?? NO_SAMPLE,
+    listRoots: info.listRoots ?? NO_ROOTS,
+    ...(info.clientCapabilities !== undefined && { clientCapabilities: info.clientCapabilities }),
   };
 }
 

@@ -25,6 +25,11 @@ export interface CallInfo {
   /** Server→client requests; present only on stateful connections (sessions, SSE, stdio). */
   readonly elicit?: ToolContext['elicit'];
   readonly sample?: ToolContext['sample'];
+  readonly listRoots?: ToolContext['listRoots'];
+  /** What the client declared it supports, where the transport knows. */
+  readonly clientCapabilities?: ToolContext['clientCapabilities'];
+  /** The exchange was charged in an earlier input-required round (its signed requestState says so). */
+  readonly prepaid?: boolean;
   /**
    * A 2026-07-28 request: whether its client declared the tasks extension, and the
    * answers it gave in input-required rounds so far. Absent on 2025-era requests,
@@ -100,11 +105,10 @@ export class CallGate {
         },
       };
     }
-    const refusal = await this.options.quota?.charge(
-      info.principal,
-      info.account ?? info.principal.id,
-      tool.cost,
-    );
+    // One input-required exchange is one call: its later rounds carry signed proof of the first.
+    const refusal = info.prepaid
+      ? undefined
+      : await this.options.quota?.charge(info.principal, info.account ?? info.principal.id, tool.cost);
     if (refusal) return { refused: { outcome: 'quota_exceeded', result: refusal } };
     return { input: input.data as Record<string, unknown> };
   }

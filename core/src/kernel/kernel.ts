@@ -19,6 +19,7 @@ import { type QuotaConfig, QuotaGuard } from './identity/quota';
 import { type Authentication, type IdentityConfig, IdentityResolver } from './identity/resolver';
 import { type AccessPolicy, OPEN_POLICY, type SelectionHints, Selector } from './identity/selection';
 import { composeSettingsSchema, SettingsService } from './identity/settings';
+import { RequestStateSeal } from './input-required';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
@@ -72,6 +73,11 @@ export interface KernelOptions {
   quotas?: QuotaConfig;
   /** State behind ports; in-memory when not given. */
   stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore; tasks?: TaskStore };
+  /**
+   * The HMAC key that signs input-required `requestState` (at least 32 bytes); every
+   * instance behind one endpoint needs the same one. Default: random per process.
+   */
+  requestStateKey?: string;
   /** Tasks (2026-07-28 tasks extension): how long they are kept, the poll interval, the lease. */
   tasks?: TaskSettings;
   /** The MCP endpoint's public URL (the JWT audience). */
@@ -223,7 +229,12 @@ export class Kernel {
       options.logger,
       options.tasks,
     );
-    this.ops = new McpOperations(gate, this.notices, this.tasks);
+    this.ops = new McpOperations(
+      gate,
+      this.notices,
+      this.tasks,
+      new RequestStateSeal(options.requestStateKey),
+    );
     this.identity = {
       serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
       capabilities: this.capabilities(),

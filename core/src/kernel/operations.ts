@@ -7,16 +7,16 @@ import {
   type ReadResourceResult,
   ResourceNotFoundError,
 } from '@modelcontextprotocol/server';
-import type { RequestContext } from '../api/context';
+import type { PromptContext } from '../api/context';
 import { isToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { ResourceContent } from '../api/resource';
 import type { CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
-import { errorResult, ToolCallRun, toolContext } from './chain';
+import { askingContext, errorResult, ToolCallRun, toolContext } from './chain';
 import { RequestScope } from './container';
 import type { CallGate, CallInfo } from './gate';
 import type { CallerNotices } from './identity/notices';
-import { InputRequiredSignal } from './input-required';
+import { InputRequiredSignal, RequestStateSeal } from './input-required';
 import { type TaskManager, tasksCapabilityMissing } from './tasks';
 import type { ToolSet } from './toolset';
 
@@ -33,6 +33,8 @@ export class McpOperations {
     private readonly notices?: CallerNotices,
     /** Runs task tools' calls as tasks (2026-07-28); without it every call runs on its request. */
     readonly tasks?: TaskManager,
+    /** Signs input-required rounds' `requestState` (2026-07-28). */
+    readonly seal: RequestStateSeal = new RequestStateSeal(),
   ) {}
 
   listTools(toolSet: ToolSet) {
@@ -77,8 +79,14 @@ export class McpOperations {
         if (error instanceof InputRequiredSignal) throw error;
         const answer = isToolError(error)
           ? { outcome: 'tool_error' as const, result: errorResult(error.message) }
-          : { outcome: 'internal_error' as const, result: errorResult(`Tool ${tool.name} failed before its task started (request id ${info.requestId}).`) };
-        if (answer.outcome === 'internal_error') info.logger.error({ err: error, tool: tool.name }, 'task prepare failed');
+          : {
+              outcome: 'internal_error' as const,
+              result: errorResult(
+                `Tool ${tool.name} failed before its task started (request id ${info.requestId}).`,
+              ),
+            };
+        if (answer.outcome === 'internal_error')
+          info.logger.error({ err: error, tool: tool.name }, 'task prepare failed');
         this.gate.report(tool, info, answer.outcome, started);
         return answer.result;
       } finally {
@@ -204,7 +212,7 @@ export class McpOperations {
     handler: CompiledResource | CompiledPrompt,
     info: CallInfo,
     what: string,
-    run: (ctx: RequestContext<never>) => T | Promise<T>,
+    run: (ctx: PromptContext<never>) => T | Promise<T>,
   ): Promise<T> {
     const { plugin } = handler;
     let logger: Logger | undefined;
@@ -221,6 +229,7 @@ export class McpOperations {
     }));
     try {
       return await run({
+        ...askingContext(info),
         services: scope.services(handler.services) as never,
         config: handler.config,
         principal: info.principal,
@@ -232,7 +241,7 @@ export class McpOperations {
         },
       });
     } catch (error) {
-      if (error instanceof ProtocolError) throw error;
+      if (error instanceof ProtocolError || error instanceof InputRequiredSignal) throw error;
       if (isToolError(error)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
       requestLogger().error({ err: error }, `${what} failed`);
       throw new ProtocolError(

@@ -184,11 +184,7 @@ export class TaskManager {
     await this.store.update(taskId, (current) =>
       isTerminalTask(current.status)
         ? undefined
-        : this.settle(
-            { ...current, cancelRequested: true },
-            'cancelled',
-            'Cancelled by the client.',
-          ),
+        : this.settle({ ...current, cancelRequested: true }, 'cancelled', 'Cancelled by the client.'),
     );
     const local = this.running.get(taskId);
     if (local) this.check(taskId, local);
@@ -269,7 +265,10 @@ export class TaskManager {
         const message =
           (result?.content?.[0] as { text?: string } | undefined)?.text ??
           'The task failed with an internal error.';
-        return { ...this.settle(current, 'failed'), error: { code: ProtocolErrorCode.InternalError, message } };
+        return {
+          ...this.settle(current, 'failed'),
+          error: { code: ProtocolErrorCode.InternalError, message },
+        };
       }
       return { ...this.settle(current, 'completed'), result: result as Record<string, unknown> };
     });

@@ -50,7 +50,10 @@ export interface TaskStore {
   create(record: TaskRecord): Promise<void>;
   get(taskId: string): Promise<TaskRecord | undefined>;
   /** Resolves to the record after the change (or unchanged), `undefined` when there is no such task. */
-  update(taskId: string, change: (current: TaskRecord) => TaskRecord | undefined): Promise<TaskRecord | undefined>;
+  update(
+    taskId: string,
+    change: (current: TaskRecord) => TaskRecord | undefined,
+  ): Promise<TaskRecord | undefined>;
   close?(): void | Promise<void>;
 }
 

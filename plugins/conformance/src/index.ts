@@ -1,5 +1,11 @@
 import { definePlugin } from '@toolhost/core';
-import { promptWithArguments, promptWithEmbeddedResource, promptWithImage, simplePrompt } from './prompts';
+import {
+  promptWithArguments,
+  promptWithEmbeddedResource,
+  promptWithImage,
+  promptWithInputRequired,
+  simplePrompt,
+} from './prompts';
 import { staticBinary, staticText, templateData, watchedResource } from './resources';
 import { testAudioContent } from './tools/audio-content';
 import { testElicitation } from './tools/elicitation';
@@ -9,6 +15,15 @@ import { testEmbeddedResource } from './tools/embedded-resource';
 import { testErrorHandling } from './tools/error-handling';
 import { testImageContent } from './tools/image-content';
 import { testInputRequiredElicitation } from './tools/input-required-elicitation';
+import {
+  testInputRequiredCapabilities,
+  testInputRequiredListRoots,
+  testInputRequiredMultipleInputs,
+  testInputRequiredRequestState,
+  testInputRequiredTamperedState,
+  testMissingCapability,
+  testStreamingElicitation,
+} from './tools/input-required-fixtures';
 import { testInputRequiredMultiRound } from './tools/input-required-multi-round';
 import { testInputRequiredSampling } from './tools/input-required-sampling';
 import { testLoggingTool } from './tools/logging-tool';
@@ -55,6 +70,13 @@ export default definePlugin({
     testInputRequiredElicitation,
     testInputRequiredSampling,
     testInputRequiredMultiRound,
+    testInputRequiredListRoots,
+    testInputRequiredRequestState,
+    testInputRequiredMultipleInputs,
+    testInputRequiredTamperedState,
+    testInputRequiredCapabilities,
+    testMissingCapability,
+    testStreamingElicitation,
     greet,
     slowCompute,
     failingJob,
@@ -64,5 +86,11 @@ export default definePlugin({
     testToolWithTask,
   ],
   resources: [staticText, staticBinary, templateData, watchedResource],
-  prompts: [simplePrompt, promptWithArguments, promptWithEmbeddedResource, promptWithImage],
+  prompts: [
+    simplePrompt,
+    promptWithArguments,
+    promptWithEmbeddedResource,
+    promptWithImage,
+    promptWithInputRequired,
+  ],
 });

@@ -13,7 +13,13 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/
 import { z } from 'zod';
 import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
-import { decodeAnswers, InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
+import {
+  answersOf,
+  InputRequiredSignal,
+  inputRequiredResult,
+  type RequestStateSeal,
+  roundTripAsks,
+} from '../input-required';
 import type { McpOperations } from '../operations';
 import { declaresTasks, tasksCapabilityMissing } from '../tasks';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
@@ -67,10 +73,15 @@ export interface SdkServerOptions {
   observe?: (request: HandledRequest) => void;
 }
 
-/** The input-required result for a handler that asked what it has no answer for yet. */
-export function asInputRequired(error: unknown) {
-  if (!(error instanceof InputRequiredSignal)) throw error;
-  return inputRequiredResult(error);
+/**
+ * The input-required result for a handler that asked what it has no answer for yet,
+ * its answers so far sealed into `requestState` for this caller and target.
+ */
+export function asInputRequired(seal: RequestStateSeal, owner: string, target: string) {
+  return (error: unknown) => {
+    if (!(error instanceof InputRequiredSignal)) throw error;
+    return inputRequiredResult(error, seal, owner, target);
+  };
 }
 
 const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
@@ -82,11 +93,24 @@ function requestCapabilities(ctx: ServerContext): unknown {
   return envelope?.[CLIENT_CAPABILITIES_KEY] ?? ctx.mcpReq._meta?.[CLIENT_CAPABILITIES_KEY];
 }
 
-function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptions): CallInfo {
+function callInfo(
+  server: Server,
+  caller: McpCaller,
+  ctx: ServerContext,
+  options: SdkServerOptions,
+  target: string,
+): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  // The SDK verified the state's seal before the handler ran (else -32602); it must be for this target too.
+  const state = options.roundTrip ? ctx.mcpReq.requestState() : undefined;
   const answers = options.roundTrip
-    ? { ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) }
+    ? { ...answersOf(state, target), ...(ctx.mcpReq.inputResponses ?? {}) }
     : undefined;
+  const clientCapabilities = options.roundTrip
+    ? requestCapabilities(ctx)
+    : options.interactive
+      ? server.getClientCapabilities()
+      : undefined;
   return {
     principal: caller.principal,
     credentials: caller.credentials,
@@ -107,6 +131,8 @@ function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptio
         }),
     }),
     log: (level, data) => ctx.mcpReq.log(level, data),
+    ...(clientCapabilities !== undefined && { clientCapabilities: clientCapabilities as never }),
+    ...(state !== undefined && { prepaid: true }),
     ...(answers && roundTripAsks(answers)),
     ...(answers && { tasks: { declared: declaresTasks(requestCapabilities(ctx)), answers } }),
     ...(options.interactive && {
@@ -115,6 +141,7 @@ function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptio
         const result = await ctx.mcpReq.requestSampling(params);
         return result as Awaited<ReturnType<NonNullable<CallInfo['sample']>>>;
       },
+      listRoots: () => server.listRoots(),
     }),
   };
 }
@@ -134,7 +161,9 @@ export function createSdkServer(
     capabilities: identity.capabilities,
     ...(identity.instructions !== undefined && { instructions: identity.instructions }),
     jsonSchemaValidator: sharedValidator,
+    requestState: { verify: ops.seal.verifier(caller.account) },
   });
+  const settle = (target: string) => asInputRequired(ops.seal, caller.account, target);
   const { observe } = options;
   /** The handler, reporting each request it answers to `observe` when there is one. */
   const timed = <Q extends { params?: unknown }, R>(
@@ -174,14 +203,17 @@ export function createSdkServer(
         'tools/call',
         (request: CallToolRequest, ctx) =>
           options.settledCall ??
-          ops
-            .callTool(
-              caller.toolSet,
-              request.params.name,
-              request.params.arguments,
-              callInfo(caller, ctx, options),
-            )
-            .catch(asInputRequired),
+          (async () => {
+            const target = `tools/call:${request.params.name}`;
+            return ops
+              .callTool(
+                caller.toolSet,
+                request.params.name,
+                request.params.arguments,
+                callInfo(server, caller, ctx, options, target),
+              )
+              .catch(settle(target));
+          })(),
       ),
     );
   }
@@ -216,9 +248,12 @@ export function createSdkServer(
     );
     server.setRequestHandler(
       'resources/read',
-      timed('resources/read', (request: ReadResourceRequest, ctx) =>
-        ops.readResource(caller.toolSet, request.params.uri, callInfo(caller, ctx, options)),
-      ),
+      timed('resources/read', async (request: ReadResourceRequest, ctx) => {
+        const target = `resources/read:${request.params.uri}`;
+        return ops
+          .readResource(caller.toolSet, request.params.uri, callInfo(server, caller, ctx, options, target))
+          .catch(settle(target)) as never;
+      }),
     );
     if ((caps['resources'] as { subscribe?: boolean }).subscribe) {
       // Toolhost's resources are read-only views of the Hub: a subscription is accepted
@@ -234,14 +269,17 @@ export function createSdkServer(
     );
     server.setRequestHandler(
       'prompts/get',
-      timed('prompts/get', (request: GetPromptRequest, ctx) =>
-        ops.getPrompt(
-          caller.toolSet,
-          request.params.name,
-          request.params.arguments,
-          callInfo(caller, ctx, options),
-        ),
-      ),
+      timed('prompts/get', async (request: GetPromptRequest, ctx) => {
+        const target = `prompts/get:${request.params.name}`;
+        return ops
+          .getPrompt(
+            caller.toolSet,
+            request.params.name,
+            request.params.arguments,
+            callInfo(server, caller, ctx, options, target),
+          )
+          .catch(settle(target)) as never;
+      }),
     );
   }
   if (caps['completions']) {
