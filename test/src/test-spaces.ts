@@ -52,6 +52,11 @@ export interface TestSpaces {
   readonly connections: number;
   /** Tool calls that were abandoned (client cancelled or disconnected) while the Space worked on them. */
   readonly abandoned: string[];
+  /**
+   * The slow image Space (`toolhost-test/slow-image-space`): each call waits until
+   * `release()`; `started` counts the calls that reached it.
+   */
+  readonly slowImage: { readonly started: number; release(): void };
   /** Tools as each Space lists them, by Space id. */
   readonly tools: Record<string, Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -67,6 +72,15 @@ const delay = (ms: number, signal: AbortSignal) =>
   });
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
+
+/** Calls to the slow image Space wait here until the test releases them. */
+const slowImage = {
+  started: 0,
+  waiting: [] as (() => void)[],
+  release() {
+    for (const go of this.waiting.splice(0)) go();
+  },
+};
 
 const SPACES: Record<string, Record<string, SpaceTool>> = {
   'text-space': {
@@ -172,6 +186,28 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
         new Promise((_resolve, reject) =>
           abandoned.addEventListener('abort', () => reject(new Error('gone'))),
         ),
+    },
+  },
+  'slow-image-space': {
+    slow_image_space_infer: {
+      listing: {
+        name: 'slow_image_space_infer',
+        description: 'Generate an image from a prompt, slowly (a ZeroGPU app waiting for a GPU).',
+        inputSchema: { type: 'object', properties: { prompt: { type: 'string' } } },
+      },
+      run: (args, _ctx, abandoned) =>
+        new Promise((resolve, reject) => {
+          slowImage.started++;
+          abandoned.addEventListener('abort', () => reject(new Error('abandoned')));
+          slowImage.waiting.push(() =>
+            resolve({
+              content: [
+                { type: 'image', data: PNG_1PX, mimeType: 'image/png' },
+                { type: 'text', text: `slow image of ${String(args['prompt'])}` },
+              ],
+            }),
+          );
+        }),
     },
   },
 };
@@ -313,6 +349,12 @@ export async function startTestSpaces(): Promise<TestSpaces> {
       return connections;
     },
     abandoned,
+    slowImage: {
+      get started() {
+        return slowImage.started;
+      },
+      release: () => slowImage.release(),
+    },
     tools: Object.fromEntries(
       Object.entries(SPACES).map(([name, tools]) => [
         `${OWNER}/${name}`,
