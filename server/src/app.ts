@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from '@toolhost/core';
 import type { ToolhostKernel } from '@toolhost/core/kernel';
+import type { TaskStore } from '@toolhost/core/ports';
 import { StoreUnavailableError } from '@toolhost/core/ports';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -28,6 +29,8 @@ export interface BuildAppOptions {
   logger?: Logger;
   /** Environment for plugins (HF_ENDPOINT, …); `process.env` when omitted. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Keep tasks here instead of the manifest's `stores.tasks` (embedding; tests with a shared Redis). */
+  taskStore?: TaskStore;
 }
 
 declare module 'fastify' {
@@ -59,6 +62,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const observability = settings.metrics ? new Observability() : undefined;
   // Opened here so /readyz can ping them; the kernel closes them when it shuts down.
   const stores = openManifestStores(manifest, { logger, env, baseDir }, () => kernel.health().tools);
+  if (options.taskStore) stores.tasks = options.taskStore;
   const kernel = await startKernel(manifest, {
     logger,
     env,

@@ -304,8 +304,16 @@ export async function startTestSpaces(): Promise<TestSpaces> {
       if (!tool)
         return { content: [{ type: 'text', text: `no tool ${request.params.name}` }], isError: true };
       const signal = AbortSignal.any([gone.signal, ctx.mcpReq.signal]);
-      signal.addEventListener('abort', () => abandoned.push(request.params.name));
-      return tool.run(request.params.arguments ?? {}, ctx, signal);
+      // Only while the Space works on it: the server's clean-up after an answer aborts the signal too.
+      let answered = false;
+      signal.addEventListener('abort', () => {
+        if (!answered) abandoned.push(request.params.name);
+      });
+      try {
+        return await tool.run(request.params.arguments ?? {}, ctx, signal);
+      } finally {
+        answered = true;
+      }
     });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await mcp.connect(transport);

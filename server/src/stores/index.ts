@@ -3,10 +3,12 @@ import type { KernelHealth } from '@toolhost/core/kernel';
 import {
   InMemoryQuotaStore,
   InMemorySettingsStore,
+  InMemoryTaskStore,
   InMemoryTokenStore,
   type QuotaStore,
   type SettingsStore,
   type StoreName,
+  type TaskStore,
   type TokenStore,
 } from '@toolhost/core/ports';
 import type { Manifest } from '../manifest';
@@ -18,8 +20,11 @@ import {
   SqliteTokenStore,
   type StoreFaultListener,
 } from './sqlite';
+import { SqliteTaskStore } from './sqlite-tasks';
 
+export { RedisTaskStore } from './redis-tasks';
 export { StoreOpenError } from './sqlite';
+export { SqliteTaskStore } from './sqlite-tasks';
 
 /** Each store's kind and whether it can serve now (`/readyz`). */
 export type StoresHealth = Record<StoreName, { kind: string; ok: boolean; error?: unknown }>;
@@ -28,6 +33,8 @@ export interface Stores {
   settings: SettingsStore;
   quotas: QuotaStore;
   tokens: TokenStore;
+  /** Tasks (2026-07-28 tasks extension). */
+  tasks: TaskStore;
   /** The SQLite file in use, if any. */
   sqlitePath?: string;
   /** The open SQLite database, if any. */
@@ -52,8 +59,10 @@ export function openStores(
   onFault?: StoreFaultListener,
 ): Stores {
   const config = manifest.stores;
-  const kind = (port: 'settings' | 'quotas' | 'tokens') => config[port] ?? config.default;
-  const needsSqlite = (['settings', 'quotas', 'tokens'] as const).some((port) => kind(port) === 'sqlite');
+  const kind = (port: 'settings' | 'quotas' | 'tokens' | 'tasks') => config[port] ?? config.default;
+  const needsSqlite = (['settings', 'quotas', 'tokens', 'tasks'] as const).some(
+    (port) => kind(port) === 'sqlite',
+  );
   const path = isAbsolute(config.path) ? config.path : resolve(baseDir, config.path);
   const sqlite = needsSqlite ? new SqliteDatabase(path, onFault) : undefined;
   const hfSettingsUrl =
@@ -88,6 +97,7 @@ export function openStores(
     ...ports,
     ...(sqlite && { sqlitePath: path, database: sqlite }),
     health,
+    tasks: sqlite && kind('tasks') === 'sqlite' ? new SqliteTaskStore(sqlite) : new InMemoryTaskStore(),
     close: () => sqlite?.close(),
   };
 }
