@@ -13,6 +13,7 @@ import { testElicitationDefaults } from './tools/elicitation-defaults';
 import { testElicitationEnums } from './tools/elicitation-enums';
 import { testEmbeddedResource } from './tools/embedded-resource';
 import { testErrorHandling } from './tools/error-handling';
+import { schemaFixtures, testParamHeader } from './tools/header-and-schema-fixtures';
 import { testImageContent } from './tools/image-content';
 import { testInputRequiredElicitation } from './tools/input-required-elicitation';
 import {
@@ -84,7 +85,9 @@ export default definePlugin({
     confirmDelete,
     multiInput,
     testToolWithTask,
+    testParamHeader,
   ],
+  toolSource: schemaFixtures,
   resources: [staticText, staticBinary, templateData, watchedResource],
   prompts: [
     simplePrompt,
