@@ -15,9 +15,9 @@ import type { ClientIdentity, Era, RequestFinished, TelemetryHub } from '../tele
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
-import { HEADER_MISMATCH, paramHeaderMismatch } from './param-headers';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import type { PrincipalScopedListenBus } from './listen-bus';
+import { HEADER_MISMATCH, paramHeaderMismatch } from './param-headers';
 import { legacyVersionRefusal } from './protocol-versions';
 import {
   ClientIdentities,
@@ -60,7 +60,11 @@ function wantsStream(body: unknown): boolean {
 
 /** A 2026-07-28 tools/call whose `Mcp-Param-*` headers disagree with its arguments: 400, -32020. */
 function paramHeaderRefusal(request: McpHttpRequest): McpHttpResponse | undefined {
-  const body = request.body as { id?: unknown; method?: unknown; params?: { name?: unknown; arguments?: unknown } };
+  const body = request.body as {
+    id?: unknown;
+    method?: unknown;
+    params?: { name?: unknown; arguments?: unknown };
+  };
   if (body?.method !== 'tools/call' || typeof body.params?.name !== 'string') return undefined;
   const declared = request.caller.toolSet.tools.get(body.params.name)?.paramHeaders;
   if (!declared || declared.length === 0) return undefined;

@@ -33,7 +33,8 @@ export function paramHeadersOf(tool: string, inputSchema: Record<string, unknown
     if (name === undefined) continue;
     const where = `tool ${tool}, property ${param}: x-mcp-header`;
     if (typeof name !== 'string' || name === '') throw new TypeError(`${where} must be a non-empty string`);
-    if (!HEADER_NAME.test(name)) throw new TypeError(`${where} ${JSON.stringify(name)} is not a valid header name`);
+    if (!HEADER_NAME.test(name))
+      throw new TypeError(`${where} ${JSON.stringify(name)} is not a valid header name`);
     if (found.some((h) => h.name.toLowerCase() === name.toLowerCase())) {
       throw new TypeError(`${where} ${JSON.stringify(name)} is declared twice`);
     }
