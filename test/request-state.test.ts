@@ -52,6 +52,7 @@ async function call(
       },
     }),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON-RPC answer read field by field in the assertions.
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
