@@ -114,7 +114,7 @@ describe('x-mcp-header', () => {
     expect(plain.body.result.content[0].text).toBe('routed to eu-west');
     const encoded = `=?base64?${Buffer.from('eu-west').toString('base64')}?=`;
     expect((await call('test_param_header', args, { 'mcp-param-region': encoded })).status).toBe(200);
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {}, // missing while the argument is given
       { 'mcp-param-region': 'us-east' }, // disagrees
       { 'mcp-param-region': '=?base64?ZXUtd2VzdA?=' }, // bad padding
