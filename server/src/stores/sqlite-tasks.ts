@@ -18,8 +18,12 @@ export class SqliteTaskStore implements TaskStore {
   constructor(private readonly sqlite: SqliteDatabase) {
     const { db } = sqlite;
     // Its own table, created on first use: the shared schema's migrations stay as they are.
-    db.exec(`CREATE TABLE IF NOT EXISTS tasks (
-      task_id TEXT PRIMARY KEY, json TEXT NOT NULL, expires_at INTEGER NOT NULL)`);
+    // IMMEDIATE takes the write lock up front (waiting its turn), so processes opening a new
+    // file at once do not deadlock upgrading a read lock.
+    db.transaction(() =>
+      db.exec(`CREATE TABLE IF NOT EXISTS tasks (
+        task_id TEXT PRIMARY KEY, json TEXT NOT NULL, expires_at INTEGER NOT NULL)`),
+    ).immediate();
     this.insert = db.prepare('INSERT INTO tasks (task_id, json, expires_at) VALUES (?, ?, ?)');
     this.select = db.prepare('SELECT json FROM tasks WHERE task_id = ? AND expires_at > ?');
     this.replace = db.prepare('UPDATE tasks SET json = ?, expires_at = ? WHERE task_id = ?');
