@@ -339,7 +339,11 @@ describe('direct path ≡ SDK path', () => {
     for (const [index, probe] of probes.entries()) {
       const requestId = `ask-${index}`;
       const [a, b] = [await send(direct, probe, requestId), await send(sdkOnly, probe, requestId)];
-      expect({ probe: probe.label, index, ...sealed(a) }).toEqual({ probe: probe.label, index, ...sealed(b) });
+      expect({ probe: probe.label, index, ...sealed(a) }).toEqual({
+        probe: probe.label,
+        index,
+        ...sealed(b),
+      });
     }
     const answered = await send(direct, probes[0]!, 'ask-status');
     expect(answered.status).toBe(200);
