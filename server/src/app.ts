@@ -39,6 +39,8 @@ declare module 'fastify' {
     settings: Manifest['server'];
     /** The state stores (settings, quotas, tokens), as /readyz pings them. */
     stores: Stores;
+    /** `auth.scopes`: named in the `scope` of every 401 challenge. */
+    authScopes: readonly string[];
   }
 }
 
@@ -87,6 +89,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('kernel', kernel);
   app.decorate('settings', settings);
   app.decorate('stores', stores);
+  app.decorate('authScopes', manifest.auth.scopes);
   app.addHook('onClose', () => kernel.shutdown());
   if (manifest.auth.rateLimit) {
     // Guards the door against anonymous floods; callers whose token was accepted are held to their
