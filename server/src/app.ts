@@ -16,6 +16,7 @@ import { authRoutes, sendAuthFailure } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
 import { observabilityRoutes } from './routes/observability';
+import { serverCardRoutes } from './routes/server-card';
 import { settingsRoutes } from './routes/settings';
 import { sseRoutes } from './routes/sse';
 import type { Stores } from './stores';
@@ -155,6 +156,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(healthRoutes, { kernel, stores });
   await app.register(authRoutes, { manifest });
+  await app.register(serverCardRoutes, { kernel, manifest });
   await app.register(settingsRoutes, { kernel, manifest, adminToken });
   if (observability) {
     await app.register(observabilityRoutes, { observability, adminToken, configuredHost: settings.host });
