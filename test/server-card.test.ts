@@ -27,7 +27,7 @@ describe('server card', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/mcp-server-card\+json/);
     const etag = response.headers.get('etag');
     expect(etag).toMatch(/^"[\w-]+"$/);
-    const card = (await response.json()) as Record<string, any>;
+    const card = (await response.json()) as Record<string, unknown>;
     expect(card['name']).toBe('toolhost');
     expect(card['protocolVersions']).toEqual(
       expect.arrayContaining(['2026-07-28', '2025-11-25', '2025-03-26']),
@@ -36,7 +36,7 @@ describe('server card', () => {
       { type: 'streamable-http', url: `${toolhost.baseUrl}/mcp` },
       { type: 'sse', url: `${toolhost.baseUrl}/sse` },
     ]);
-    expect(card['capabilities'].extensions).toHaveProperty(['io.modelcontextprotocol/tasks']);
+    expect(card['capabilities']).toHaveProperty(['extensions', 'io.modelcontextprotocol/tasks']);
     expect(card['authentication']).toMatchObject({
       required: false,
       schemes: ['bearer'],
