@@ -5,6 +5,9 @@
 //   pending  0.1.x, the pending scenarios
 //   alpha    0.2.0-alpha, with --requirements 2026-07-28
 // Further arguments go to the suite (e.g. `--scenario NAME --verbose` runs one scenario).
+// Every check's result is saved (the suite's `-o`) under test/artifacts/conformance/<mode>-<time>/
+// (gitignored; CI keeps the folder as an artifact) unless the arguments name their own `-o`;
+// CONFORMANCE_RESULTS=DIR picks the parent folder.
 // The suite needs Node >= 22: on an older Node, node@22 is installed from npm into .tools/.
 // Needs a build (`npm run build`): the server is imported from its dist.
 import { execFileSync, spawn } from 'node:child_process';
@@ -64,11 +67,19 @@ console.error(
 // Extra arguments go to the suite; `--scenario X` replaces the mode's own selection.
 const extra = process.argv.slice(3);
 const selection = extra.includes('--scenario') ? [] : suite.args;
-const child = spawn(node, [suiteEntry, 'server', '--url', url, ...selection, ...extra], {
+const namesOutput = extra.includes('-o') || extra.includes('--output-dir');
+const results = join(
+  process.env.CONFORMANCE_RESULTS ?? join(root, 'test', 'artifacts', 'conformance'),
+  `${mode}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+);
+if (!namesOutput) mkdirSync(results, { recursive: true });
+const output = namesOutput ? [] : ['-o', results];
+const child = spawn(node, [suiteEntry, 'server', '--url', url, ...selection, ...output, ...extra], {
   stdio: 'inherit',
 });
 const code = await new Promise((done) =>
   child.on('exit', (status, signal) => done(status ?? (signal ? 1 : 0))),
 );
 await app.close();
+if (!namesOutput) console.error(`conformance results saved under ${results}`);
 process.exit(code);

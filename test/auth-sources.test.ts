@@ -76,11 +76,12 @@ describe('JWT access tokens', () => {
       );
       const expired = await post(toolhost.mcpUrl, await sign({ sub: 'u-1' }, undefined, '-1m'));
       expect(expired.headers.get('www-authenticate')).toContain('it has expired');
-      // Anonymous access is off: no token is a 401, with the resource metadata of the public URL.
+      // Anonymous access is off: no token is a 401, with the resource metadata of the public URL
+      // and the scopes to ask for (auth.scopes, default openid profile).
       const anonymous = await post(toolhost.mcpUrl);
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toBe(
-        'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+        'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="openid profile"',
       );
     } finally {
       await toolhost.close();

@@ -199,7 +199,7 @@ describe('authentication failures', () => {
     const challenge = response.headers.get('www-authenticate')!;
     const metadataUrl = `${toolhost.baseUrl}/.well-known/oauth-protected-resource/mcp`;
     expect(challenge).toBe(
-      `Bearer resource_metadata="${metadataUrl}", error="invalid_token", error_description="The Toolhost API token is unknown or revoked."`,
+      `Bearer resource_metadata="${metadataUrl}", scope="openid profile", error="invalid_token", error_description="The Toolhost API token is unknown or revoked."`,
     );
     expect(await response.json()).toEqual({
       jsonrpc: '2.0',

@@ -1,8 +1,9 @@
 /**
  * A 2026-07-28 tool that asks the client for input (multi-round-trip requests):
- * each request runs its handler once and charges its quota at most once, whether the
- * direct path or the SDK path serves it. Every round of a call is its own request and
- * is charged (docs/architecture.md, "Input-required calls").
+ * each request runs its handler once, whether the direct path or the SDK path serves
+ * it. The exchange is charged once, on its first round: later rounds carry the
+ * server's signed requestState, which proves it (docs/architecture.md,
+ * "Input-required calls").
  */
 
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ describe.each([true, false])('input-required round trip, direct path %s', (direc
   let toolhost: RunningToolhost | undefined;
   afterEach(() => toolhost?.close());
 
-  it('runs the handler once per request and charges once per request', async () => {
+  it('runs the handler once per request and charges the exchange once', async () => {
     toolhost = await startToolhost({
       manifest: {
         plugins: [{ use: join(FIXTURES, 'plugins/round-trip.mjs') }],
@@ -41,7 +42,8 @@ describe.each([true, false])('input-required round trip, direct path %s', (direc
       expect(asked).toBe(1);
       // Two requests (the question, then the answer): two handler runs, no more.
       expect(text(greeting)).toBe(`Hello Ada; handler runs so far: ${before + 2}`);
-      // Two units were charged, one per request: two more fit in the plan of four, a third does not.
+      // One unit was charged for the exchange of two requests: three more fit in the plan of four, a fourth does not.
+      expect((await client.callTool({ name: 'spend', arguments: {} })).isError).toBeUndefined();
       expect((await client.callTool({ name: 'spend', arguments: {} })).isError).toBeUndefined();
       expect((await client.callTool({ name: 'spend', arguments: {} })).isError).toBeUndefined();
       const refused = await client.callTool({ name: 'spend', arguments: {} });

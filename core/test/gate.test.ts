@@ -185,11 +185,12 @@ describe('catalog', () => {
     });
   });
 
-  it('advertises resources, prompts and tools as capabilities', () => {
+  it('advertises resources, prompts and tools as capabilities, and the tasks extension', () => {
     expect(kernel.identity.capabilities).toEqual({
       tools: { listChanged: true },
       resources: { listChanged: true },
       prompts: { listChanged: true },
+      extensions: { 'io.modelcontextprotocol/tasks': {} },
     });
   });
 });

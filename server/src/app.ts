@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { z } from '@toolhost/core';
 import type { ToolhostKernel } from '@toolhost/core/kernel';
+import type { TaskStore } from '@toolhost/core/ports';
 import { StoreUnavailableError } from '@toolhost/core/ports';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -17,6 +18,7 @@ import { consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { mcpRoutes } from './routes/mcp';
 import { observabilityRoutes } from './routes/observability';
+import { serverCardRoutes } from './routes/server-card';
 import { settingsRoutes } from './routes/settings';
 import { sseRoutes } from './routes/sse';
 import type { Stores } from './stores';
@@ -30,6 +32,8 @@ export interface BuildAppOptions {
   logger?: Logger;
   /** Environment for plugins (HF_ENDPOINT, …); `process.env` when omitted. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Keep tasks here instead of the manifest's `stores.tasks` (embedding; tests with a shared Redis). */
+  taskStore?: TaskStore;
 }
 
 declare module 'fastify' {
@@ -38,6 +42,8 @@ declare module 'fastify' {
     settings: Manifest['server'];
     /** The state stores (settings, quotas, tokens), as /readyz pings them. */
     stores: Stores;
+    /** `auth.scopes`: named in the `scope` of every 401 challenge. */
+    authScopes: readonly string[];
   }
 }
 
@@ -66,6 +72,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     () => kernel.health().tools,
     observability && ((store) => observability.metrics.storeFailed(store)),
   );
+  if (options.taskStore) stores.tasks = options.taskStore;
   const kernel = await startKernel(manifest, {
     logger,
     env,
@@ -91,6 +98,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.decorate('kernel', kernel);
   app.decorate('settings', settings);
   app.decorate('stores', stores);
+  app.decorate('authScopes', manifest.auth.scopes);
   app.addHook('onClose', () => kernel.shutdown());
   if (manifest.auth.rateLimit) {
     // Guards the door against anonymous floods; callers whose token was accepted are held to their
@@ -156,6 +164,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
 
   await app.register(healthRoutes, { kernel, stores });
   await app.register(authRoutes, { manifest });
+  await app.register(serverCardRoutes, { kernel, manifest });
   await app.register(settingsRoutes, { kernel, manifest, adminToken });
   const assets = new ConsoleAssets();
   await app.register(consoleRoutes, { assets, publicUrl: settings.publicUrl });

@@ -8,4 +8,6 @@ export { DEFAULT_MANIFEST, loadManifest, ManifestError, manifestSchema, parseMan
 export type { Stores } from './stores';
 export { openStores } from './stores';
 export { HfSettingsStore } from './stores/hf-settings';
+export { RedisTaskStore } from './stores/redis-tasks';
 export { SqliteDatabase, SqliteQuotaStore, SqliteSettingsStore, SqliteTokenStore } from './stores/sqlite';
+export { SqliteTaskStore } from './stores/sqlite-tasks';

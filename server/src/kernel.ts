@@ -54,6 +54,13 @@ export async function startKernel(
       'auth.jwt: set auth.jwt.audience or server.publicUrl, so access tokens can be checked as meant for this server',
     );
   }
+  const stateKey = server.requestStateKey ?? env['TOOLHOST_REQUEST_STATE_KEY'];
+  if (stateKey !== undefined && Buffer.byteLength(stateKey) < 32) {
+    given?.close();
+    throw new ManifestError(
+      'TOOLHOST_REQUEST_STATE_KEY must be at least 32 bytes long (it signs requestState)',
+    );
+  }
   let kernel: ToolhostKernel | undefined;
   const stores =
     given ?? (await openManifestStores(manifest, { logger, env, baseDir }, () => kernel!.health().tools));
@@ -90,6 +97,12 @@ export async function startKernel(
       }),
       stores,
       ...(stores.bus && { bus: stores.bus }),
+      tasks: {
+        ttlMs: manifest.tasks.ttl,
+        pollIntervalMs: manifest.tasks.pollInterval,
+        leaseMs: manifest.tasks.lease,
+      },
+      ...(stateKey !== undefined && { requestStateKey: stateKey }),
       ...(telemetry && { telemetry }),
       maxJsonDepth: manifest.transport.maxJsonDepth,
       ...(tracing && { tracer: tracing.tracer }),

@@ -136,6 +136,8 @@ const storesSection = z
     onFailure: z.enum(['closed', 'open']).default('closed'),
     /** How long a Redis or PostgreSQL connection attempt or command may take before it counts as failed. */
     timeout: duration.default(2_000),
+    /** Tasks (2026-07-28 tasks extension): in SQLite any process on the file, in Redis any instance, answers `tasks/get`. */
+    tasks: z.enum(['sqlite', 'memory', 'redis']).optional(),
     /** Where the `hf` settings source reads; default {HF_ENDPOINT}/api/settings/mcp. */
     hfSettingsUrl: z.url().optional(),
   })
@@ -156,6 +158,11 @@ const serverSection = z
     allowedHosts: z.array(z.string().min(1)).default([]),
     /** Origin host names accepted besides localhost (browsers send Origin). */
     allowedOrigins: z.array(z.string().min(1)).default([]),
+    /**
+     * The HMAC key signing input-required `requestState` (32+ characters). Every instance
+     * behind one URL needs the same key; default: TOOLHOST_REQUEST_STATE_KEY, else random per process.
+     */
+    requestStateKey: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Sent to clients at initialize / server/discover. */
     instructions: z.string().max(4_000).optional(),
     toolTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
@@ -208,6 +215,18 @@ const telemetrySection = z
   })
   .strict();
 
+/** Tool calls run as tasks (the 2026-07-28 tasks extension). */
+const tasksSection = z
+  .object({
+    /** How long a task (and its result) is kept after it last changed. */
+    ttl: duration.default(60 * 60_000),
+    /** The polling interval suggested to clients. */
+    pollInterval: duration.default(1_000),
+    /** How long a running task stays claimed by its instance without renewal; past it, the task is failed. */
+    lease: duration.default(30_000),
+  })
+  .strict();
+
 /**
  * The server's own sections. Any other top-level key is a plugin's section (the
  * gradio plugin claims `spaces:`): kept as is (`pluginSections`) and handed to the
@@ -229,6 +248,7 @@ export const manifestSchema = z
     stores: storesSection.default(storesSection.parse({})),
     transport: transportSection.default(transportSection.parse({})),
     telemetry: telemetrySection.default(telemetrySection.parse({})),
+    tasks: tasksSection.default(tasksSection.parse({})),
   })
   .catchall(z.unknown());
 

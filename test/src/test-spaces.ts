@@ -55,6 +55,11 @@ export interface TestSpaces {
   readonly abandoned: string[];
   /** MCP App pages each Space serves, by Space id. */
   readonly pages: Record<string, AppPage[]>;
+  /**
+   * The slow image Space (`toolhost-test/slow-image-space`): each call waits until
+   * `release()`; `started` counts the calls that reached it.
+   */
+  readonly slowImage: { readonly started: number; release(): void };
   /** Tools as each Space lists them, by Space id. */
   readonly tools: Record<string, Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -70,6 +75,15 @@ const delay = (ms: number, signal: AbortSignal) =>
   });
 
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
+
+/** Calls to the slow image Space wait here until the test releases them. */
+const slowImage = {
+  started: 0,
+  waiting: [] as (() => void)[],
+  release() {
+    for (const go of this.waiting.splice(0)) go();
+  },
+};
 
 const SPACES: Record<string, Record<string, SpaceTool>> = {
   'text-space': {
@@ -212,6 +226,28 @@ const SPACES: Record<string, Record<string, SpaceTool>> = {
         new Promise((_resolve, reject) =>
           abandoned.addEventListener('abort', () => reject(new Error('gone'))),
         ),
+    },
+  },
+  'slow-image-space': {
+    slow_image_space_infer: {
+      listing: {
+        name: 'slow_image_space_infer',
+        description: 'Generate an image from a prompt, slowly (a ZeroGPU app waiting for a GPU).',
+        inputSchema: { type: 'object', properties: { prompt: { type: 'string' } } },
+      },
+      run: (args, _ctx, abandoned) =>
+        new Promise((resolve, reject) => {
+          slowImage.started++;
+          abandoned.addEventListener('abort', () => reject(new Error('abandoned')));
+          slowImage.waiting.push(() =>
+            resolve({
+              content: [
+                { type: 'image', data: PNG_1PX, mimeType: 'image/png' },
+                { type: 'text', text: `slow image of ${String(args['prompt'])}` },
+              ],
+            }),
+          );
+        }),
     },
   },
 };
@@ -377,8 +413,16 @@ export async function startTestSpaces(): Promise<TestSpaces> {
       if (!tool)
         return { content: [{ type: 'text', text: `no tool ${request.params.name}` }], isError: true };
       const signal = AbortSignal.any([gone.signal, ctx.mcpReq.signal]);
-      signal.addEventListener('abort', () => abandoned.push(request.params.name));
-      return tool.run(request.params.arguments ?? {}, ctx, signal);
+      // Only while the Space works on it: the server's clean-up after an answer aborts the signal too.
+      let answered = false;
+      signal.addEventListener('abort', () => {
+        if (!answered) abandoned.push(request.params.name);
+      });
+      try {
+        return await tool.run(request.params.arguments ?? {}, ctx, signal);
+      } finally {
+        answered = true;
+      }
     });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await mcp.connect(transport);
@@ -423,6 +467,12 @@ export async function startTestSpaces(): Promise<TestSpaces> {
     },
     abandoned,
     pages: Object.fromEntries(Object.entries(APP_PAGES).map(([name, list]) => [`${OWNER}/${name}`, list])),
+    slowImage: {
+      get started() {
+        return slowImage.started;
+      },
+      release: () => slowImage.release(),
+    },
     tools: Object.fromEntries(
       Object.entries(SPACES).map(([name, tools]) => [
         `${OWNER}/${name}`,

@@ -1,8 +1,10 @@
 import type {
+  ClientCapabilities,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
+  ListRootsResult,
   LoggingLevel,
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
@@ -62,7 +64,24 @@ export interface ToolContext<S extends ServiceRefMap | undefined = undefined, C 
   elicit(params: ElicitRequestFormParams, options?: AskOptions): Promise<ElicitResult>;
   /** Ask the client's model for a completion (sampling); stateful connections only, as `elicit`. */
   sample(params: CreateMessageRequestParams, options?: AskOptions): Promise<CreateMessageResult>;
+  /** Ask the client for its roots (`roots/list`); stateful connections only, as `elicit`. */
+  listRoots(options?: AskOptions): Promise<ListRootsResult>;
+  /**
+   * What the client declared it supports: a 2026-07-28 request's own envelope, or a
+   * 2025 session's `initialize`. Undefined when the transport does not know
+   * (stateless 2025 requests). Ask only for what it declares.
+   */
+  readonly clientCapabilities?: ClientCapabilities;
 }
+
+/**
+ * What a prompt handler gets: a request context, and on 2026-07-28 requests (and
+ * stateful connections) the client's input through `elicit`/`sample`/`listRoots`,
+ * as tools have it.
+ */
+export interface PromptContext<S extends ServiceRefMap | undefined = undefined, C = PluginConfig>
+  extends RequestContext<S, C>,
+    Pick<ToolContext<S, C>, 'elicit' | 'sample' | 'listRoots' | 'clientCapabilities'> {}
 
 export interface AskOptions {
   /**
@@ -74,10 +93,12 @@ export interface AskOptions {
 }
 
 export type {
+  ClientCapabilities,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
+  ListRootsResult,
   LoggingLevel,
 };
 

@@ -6,14 +6,17 @@ export type { CallToolResult, ContentBlock, ToolResult } from './content';
 export { text, toolResult } from './content';
 export type {
   AskOptions,
+  ClientCapabilities,
   ConfigOf,
   CreateMessageRequestParams,
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
+  ListRootsResult,
   LoggingLevel,
   MaybePromise,
   PluginConfig,
+  PromptContext,
   RequestContext,
   ToolContext,
 } from './context';
@@ -67,6 +70,7 @@ export type {
   AnyTool,
   InputSchema,
   OutputSchema,
+  TaskSupport,
   Tool,
   ToolAnnotations,
   ToolDefinition,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PROMPT_BRAND } from './brand';
 import type { ContentBlock } from './content';
-import type { ConfigOf, MaybePromise, RequestContext } from './context';
+import type { ConfigOf, MaybePromise, PromptContext } from './context';
 import type { ConfigSchema } from './plugin';
 import type { ServiceRefMap } from './service';
 
@@ -32,7 +32,7 @@ export interface PromptDefinition<
   config?: C;
   get(
     args: A extends PromptArgs ? z.output<A> : Record<string, never>,
-    ctx: RequestContext<S, ConfigOf<C>>,
+    ctx: PromptContext<S, ConfigOf<C>>,
   ): MaybePromise<PromptReturn>;
 }
 

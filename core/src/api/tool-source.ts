@@ -6,7 +6,7 @@ import type { ConfigSchema } from './plugin';
 import type { Credentials, Principal } from './principal';
 import type { ResourceRead, ResourceReturn } from './resource';
 import type { ResolvedServices, ServiceRefMap } from './service';
-import type { ToolAnnotations } from './tool';
+import type { TaskSupport, ToolAnnotations } from './tool';
 
 /** Who asks for tools, and which per-caller choices a source may act on. */
 export interface ToolSourceRequest<S extends ServiceRefMap | undefined = undefined, C = PluginConfig> {
@@ -61,6 +61,8 @@ export interface DynamicTool {
    * for the user. Settings pages show it in place of the choice's tools.
    */
   readonly unavailable?: string;
+  /** Whether calls may run as tasks (default `never`; see `TaskSupport`). */
+  readonly task?: TaskSupport;
   handler(
     args: Record<string, unknown>,
     ctx: ToolContext,

@@ -19,6 +19,15 @@ export interface ToolAnnotations {
   openWorld?: boolean;
 }
 
+/**
+ * Whether a call may run as a task (the 2026-07-28 tasks extension): `never` (default)
+ * answers every call on its request; `optional` runs the call as a task when the client
+ * declares the extension, on its request otherwise; `required` runs it as a task and
+ * refuses 2026-07-28 clients that do not declare the extension (-32021). 2025-era
+ * clients know no tasks: their calls always run on the request.
+ */
+export type TaskSupport = 'never' | 'optional' | 'required';
+
 export type InputSchema = z.ZodObject;
 export type OutputSchema = z.ZodObject;
 
@@ -48,6 +57,15 @@ export interface ToolDefinition<
   cost?: number;
   /** Per-call timeout in milliseconds (default: the kernel's `toolTimeoutMs`). */
   timeoutMs?: number;
+  /** Whether calls may run as tasks that outlive the request (see `TaskSupport`; default `never`). */
+  task?: TaskSupport;
+  /**
+   * For task tools: questions settled on the request before the task starts. It runs
+   * with the handler's input and context; its `ctx.elicit`/`ctx.sample` are answered
+   * by input-required round trips (2026-07-28), and the handler's questions with the
+   * same `key` get those answers without asking again. Its return value is ignored.
+   */
+  prepare?(input: z.output<I>, ctx: ToolContext<S, ConfigOf<C>>): MaybePromise<void>;
   /** Services the handler uses; each must be required or provided by the plugin. */
   services?: S;
   /**
@@ -84,6 +102,9 @@ export function defineTool<
   }
   if (definition.cost !== undefined && !(Number.isInteger(definition.cost) && definition.cost >= 0)) {
     throw new TypeError(`defineTool(${definition.name}): cost must be a non-negative integer`);
+  }
+  if (definition.task !== undefined && !['never', 'optional', 'required'].includes(definition.task)) {
+    throw new TypeError(`defineTool(${definition.name}): task must be 'never', 'optional' or 'required'`);
   }
   return Object.freeze({ ...definition, [TOOL_BRAND]: true as const });
 }

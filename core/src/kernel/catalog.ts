@@ -9,11 +9,12 @@ import { z } from 'zod';
 import type { PluginConfig } from '../api/context';
 import type { AnyPrompt } from '../api/prompt';
 import type { AnyResource } from '../api/resource';
-import type { AnyTool, ToolAnnotations } from '../api/tool';
+import type { AnyTool, TaskSupport, ToolAnnotations } from '../api/tool';
 import type { DynamicResource, DynamicTool } from '../api/tool-source';
 import { type ChainStep, MiddlewareChains } from './chain';
 import type { ServiceBinding, ServiceContainer } from './container';
 import type { LoadedPlugin } from './host';
+import { type ParamHeader, paramHeadersOf } from './mcp/param-headers';
 
 /** A tool ready to serve: its MCP descriptor was built once, at load time. */
 export interface CompiledTool {
@@ -24,6 +25,10 @@ export interface CompiledTool {
   readonly descriptor: McpTool;
   readonly cost: number;
   readonly timeoutMs: number;
+  /** Whether calls may run as tasks (2026-07-28 tasks extension). */
+  readonly task: TaskSupport;
+  /** Arguments mirrored into `Mcp-Param-*` headers (`x-mcp-header`), checked on 2026-07-28 calls. */
+  readonly paramHeaders: readonly ParamHeader[];
   /** Rough size of the descriptor in model tokens (JSON length / 4): what listing it costs a context window. */
   readonly tokens: number;
   /** The handler's services, bound once. */
@@ -125,12 +130,25 @@ function compileTool(def: AnyTool, plugin: LoadedPlugin, compiler: ToolCompiler)
   });
 }
 
+/**
+ * A tool's `x-mcp-header` declarations. A plugin's own tool with a bad one fails the
+ * load (a bug to fix); a dynamic tool's (an upstream's schema) are dropped instead.
+ */
+function declaredHeaders(descriptor: McpTool, strict: boolean): readonly ParamHeader[] {
+  try {
+    return paramHeadersOf(descriptor.name, descriptor.inputSchema as Record<string, unknown>);
+  } catch (error) {
+    if (strict) throw error;
+    return [];
+  }
+}
+
 /** The compiled tool, annotations added to its descriptor and its size in tokens measured once. */
 function frozenTool(
   def: AnyTool,
   plugin: LoadedPlugin,
   descriptor: McpTool,
-  declared: Pick<AnyTool, 'title' | 'annotations' | 'cost' | 'timeoutMs'>,
+  declared: Pick<AnyTool, 'title' | 'annotations' | 'cost' | 'timeoutMs' | 'task'>,
   compiler: ToolCompiler,
   bound: Pick<CompiledTool, 'services' | 'config'>,
 ): CompiledTool {
@@ -143,6 +161,8 @@ function frozenTool(
     descriptor,
     cost: declared.cost ?? 1,
     timeoutMs: declared.timeoutMs ?? compiler.options.toolTimeoutMs ?? 30_000,
+    task: declared.task ?? 'never',
+    paramHeaders: declaredHeaders(descriptor, def === declared),
     tokens: Math.ceil(JSON.stringify(descriptor).length / 4),
     ...bound,
     chain: compiler.chains.compose({ name: descriptor.name, pluginId: plugin.id }),

@@ -6,6 +6,7 @@ import { isToolError, ToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { AnyMiddleware, MiddlewareContext, MiddlewareTarget } from '../api/middleware';
 import type { RequestValues } from '../api/service';
+import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { RequestScope, type ServiceBinding, type ServiceContainer } from './container';
 import type { CallInfo, CallOutcome } from './gate';
@@ -78,6 +79,7 @@ function needsStatefulConnection(what: string): () => Promise<never> {
 }
 const NO_ELICIT = needsStatefulConnection('input (elicitation)');
 const NO_SAMPLE = needsStatefulConnection('a model completion (sampling)');
+const NO_ROOTS = needsStatefulConnection('its roots (roots/list)');
 
 /** A bad return value from a handler or middleware: a plugin bug, reported as an internal error. */
 class InvalidToolReturn extends Error {}
@@ -152,6 +154,44 @@ function toolErrorResult(run: ToolCallRun, error: Error): CallToolResult {
   return errorResult(error.message, (error as { meta?: Record<string, unknown> }).meta);
 }
 
+/** The context a handler (or a task tool's `prepare`) gets for one call. */
+export function toolContext(run: ToolCallRun, cancellation: Cancellation): ToolContext<never> {
+  const { tool, info } = run;
+  let services: Readonly<Record<string, unknown>> | undefined;
+  return {
+    get services() {
+      services ??= run.services(tool.services);
+      return services as never;
+    },
+    config: tool.config,
+    principal: info.principal,
+    credentials: info.credentials,
+    get signal() {
+      return cancellation.signal;
+    },
+    requestId: info.requestId,
+    get logger() {
+      return run.logger;
+    },
+    progress: info.progress ?? NO_PROGRESS,
+    log: info.log ?? NO_PROGRESS,
+    elicit: info.elicit ?? NO_ELICIT,
+    sample: info.sample ?? NO_SAMPLE,
+    listRoots: info.listRoots ?? NO_ROOTS,
+    ...(info.clientCapabilities !== undefined && { clientCapabilities: info.clientCapabilities }),
+  };
+}
+
+/** The client-input half of a context (prompts get it too). */
+export function askingContext(info: CallInfo) {
+  return {
+    elicit: info.elicit ?? NO_ELICIT,
+    sample: info.sample ?? NO_SAMPLE,
+    listRoots: info.listRoots ?? NO_ROOTS,
+    ...(info.clientCapabilities !== undefined && { clientCapabilities: info.clientCapabilities }),
+  };
+}
+
 /**
  * The innermost step: the handler under the tool's timeout and the caller's abort
  * signal, its value mapped to an MCP result. Every outcome becomes a result: a
@@ -162,30 +202,9 @@ function toolErrorResult(run: ToolCallRun, error: Error): CallToolResult {
 export const runHandler: ChainStep = async (run) => {
   const { tool, info } = run;
   try {
-    const value = await withTimeout(tool.timeoutMs, info.cancellation, (cancellation) => {
-      let services: Readonly<Record<string, unknown>> | undefined;
-      const ctx: ToolContext<never> = {
-        get services() {
-          services ??= run.services(tool.services);
-          return services as never;
-        },
-        config: tool.config,
-        principal: info.principal,
-        credentials: info.credentials,
-        get signal() {
-          return cancellation.signal;
-        },
-        requestId: info.requestId,
-        get logger() {
-          return run.logger;
-        },
-        progress: info.progress ?? NO_PROGRESS,
-        log: info.log ?? NO_PROGRESS,
-        elicit: info.elicit ?? NO_ELICIT,
-        sample: info.sample ?? NO_SAMPLE,
-      };
-      return tool.def.handler(run.args, ctx);
-    });
+    const value = await withTimeout(tool.timeoutMs, info.cancellation, (cancellation) =>
+      tool.def.handler(run.args, toolContext(run, cancellation)),
+    );
     const result = toCallResult(tool, value);
     run.outcome = 'ok';
     return result;

@@ -15,8 +15,9 @@ import {
   type KernelOptions,
 } from './kernel';
 import type { PluginEntry } from './loader';
-import type { McpCaller } from './mcp/caller';
+import type { McpCaller, ServerIdentity } from './mcp/caller';
 import type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
+import { SERVED_PROTOCOL_VERSIONS } from './mcp/protocol-versions';
 
 /**
  * The kernel as the composition root (the server package) sees it: serve HTTP and
@@ -45,6 +46,10 @@ export interface ToolhostKernel {
     env: Readonly<Record<string, string | undefined>>,
   ): { token: string; source: string } | undefined;
   readonly settings: KernelSettings;
+  /** Name, version, capabilities and instructions, as `initialize` and `server/discover` give them. */
+  readonly identity: ServerIdentity;
+  /** Every protocol revision served, newest first. */
+  readonly protocolVersions: readonly string[];
   /** Toolhost API tokens (the CLI's `toolhost tokens`, operators' tooling). */
   readonly tokens: TokenStore;
   /** List-changed announcements to open client streams. */
@@ -143,6 +148,8 @@ function facadeOf(kernel: Kernel): ToolhostKernel {
       validate: (body) => kernel.settings.validate(body),
       catalog: (principal, credentials, settings) => kernel.settingsCatalog(principal, credentials, settings),
     },
+    identity: kernel.identity,
+    protocolVersions: SERVED_PROTOCOL_VERSIONS,
     tokens: kernel.tokens,
     events: kernel.bus,
     health: () => ({

@@ -26,6 +26,17 @@ export interface CallInfo {
   /** Server→client requests; present only on stateful connections (sessions, SSE, stdio). */
   readonly elicit?: ToolContext['elicit'];
   readonly sample?: ToolContext['sample'];
+  readonly listRoots?: ToolContext['listRoots'];
+  /** What the client declared it supports, where the transport knows. */
+  readonly clientCapabilities?: ToolContext['clientCapabilities'];
+  /** The exchange was charged in an earlier input-required round (its signed requestState says so). */
+  readonly prepaid?: boolean;
+  /**
+   * A 2026-07-28 request: whether its client declared the tasks extension, and the
+   * answers it gave in input-required rounds so far. Absent on 2025-era requests,
+   * which never run as tasks.
+   */
+  readonly tasks?: { readonly declared: boolean; readonly answers: Readonly<Record<string, unknown>> };
 }
 
 export type CallOutcome =
@@ -65,44 +76,58 @@ export class CallGate {
   constructor(private readonly options: CallGateOptions = {}) {}
 
   async call(tool: CompiledTool, args: unknown, info: CallInfo): Promise<CallToolResult> {
-    const started = performance.now();
-    const { tracing } = this.options;
-    const { result, outcome } = tracing
-      ? await tracing.toolCall({ name: tool.name, pluginId: tool.plugin.id }, () =>
-          this.run(tool, args, info),
-        )
-      : await this.run(tool, args, info);
-    this.options.onCall?.({
-      tool,
-      principal: info.principal,
-      requestId: info.requestId,
-      outcome,
-      durationMs: performance.now() - started,
-    });
-    return result;
+    return (await this.callWithOutcome(tool, args, info)).result;
   }
 
-  private async run(
+  /** As `call`, also saying how it ended (a task tells a tool error from an internal failure by it). */
+  async callWithOutcome(tool: CompiledTool, args: unknown, info: CallInfo): Promise<GateAnswer> {
+    const started = performance.now();
+    const { tracing } = this.options;
+    const answer = tracing
+      ? await tracing.toolCall({ name: tool.name, pluginId: tool.plugin.id }, () =>
+          this.admitAndExecute(tool, args, info),
+        )
+      : await this.admitAndExecute(tool, args, info);
+    this.report(tool, info, answer.outcome, started);
+    return answer;
+  }
+
+  private async admitAndExecute(tool: CompiledTool, args: unknown, info: CallInfo): Promise<GateAnswer> {
+    const admitted = await this.admit(tool, args, info);
+    return 'refused' in admitted ? admitted.refused : this.execute(tool, admitted.input, info);
+  }
+
+  /**
+   * The checks before a call runs: its input, then its quota. A task is admitted on
+   * its request (a refusal is answered there) and executed later, in the background.
+   */
+  async admit(
     tool: CompiledTool,
     args: unknown,
     info: CallInfo,
-  ): Promise<{ result: CallToolResult; outcome: CallOutcome }> {
+  ): Promise<{ input: Record<string, unknown> } | { refused: GateAnswer }> {
     const input = tool.def.input.safeParse(args ?? {});
     if (!input.success) {
       return {
-        outcome: 'invalid_input',
-        result: errorResult(
-          `Input validation error: Invalid arguments for tool ${tool.name}: ${formatInputIssues(input.error.issues)}`,
-        ),
+        refused: {
+          outcome: 'invalid_input',
+          result: errorResult(
+            `Input validation error: Invalid arguments for tool ${tool.name}: ${formatInputIssues(input.error.issues)}`,
+          ),
+        },
       };
     }
-    const refusal = await this.options.quota?.charge(
-      info.principal,
-      info.account ?? info.principal.id,
-      tool.cost,
-    );
-    if (refusal) return { outcome: 'quota_exceeded', result: refusal };
-    const run = new ToolCallRun(tool, input.data as Record<string, unknown>, info);
+    // One input-required exchange is one call: its later rounds carry signed proof of the first.
+    const refusal = info.prepaid
+      ? undefined
+      : await this.options.quota?.charge(info.principal, info.account ?? info.principal.id, tool.cost);
+    if (refusal) return { refused: { outcome: 'quota_exceeded', result: refusal } };
+    return { input: input.data as Record<string, unknown> };
+  }
+
+  /** Run an admitted call's chain: middleware → timeout and abort → handler → result mapping. */
+  async execute(tool: CompiledTool, input: Record<string, unknown>, info: CallInfo): Promise<GateAnswer> {
+    const run = new ToolCallRun(tool, input, info);
     try {
       const result = await tool.chain(run);
       // A middleware that answered without calling on decided the outcome by its result.
@@ -111,4 +136,20 @@ export class CallGate {
       run.dispose();
     }
   }
+
+  /** Report a finished call (a refused one too) to the observer. */
+  report(tool: CompiledTool, info: CallInfo, outcome: CallOutcome, started: number): void {
+    this.options.onCall?.({
+      tool,
+      principal: info.principal,
+      requestId: info.requestId,
+      outcome,
+      durationMs: performance.now() - started,
+    });
+  }
+}
+
+export interface GateAnswer {
+  readonly result: CallToolResult;
+  readonly outcome: CallOutcome;
 }

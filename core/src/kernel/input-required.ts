@@ -1,8 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import {
   type CreateMessageResult,
+  createRequestStateCodec,
   type ElicitResult,
   type InputRequests,
   inputRequired,
+  type ListRootsResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type RequestStateCodec,
+  type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { ToolContext } from '../api/context';
 
@@ -24,21 +31,55 @@ export class InputRequiredSignal extends Error {
   }
 }
 
-/** Answers travel between rounds in `requestState` as base64url JSON: the client's own input, echoed back. */
-export function encodeAnswers(answers: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(answers)).toString('base64url');
+/** What a round's `requestState` carries: the answers so far, whose exchange it is, and for what. */
+interface SealedState {
+  /** Every answer so far. */
+  readonly a: Record<string, unknown>;
+  /** The caller's account: state minted for one caller is refused from another. */
+  readonly o: string;
+  /** The method and its target (tool or prompt name, resource URI). */
+  readonly t: string;
 }
 
-export function decodeAnswers(state: unknown): Record<string, unknown> {
-  if (typeof state !== 'string' || state === '') return {};
-  try {
-    const value = JSON.parse(Buffer.from(state, 'base64url').toString('utf8')) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
+/**
+ * `requestState` integrity (SEP-2322): answers travel between rounds through the
+ * client, HMAC-signed with the server's key (the SDK's codec, with an expiry), so a
+ * client cannot forge earlier answers, replay another caller's state or move state
+ * to another tool. Signed, not encrypted: the client can read its own answers back.
+ * Every instance behind one endpoint must share the key (`server.requestStateKey`
+ * or TOOLHOST_REQUEST_STATE_KEY); without one a process picks a random key.
+ */
+export class RequestStateSeal {
+  private readonly codec: RequestStateCodec<SealedState>;
+
+  constructor(key: string | Uint8Array = randomBytes(32), ttlSeconds = 600) {
+    this.codec = createRequestStateCodec<SealedState>({ key, ttlSeconds });
   }
+
+  mint(answers: Record<string, unknown>, owner: string, target: string): Promise<string> {
+    return this.codec.mint({ a: answers, o: owner, t: target });
+  }
+
+  /** The SDK's `requestState.verify` hook for one caller's server: any failure is its -32602. */
+  verifier(owner: string): (state: string, ctx: ServerContext) => Promise<SealedState> {
+    return async (state, ctx) => {
+      const sealed = await this.codec.verify(state, ctx);
+      if (sealed.o !== owner) throw new Error('owner');
+      return sealed;
+    };
+  }
+}
+
+/** The answers in a verified state, checked to belong to this method and target (else the SDK's tampered-state error). */
+export function answersOf(state: unknown, target: string): Record<string, unknown> {
+  if (state === undefined) return {};
+  const sealed = state as Partial<SealedState>;
+  if (typeof sealed !== 'object' || sealed === null || sealed.t !== target) {
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid or expired requestState', {
+      reason: 'invalid_request_state',
+    });
+  }
+  return sealed.a ?? {};
 }
 
 /**
@@ -47,10 +88,12 @@ export function decodeAnswers(state: unknown): Record<string, unknown> {
  * carried in `requestState`); the first unanswered one ends the round with an
  * InputRequiredSignal. Questions asked together (Promise.all) go out together.
  */
-export function roundTripAsks(answers: Record<string, unknown>): Pick<ToolContext, 'elicit' | 'sample'> {
+export function roundTripAsks(
+  answers: Record<string, unknown>,
+): Pick<ToolContext, 'elicit' | 'sample' | 'listRoots'> {
   const pending: Record<string, unknown> = {};
   let asked = 0;
-  const ask = (kind: 'elicit' | 'sample', key: string | undefined, request: () => unknown) => {
+  const ask = (kind: 'elicit' | 'sample' | 'roots', key: string | undefined, request: () => unknown) => {
     const name = key ?? `${kind}-${asked}`;
     asked++;
     if (name in answers) return Promise.resolve(answers[name]);
@@ -62,10 +105,20 @@ export function roundTripAsks(answers: Record<string, unknown>): Pick<ToolContex
       ask('elicit', options?.key, () => inputRequired.elicit(params)) as Promise<ElicitResult>,
     sample: (params, options) =>
       ask('sample', options?.key, () => inputRequired.createMessage(params)) as Promise<CreateMessageResult>,
+    listRoots: (options) =>
+      ask('roots', options?.key, () => inputRequired.listRoots()) as Promise<ListRootsResult>,
   };
 }
 
 /** The input-required result that ends a round whose handler asked what it has no answer for yet. */
-export function inputRequiredResult(signal: InputRequiredSignal) {
-  return inputRequired({ inputRequests: signal.requests, requestState: encodeAnswers(signal.answers) });
+export async function inputRequiredResult(
+  signal: InputRequiredSignal,
+  seal: RequestStateSeal,
+  owner: string,
+  target: string,
+) {
+  return inputRequired({
+    inputRequests: signal.requests,
+    requestState: await seal.mint(signal.answers, owner, target),
+  });
 }

@@ -10,6 +10,7 @@ import { InMemorySessionEventStores, type SessionEventStores } from '../ports/ev
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
 import type { SessionRegistry } from '../ports/session-registry';
 import { InMemorySettingsStore, type SettingsStore, type UserSettings } from '../ports/settings-store';
+import { InMemoryTaskStore, type TaskStore } from '../ports/task-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
 import { DynamicToolSets } from './dynamic-tools';
@@ -23,6 +24,7 @@ import { type Authentication, type IdentityConfig, IdentityResolver } from './id
 import { type AccessPolicy, OPEN_POLICY, type SelectionHints, Selector } from './identity/selection';
 import { composeSettingsSchema, SettingsService } from './identity/settings';
 import { type SettingsCatalog, settingsCatalog } from './identity/settings-catalog';
+import { RequestStateSeal } from './input-required';
 import type { PluginEntry } from './loader';
 import type { McpCaller, ServerIdentity } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
@@ -37,6 +39,7 @@ import {
 import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
+import { TASKS_EXTENSION, TaskManager, type TaskSettings } from './tasks';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
 import { type RequestSpan, Tracing } from './tracing';
@@ -75,7 +78,14 @@ export interface KernelOptions {
   /** Units per window per plan; no limits when absent. */
   quotas?: QuotaConfig;
   /** State behind ports; in-memory when not given. */
-  stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore };
+  stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore; tasks?: TaskStore };
+  /**
+   * The HMAC key that signs input-required `requestState` (at least 32 bytes); every
+   * instance behind one endpoint needs the same one. Default: random per process.
+   */
+  requestStateKey?: string;
+  /** Tasks (2026-07-28 tasks extension): how long they are kept, the poll interval, the lease. */
+  tasks?: TaskSettings;
   /** The MCP endpoint's public URL (the JWT audience). */
   resourceUrl?: string;
   /** Observer of requests, tool calls, auth, sessions, streams and upstream calls (metrics, dashboard). */
@@ -156,6 +166,8 @@ export class Kernel {
   readonly telemetry: TelemetryHub;
   /** Per-caller tools from plugins' tool sources. */
   readonly dynamicTools: DynamicToolSets;
+  /** Tool calls running as tasks, and the tasks methods. */
+  readonly tasks: TaskManager;
   /** Open 2025-era sessions; undefined when sessions are off. */
   readonly sessions: SessionManager | undefined;
   /** Quotas per plan; undefined when the manifest sets none. */
@@ -234,7 +246,18 @@ export class Kernel {
       ...(tracing && { tracing }),
       ...(this.quota && { quota: this.quota }),
     });
-    this.ops = new McpOperations(gate, this.notices);
+    this.tasks = new TaskManager(
+      options.stores?.tasks ?? new InMemoryTaskStore(),
+      gate,
+      options.logger,
+      options.tasks,
+    );
+    this.ops = new McpOperations(
+      gate,
+      this.notices,
+      this.tasks,
+      new RequestStateSeal(options.requestStateKey),
+    );
     this.identity = {
       serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
       capabilities: this.capabilities(),
@@ -474,6 +497,7 @@ export class Kernel {
   }
 
   async shutdown(): Promise<void> {
+    this.tasks.close();
     await this.http.close();
     await this.host.stop();
     await this.bus.close?.();
@@ -498,6 +522,8 @@ export class Kernel {
       }),
       ...(prompts.length > 0 && { prompts: { listChanged: true } }),
       ...(completes && { completions: {} }),
+      // Task tools may come from any plugin's tool source at call time: the extension is always on.
+      extensions: { [TASKS_EXTENSION]: {} },
     };
   }
 }

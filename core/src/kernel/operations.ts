@@ -7,14 +7,17 @@ import {
   type ReadResourceResult,
   ResourceNotFoundError,
 } from '@modelcontextprotocol/server';
-import type { RequestContext } from '../api/context';
+import type { PromptContext } from '../api/context';
 import { isToolError } from '../api/errors';
 import type { Logger } from '../api/logger';
 import type { ResourceContent } from '../api/resource';
-import type { CompiledPrompt, CompiledResource } from './catalog';
+import type { CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
+import { askingContext, errorResult, ToolCallRun, toolContext } from './chain';
 import { RequestScope } from './container';
 import type { CallGate, CallInfo } from './gate';
 import type { CallerNotices } from './identity/notices';
+import { InputRequiredSignal, RequestStateSeal } from './input-required';
+import { type TaskManager, tasksCapabilityMissing } from './tasks';
 import type { ToolSet } from './toolset';
 
 const MAX_COMPLETIONS = 100;
@@ -28,6 +31,10 @@ export class McpOperations {
   constructor(
     private readonly gate: CallGate,
     private readonly notices?: CallerNotices,
+    /** Runs task tools' calls as tasks (2026-07-28); without it every call runs on its request. */
+    readonly tasks?: TaskManager,
+    /** Signs input-required rounds' `requestState` (2026-07-28). */
+    readonly seal: RequestStateSeal = new RequestStateSeal(),
   ) {}
 
   listTools(toolSet: ToolSet) {
@@ -38,8 +45,56 @@ export class McpOperations {
   async callTool(toolSet: ToolSet, name: string, args: unknown, info: CallInfo): Promise<CallToolResult> {
     const tool = toolSet.tools.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+    if (tool.task !== 'never' && info.tasks && this.tasks) {
+      if (info.tasks.declared) return this.startTask(this.tasks, tool, args, info);
+      if (tool.task === 'required') throw tasksCapabilityMissing(`Tool ${name}`);
+    }
     const result = await this.gate.call(tool, args, info);
     return this.notices ? this.notices.deliver(info.credentials, result) : result;
+  }
+
+  /**
+   * A task tool's call from a client that declared the tasks extension: admitted
+   * (input, quota) and prepared (its questions for the request) here, then run as a
+   * task; the answer is the task. A refusal is answered as a plain tool result.
+   */
+  private async startTask(
+    tasks: TaskManager,
+    tool: CompiledTool,
+    args: unknown,
+    info: CallInfo,
+  ): Promise<CallToolResult> {
+    const started = performance.now();
+    const admitted = await this.gate.admit(tool, args, info);
+    if ('refused' in admitted) {
+      this.gate.report(tool, info, admitted.refused.outcome, started);
+      return admitted.refused.result;
+    }
+    const { prepare } = tool.def;
+    if (prepare) {
+      const run = new ToolCallRun(tool, admitted.input, info);
+      try {
+        await prepare(admitted.input, toolContext(run, info.cancellation));
+      } catch (error) {
+        if (error instanceof InputRequiredSignal) throw error;
+        const answer = isToolError(error)
+          ? { outcome: 'tool_error' as const, result: errorResult(error.message) }
+          : {
+              outcome: 'internal_error' as const,
+              result: errorResult(
+                `Tool ${tool.name} failed before its task started (request id ${info.requestId}).`,
+              ),
+            };
+        if (answer.outcome === 'internal_error')
+          info.logger.error({ err: error, tool: tool.name }, 'task prepare failed');
+        this.gate.report(tool, info, answer.outcome, started);
+        return answer.result;
+      } finally {
+        run.dispose();
+      }
+    }
+    // A task answer is not a tool result; the SDK passes `resultType: 'task'` through on tools/call.
+    return (await tasks.start(tool, admitted.input, info, info.tasks?.answers ?? {})) as never;
   }
 
   listResources(toolSet: ToolSet) {
@@ -157,7 +212,7 @@ export class McpOperations {
     handler: CompiledResource | CompiledPrompt,
     info: CallInfo,
     what: string,
-    run: (ctx: RequestContext<never>) => T | Promise<T>,
+    run: (ctx: PromptContext<never>) => T | Promise<T>,
   ): Promise<T> {
     const { plugin } = handler;
     let logger: Logger | undefined;
@@ -174,6 +229,7 @@ export class McpOperations {
     }));
     try {
       return await run({
+        ...askingContext(info),
         services: scope.services(handler.services) as never,
         config: handler.config,
         principal: info.principal,
@@ -185,7 +241,7 @@ export class McpOperations {
         },
       });
     } catch (error) {
-      if (error instanceof ProtocolError) throw error;
+      if (error instanceof ProtocolError || error instanceof InputRequiredSignal) throw error;
       if (isToolError(error)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
       requestLogger().error({ err: error }, `${what} failed`);
       throw new ProtocolError(

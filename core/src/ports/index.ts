@@ -22,5 +22,7 @@ export type { SettingsStore, UserSettings } from './settings-store';
 export { InMemorySettingsStore } from './settings-store';
 export type { StoreName } from './store-error';
 export { STORE_WORDS, StoreUnavailableError } from './store-error';
+export type { TaskRecord, TaskStatus, TaskStore } from './task-store';
+export { InMemoryTaskStore, isTerminalTask, TERMINAL_TASK_STATUSES, taskExpiry } from './task-store';
 export type { TokenRecord, TokenStore } from './token-store';
 export { hashToken, InMemoryTokenStore, newToken, TOOLHOST_TOKEN_PREFIX } from './token-store';

@@ -1,5 +1,11 @@
 import { definePlugin } from '@toolhost/core';
-import { promptWithArguments, promptWithEmbeddedResource, promptWithImage, simplePrompt } from './prompts';
+import {
+  promptWithArguments,
+  promptWithEmbeddedResource,
+  promptWithImage,
+  promptWithInputRequired,
+  simplePrompt,
+} from './prompts';
 import { staticBinary, staticText, templateData, watchedResource } from './resources';
 import { testAudioContent } from './tools/audio-content';
 import { testElicitation } from './tools/elicitation';
@@ -7,14 +13,33 @@ import { testElicitationDefaults } from './tools/elicitation-defaults';
 import { testElicitationEnums } from './tools/elicitation-enums';
 import { testEmbeddedResource } from './tools/embedded-resource';
 import { testErrorHandling } from './tools/error-handling';
+import { schemaFixtures, testParamHeader } from './tools/header-and-schema-fixtures';
 import { testImageContent } from './tools/image-content';
 import { testInputRequiredElicitation } from './tools/input-required-elicitation';
+import {
+  testInputRequiredCapabilities,
+  testInputRequiredListRoots,
+  testInputRequiredMultipleInputs,
+  testInputRequiredRequestState,
+  testInputRequiredTamperedState,
+  testMissingCapability,
+  testStreamingElicitation,
+} from './tools/input-required-fixtures';
 import { testInputRequiredMultiRound } from './tools/input-required-multi-round';
 import { testInputRequiredSampling } from './tools/input-required-sampling';
 import { testLoggingTool } from './tools/logging-tool';
 import { testMultipleContentTypes } from './tools/multiple-content-types';
 import { testSampling } from './tools/sampling';
 import { testSimpleText } from './tools/simple-text';
+import {
+  confirmDelete,
+  failingJob,
+  greet,
+  multiInput,
+  protocolErrorJob,
+  slowCompute,
+  testToolWithTask,
+} from './tools/task-fixtures';
 import { testToolWithLogging } from './tools/tool-with-logging';
 import { testToolWithProgress } from './tools/tool-with-progress';
 
@@ -46,7 +71,29 @@ export default definePlugin({
     testInputRequiredElicitation,
     testInputRequiredSampling,
     testInputRequiredMultiRound,
+    testInputRequiredListRoots,
+    testInputRequiredRequestState,
+    testInputRequiredMultipleInputs,
+    testInputRequiredTamperedState,
+    testInputRequiredCapabilities,
+    testMissingCapability,
+    testStreamingElicitation,
+    greet,
+    slowCompute,
+    failingJob,
+    protocolErrorJob,
+    confirmDelete,
+    multiInput,
+    testToolWithTask,
+    testParamHeader,
   ],
+  toolSource: schemaFixtures,
   resources: [staticText, staticBinary, templateData, watchedResource],
-  prompts: [simplePrompt, promptWithArguments, promptWithEmbeddedResource, promptWithImage],
+  prompts: [
+    simplePrompt,
+    promptWithArguments,
+    promptWithEmbeddedResource,
+    promptWithImage,
+    promptWithInputRequired,
+  ],
 });

@@ -55,3 +55,23 @@ export const promptWithImage = definePrompt({
     ],
   }),
 });
+
+/** 2026-07-28 fixture (SEP-2322): a prompt that asks the client for context before it answers. */
+export const promptWithInputRequired = definePrompt({
+  name: 'test_input_required_result_prompt',
+  description: 'Asks the client what context to use, then builds the prompt (conformance fixture).',
+  get: async (_args, ctx) => {
+    const answer = await ctx.elicit(
+      {
+        message: 'What context should the prompt use?',
+        requestedSchema: {
+          type: 'object',
+          properties: { context: { type: 'string' } },
+          required: ['context'],
+        },
+      },
+      { key: 'user_context' },
+    );
+    return `Use this context: ${String(answer.content?.['context'] ?? '(none)')}`;
+  },
+});

@@ -63,6 +63,8 @@ function proxiedTool(
     inputSchema: upstream.inputSchema,
     annotations: annotationsOf(upstream),
     origin: state.id,
+    // Space calls can run for minutes: a client that declares the tasks extension gets a task to poll.
+    task: 'optional',
     // The proxy times the call out itself, with a message naming the Space; this is a backstop.
     timeoutMs: proxy.config.timeoutSeconds * 1000 + 5_000,
     handler: (args, ctx) => proxy.call(state, upstream.name, args, ctx),

@@ -34,6 +34,9 @@ export function sendAuthFailure(
 ) {
   if (failure.status === 401) {
     const parts = [`resource_metadata="${resourceMetadataUrl(request, publicUrl)}"`];
+    // The scopes to ask for (RFC 6750 §3; the MCP authorization spec's scope selection).
+    const scopes = request.server.authScopes;
+    if (scopes && scopes.length > 0) parts.push(`scope="${quoted(scopes.join(' '))}"`);
     if (failure.error === 'invalid_token')
       parts.push('error="invalid_token"', `error_description="${quoted(failure.message)}"`);
     reply.header('www-authenticate', `Bearer ${parts.join(', ')}`);

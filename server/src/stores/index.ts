@@ -4,18 +4,21 @@ import {
   type EventBus,
   InMemoryQuotaStore,
   InMemorySettingsStore,
+  InMemoryTaskStore,
   InMemoryTokenStore,
   type QuotaStore,
   type SessionEventStores,
   type SessionRegistry,
   type SettingsStore,
   type StoreName,
+  type TaskStore,
   type TokenStore,
 } from '@toolhost/core/ports';
 import type { Manifest } from '../manifest';
 import { HfSettingsStore } from './hf-settings';
 import type { PostgresDatabase } from './postgres';
 import type { RedisConnection, RedisEventBus, RedisSessionEventStores } from './redis';
+import { RedisTaskStore } from './redis-tasks';
 import {
   SqliteDatabase,
   SqliteQuotaStore,
@@ -24,8 +27,11 @@ import {
   type StoreFaultListener,
   StoreOpenError,
 } from './sqlite';
+import { SqliteTaskStore } from './sqlite-tasks';
 
+export { RedisTaskStore } from './redis-tasks';
 export { StoreOpenError } from './sqlite';
+export { SqliteTaskStore } from './sqlite-tasks';
 
 /** Each store's kind and whether it can serve now (`/readyz`); the bus and event store only when shared. */
 export type StoresHealth = Partial<Record<StoreName, { kind: string; ok: boolean; error?: unknown }>>;
@@ -38,6 +44,8 @@ export interface Stores {
   bus?: EventBus;
   /** The shared sessions' event store and registry (`stores.events: redis`). */
   sessions?: { eventStores: SessionEventStores; registry: SessionRegistry };
+  /** Tasks (2026-07-28 tasks extension). */
+  tasks: TaskStore;
   /** The SQLite file in use, if any. */
   sqlitePath?: string;
   /** The open SQLite database, if any. */
@@ -50,7 +58,7 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-type PortName = 'settings' | 'quotas' | 'tokens';
+type PortName = 'settings' | 'quotas' | 'tokens' | 'tasks';
 
 /** A store that needs a URL nobody gave: the start-up error says where to set it. */
 function urlOf(
@@ -81,9 +89,13 @@ export async function openStores(
 ): Promise<Stores> {
   const config = manifest.stores;
   const kind = (port: PortName): string => config[port] ?? config.default;
-  const ports: readonly PortName[] = ['settings', 'quotas', 'tokens'];
+  const ports: readonly PortName[] = ['settings', 'quotas', 'tokens', 'tasks'];
   const uses = (what: string) => ports.some((port) => kind(port) === what);
-  const needsRedis = kind('quotas') === 'redis' || config.bus === 'redis' || config.events === 'redis';
+  const needsRedis =
+    kind('quotas') === 'redis' ||
+    kind('tasks') === 'redis' ||
+    config.bus === 'redis' ||
+    config.events === 'redis';
   const opened: { close(): unknown }[] = [];
   // The drivers load only when a store uses them: a SQLite or stdio server starts without them.
   const redisStores = needsRedis ? await import('./redis') : undefined;
@@ -144,6 +156,13 @@ export async function openStores(
         : sqlite && tokenKind === 'sqlite'
           ? new SqliteTokenStore(sqlite)
           : new InMemoryTokenStore();
+    const taskKind = kind('tasks');
+    const tasks: TaskStore =
+      taskKind === 'redis'
+        ? new RedisTaskStore(redis!.client, redis!.keyPrefix)
+        : sqlite && taskKind === 'sqlite'
+          ? new SqliteTaskStore(sqlite)
+          : new InMemoryTaskStore();
     const bus =
       config.bus === 'redis'
         ? new redisStores!.RedisEventBus(redis!, onFault, (error) => onFault?.('bus', error))
@@ -181,6 +200,7 @@ export async function openStores(
       settings,
       quotas,
       tokens,
+      tasks,
       ...(bus && { bus }),
       ...(sessions && { sessions }),
       ...(sqlite && { sqlitePath: path, database: sqlite }),

@@ -25,6 +25,7 @@ import type { McpHttpRequest, McpHttpResponse } from './http-types';
 /** The 2026-07-28 revision; the SDK keeps its list of modern versions internal. */
 export const MODERN_REVISION = '2026-07-28';
 const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
+const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
 const ENVELOPE_KEYS = new Set([
   'io.modelcontextprotocol/protocolVersion',
   'io.modelcontextprotocol/clientInfo',
@@ -83,7 +84,7 @@ export class DirectPath {
      */
     private readonly finishOnSdkPath: (
       request: McpHttpRequest,
-      result: ReturnType<typeof inputRequiredResult>,
+      result: Awaited<ReturnType<typeof inputRequiredResult>>,
     ) => Promise<McpHttpResponse>,
   ) {}
 
@@ -182,7 +183,11 @@ export class DirectPath {
         const name = params['name'];
         const args = params['arguments'];
         if (typeof name !== 'string' || (args !== undefined && !isPlainObject(args))) return undefined;
-        return this.callTool(message.id, name, args, request, era);
+        // A task tool's 2026-07-28 call may become a task or a -32021 (HTTP 400): the SDK path answers it.
+        if (era === 'modern' && (request.caller.toolSet.tools.get(name)?.task ?? 'never') !== 'never')
+          return undefined;
+        const meta = params['_meta'] as Record<string, unknown> | undefined;
+        return this.callTool(message.id, name, args, request, era, meta?.[CLIENT_CAPABILITIES_KEY]);
       }
       case 'ping':
         // 2026-07-28 removed ping; the SDK answers it as an unknown method there.
@@ -199,6 +204,7 @@ export class DirectPath {
     args: unknown,
     request: McpHttpRequest,
     era: Era,
+    clientCapabilities: unknown,
   ): Promise<McpHttpResponse> {
     const { caller } = request;
     try {
@@ -211,12 +217,17 @@ export class DirectPath {
         logger: caller.logger,
         // The direct path takes only first rounds (no inputResponses, no requestState): no answers yet.
         ...(era === 'modern' && roundTripAsks({})),
+        ...(era === 'modern' &&
+          clientCapabilities !== undefined && { clientCapabilities: clientCapabilities as never }),
       });
       const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;
       return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(encoded), id) };
     } catch (error) {
       if (error instanceof InputRequiredSignal)
-        return this.finishOnSdkPath(request, inputRequiredResult(error));
+        return this.finishOnSdkPath(
+          request,
+          await inputRequiredResult(error, this.ops.seal, caller.account, `tools/call:${name}`),
+        );
       if (!(error instanceof ProtocolError)) throw error;
       return { status: 200, headers: JSON_HEADERS, body: errorBody(error, id) };
     }

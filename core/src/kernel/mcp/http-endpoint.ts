@@ -18,6 +18,7 @@ import { QuickClassifier } from './classify';
 import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import type { PrincipalScopedListenBus } from './listen-bus';
+import { HEADER_MISMATCH, paramHeaderMismatch } from './param-headers';
 import { legacyVersionRefusal } from './protocol-versions';
 import {
   ClientIdentities,
@@ -57,6 +58,29 @@ function wantsStream(body: unknown): boolean {
       (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta?.progressToken !==
       undefined,
   );
+}
+
+/** A 2026-07-28 tools/call whose `Mcp-Param-*` headers disagree with its arguments: 400, -32020. */
+function paramHeaderRefusal(request: McpHttpRequest): McpHttpResponse | undefined {
+  const body = request.body as {
+    id?: unknown;
+    method?: unknown;
+    params?: { name?: unknown; arguments?: unknown };
+  };
+  if (body?.method !== 'tools/call' || typeof body.params?.name !== 'string') return undefined;
+  const declared = request.caller.toolSet.tools.get(body.params.name)?.paramHeaders;
+  if (!declared || declared.length === 0) return undefined;
+  const why = paramHeaderMismatch(declared, body.params.arguments, request.headers);
+  if (why === undefined) return undefined;
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: body.id ?? null,
+      error: { code: HEADER_MISMATCH, message: `Header mismatch: ${why}` },
+    }),
+  };
 }
 
 /**
@@ -300,6 +324,8 @@ export class McpHttpEndpoint {
     classified(outcome);
     const refusedVersion = outcome.kind === 'legacy' ? legacyVersionRefusal(request) : undefined;
     if (refusedVersion) return refusedVersion;
+    const mismatch = outcome.kind === 'modern' ? paramHeaderRefusal(request) : undefined;
+    if (mismatch) return mismatch;
     // A 2025-era initialize opens a session; a 2026-07-28 one is the modern handler's to refuse.
     if (this.sessions && outcome.kind === 'legacy' && this.sessions.opens(request)) {
       this.served.sdk++;

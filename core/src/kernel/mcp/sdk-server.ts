@@ -10,10 +10,18 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
+import { z } from 'zod';
 import { cancellationOf } from '../cancellation';
 import type { CallInfo } from '../gate';
-import { decodeAnswers, InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
+import {
+  answersOf,
+  InputRequiredSignal,
+  inputRequiredResult,
+  type RequestStateSeal,
+  roundTripAsks,
+} from '../input-required';
 import type { McpOperations } from '../operations';
+import { declaresTasks, tasksCapabilityMissing } from '../tasks';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
@@ -35,6 +43,13 @@ function clientOf(server: Server, ctx: ServerContext): { era: Era; client: Clien
   const client = clientInfoOf(fromEnvelope ?? server.getClientVersion()) ?? {};
   return { era: fromEnvelope ? 'modern' : 'legacy', client };
 }
+
+const TASK_ID_PARAMS = z.looseObject({ taskId: z.string() });
+// The SDK lifts `inputResponses` off the params (to ctx.mcpReq.inputResponses) before validation.
+const TASK_UPDATE_PARAMS = z.looseObject({
+  taskId: z.string(),
+  inputResponses: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** One validator for every Server instance: building Ajv per instance is a quarter of the CPU of a request. */
 const sharedValidator = new AjvJsonSchemaValidator();
@@ -61,14 +76,44 @@ export interface SdkServerOptions {
   tracing?: Tracing;
 }
 
-/** The input-required result for a handler that asked what it has no answer for yet. */
-export function asInputRequired(error: unknown) {
-  if (!(error instanceof InputRequiredSignal)) throw error;
-  return inputRequiredResult(error);
+/**
+ * The input-required result for a handler that asked what it has no answer for yet,
+ * its answers so far sealed into `requestState` for this caller and target.
+ */
+export function asInputRequired(seal: RequestStateSeal, owner: string, target: string) {
+  return (error: unknown) => {
+    if (!(error instanceof InputRequiredSignal)) throw error;
+    return inputRequiredResult(error, seal, owner, target);
+  };
 }
 
-function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptions): CallInfo {
+const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
+
+/** The client capabilities a 2026-07-28 request declares in its envelope. */
+function requestCapabilities(ctx: ServerContext): unknown {
+  // The SDK lifts the envelope's keys off `_meta` before the handler runs.
+  const envelope = (ctx.mcpReq as { envelope?: Record<string, unknown> }).envelope;
+  return envelope?.[CLIENT_CAPABILITIES_KEY] ?? ctx.mcpReq._meta?.[CLIENT_CAPABILITIES_KEY];
+}
+
+function callInfo(
+  server: Server,
+  caller: McpCaller,
+  ctx: ServerContext,
+  options: SdkServerOptions,
+  target: string,
+): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  // The SDK verified the state's seal before the handler ran (else -32602); it must be for this target too.
+  const state = options.roundTrip ? ctx.mcpReq.requestState() : undefined;
+  const answers = options.roundTrip
+    ? { ...answersOf(state, target), ...(ctx.mcpReq.inputResponses ?? {}) }
+    : undefined;
+  const clientCapabilities = options.roundTrip
+    ? requestCapabilities(ctx)
+    : options.interactive
+      ? server.getClientCapabilities()
+      : undefined;
   return {
     principal: caller.principal,
     credentials: caller.credentials,
@@ -89,14 +134,17 @@ function callInfo(caller: McpCaller, ctx: ServerContext, options: SdkServerOptio
         }),
     }),
     log: (level, data) => ctx.mcpReq.log(level, data),
-    ...(options.roundTrip &&
-      roundTripAsks({ ...decodeAnswers(ctx.mcpReq.requestState()), ...(ctx.mcpReq.inputResponses ?? {}) })),
+    ...(clientCapabilities !== undefined && { clientCapabilities: clientCapabilities as never }),
+    ...(state !== undefined && { prepaid: true }),
+    ...(answers && roundTripAsks(answers)),
+    ...(answers && { tasks: { declared: declaresTasks(requestCapabilities(ctx)), answers } }),
     ...(options.interactive && {
       elicit: (params) => ctx.mcpReq.elicitInput(params),
       sample: async (params) => {
         const result = await ctx.mcpReq.requestSampling(params);
         return result as Awaited<ReturnType<NonNullable<CallInfo['sample']>>>;
       },
+      listRoots: () => server.listRoots(),
     }),
   };
 }
@@ -116,7 +164,9 @@ export function createSdkServer(
     capabilities: identity.capabilities,
     ...(identity.instructions !== undefined && { instructions: identity.instructions }),
     jsonSchemaValidator: sharedValidator,
+    requestState: { verify: ops.seal.verifier(caller.account) },
   });
+  const settle = (target: string) => asInputRequired(ops.seal, caller.account, target);
   const { observe, tracing } = options;
   /** The handler, reporting each request it answers to `observe` when there is one. */
   const timed = <Q extends { params?: unknown }, R>(
@@ -166,16 +216,39 @@ export function createSdkServer(
         'tools/call',
         (request: CallToolRequest, ctx) =>
           options.settledCall ??
-          ops
-            .callTool(
-              caller.toolSet,
-              request.params.name,
-              request.params.arguments,
-              callInfo(caller, ctx, options),
-            )
-            .catch(asInputRequired),
+          (async () => {
+            const target = `tools/call:${request.params.name}`;
+            return ops
+              .callTool(
+                caller.toolSet,
+                request.params.name,
+                request.params.arguments,
+                callInfo(server, caller, ctx, options, target),
+              )
+              .catch(settle(target));
+          })(),
       ),
     );
+  }
+  const { tasks } = ops;
+  if (tasks && options.roundTrip) {
+    /** The tasks methods answer only clients that declared the extension (-32021 otherwise). */
+    const declared = (method: string, ctx: ServerContext) => {
+      if (!declaresTasks(requestCapabilities(ctx))) throw tasksCapabilityMissing(method);
+      return caller.account;
+    };
+    server.setRequestHandler('tasks/get', { params: TASK_ID_PARAMS }, ({ taskId }, ctx) =>
+      tasks.get(declared('tasks/get', ctx), taskId),
+    );
+    server.setRequestHandler('tasks/update', { params: TASK_UPDATE_PARAMS }, async (params, ctx) => {
+      const owner = declared('tasks/update', ctx);
+      await tasks.update(owner, params.taskId, ctx.mcpReq.inputResponses ?? params.inputResponses ?? {});
+      return {};
+    });
+    server.setRequestHandler('tasks/cancel', { params: TASK_ID_PARAMS }, async ({ taskId }, ctx) => {
+      await tasks.cancel(declared('tasks/cancel', ctx), taskId);
+      return {};
+    });
   }
   if (caps['resources']) {
     server.setRequestHandler(
@@ -188,9 +261,12 @@ export function createSdkServer(
     );
     server.setRequestHandler(
       'resources/read',
-      timed('resources/read', (request: ReadResourceRequest, ctx) =>
-        ops.readResource(caller.toolSet, request.params.uri, callInfo(caller, ctx, options)),
-      ),
+      timed('resources/read', async (request: ReadResourceRequest, ctx) => {
+        const target = `resources/read:${request.params.uri}`;
+        return ops
+          .readResource(caller.toolSet, request.params.uri, callInfo(server, caller, ctx, options, target))
+          .catch(settle(target)) as never;
+      }),
     );
     if ((caps['resources'] as { subscribe?: boolean }).subscribe) {
       // Toolhost's resources are read-only views of the Hub: a subscription is accepted
@@ -206,14 +282,17 @@ export function createSdkServer(
     );
     server.setRequestHandler(
       'prompts/get',
-      timed('prompts/get', (request: GetPromptRequest, ctx) =>
-        ops.getPrompt(
-          caller.toolSet,
-          request.params.name,
-          request.params.arguments,
-          callInfo(caller, ctx, options),
-        ),
-      ),
+      timed('prompts/get', async (request: GetPromptRequest, ctx) => {
+        const target = `prompts/get:${request.params.name}`;
+        return ops
+          .getPrompt(
+            caller.toolSet,
+            request.params.name,
+            request.params.arguments,
+            callInfo(server, caller, ctx, options, target),
+          )
+          .catch(settle(target)) as never;
+      }),
     );
   }
   if (caps['completions']) {

@@ -44,6 +44,8 @@ export const generateImage = defineTool({
     steps: z.number().int().min(1).max(100).optional().describe('Inference steps: more is slower and finer'),
   }),
   annotations: { readOnly: true, openWorld: true },
+  // Image Spaces take tens of seconds (minutes on ZeroGPU): a 2026-07-28 client that can poll gets a task.
+  task: 'optional',
   cost: 5,
   services: { gradio: gradioService, space: imageSpace },
   async handler(input, ctx) {
