@@ -1,4 +1,3 @@
-import type { CallToolResult } from '@modelcontextprotocol/client';
 import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import {
   type ContentBlock,
@@ -16,6 +15,7 @@ import { type HubClient, HubNotFoundError } from '@toolhost/plugin-hub';
 import { LRUCache } from 'lru-cache';
 import type { SpacesConfig } from './config';
 import {
+  type CallOptions,
   SpaceConnections,
   type UpstreamContents,
   type UpstreamResource,
@@ -98,30 +98,12 @@ export class SpaceProxy {
     ctx: Pick<ToolContext, 'credentials' | 'signal' | 'progress'>,
     options: { dropImages?: boolean } = {},
   ): Promise<ToolResult> {
-    const timeoutMs = this.config.timeoutSeconds * 1000;
-    const upstream = this.startUpstream?.('space', { method: 'POST', url: state.url });
-    const report = (outcome: UpstreamOutcome) => upstream?.end(outcome);
-    let result: CallToolResult;
-    try {
-      result = await this.connections.callTool(state.url, tool, args, {
-        ...(ctx.credentials.hfToken !== undefined && { token: ctx.credentials.hfToken }),
-        ...(upstream && { headers: upstream.headers }),
-        signal: ctx.signal,
-        timeoutMs,
+    const result = await this.exchange(state, ctx, (options) =>
+      this.connections.callTool(state.url, tool, args, {
+        ...options,
         onprogress: (p) => void ctx.progress(p.progress, p.total, p.message).catch(() => {}),
-      });
-    } catch (error) {
-      if (ctx.signal.aborted) {
-        report('cancelled');
-        throw ctx.signal.reason ?? error;
-      }
-      // A refused destination was never contacted: nothing upstream to report.
-      const refusal = refusalOf(error);
-      if (refusal) upstream?.discard(refusal.message);
-      else report(isTimeout(error) ? 'timeout' : 'network_error');
-      throw this.callError(state.id, error);
-    }
-    report('ok');
+      }),
+    );
     const drop = options.dropImages ?? this.config.dropImages;
     const content = drop ? dropImages(result.content as ContentBlock[]) : (result.content as ContentBlock[]);
     return toolResult({
@@ -142,22 +124,36 @@ export class SpaceProxy {
     uri: string,
     ctx: Pick<ToolContext, 'credentials' | 'signal'>,
   ): Promise<UpstreamContents> {
+    return this.exchange(state, ctx, (options) => this.connections.readResource(state.url, uri, options));
+  }
+
+  /**
+   * One request to a Space for a caller, whatever it asks (a tool call, a page): the
+   * caller's token, the trace headers and the timeout go with it; its upstream metrics and
+   * span are ended by how it went; its failure becomes the error a model can act on.
+   */
+  private async exchange<T>(
+    state: Extract<SpaceState, { ok: true }>,
+    ctx: Pick<ToolContext, 'credentials' | 'signal'>,
+    send: (options: CallOptions) => Promise<T>,
+  ): Promise<T> {
     const upstream = this.startUpstream?.('space', { method: 'POST', url: state.url });
     const report = (outcome: UpstreamOutcome) => upstream?.end(outcome);
     try {
-      const contents = await this.connections.readResource(state.url, uri, {
+      const answer = await send({
         ...(ctx.credentials.hfToken !== undefined && { token: ctx.credentials.hfToken }),
         ...(upstream && { headers: upstream.headers }),
         signal: ctx.signal,
         timeoutMs: this.config.timeoutSeconds * 1000,
       });
       report('ok');
-      return contents;
+      return answer;
     } catch (error) {
       if (ctx.signal.aborted) {
         report('cancelled');
         throw ctx.signal.reason ?? error;
       }
+      // A refused destination was never contacted: nothing upstream to report.
       const refusal = refusalOf(error);
       if (refusal) upstream?.discard(refusal.message);
       else report(isTimeout(error) ? 'timeout' : 'network_error');
