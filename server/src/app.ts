@@ -88,6 +88,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     // One line per MCP request is logged by the kernel (method, tool, era, transport, outcome, duration).
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    // request.ip (anonymous quota accounts, rate limits, session caps) from X-Forwarded-For of these proxies only.
+    trustProxy: manifest.server.trustProxy,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: (req) => {

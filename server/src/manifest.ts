@@ -159,6 +159,12 @@ const serverSection = z
     /** Origin host names accepted besides localhost (browsers send Origin). */
     allowedOrigins: z.array(z.string().min(1)).default([]),
     /**
+     * The proxies in front (addresses or CIDRs) whose `X-Forwarded-For` names the caller's
+     * address: anonymous quotas, rate limits and session caps then count per client, not per
+     * proxy. `true` trusts any sender (only where nothing but the proxy can reach the server).
+     */
+    trustProxy: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
+    /**
      * The HMAC key signing input-required `requestState` (32+ characters). Every instance
      * behind one URL needs the same key; default: TOOLHOST_REQUEST_STATE_KEY, else random per process.
      */
