@@ -5,6 +5,7 @@
  * the caller's quota read without charging, and the read-only note when settings
  * come from the Hub.
  */
+import { loadTokenCounter } from '@toolhost/core/kernel';
 import { DEFAULT_MANIFEST } from '@toolhost/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
@@ -28,9 +29,11 @@ interface Catalog {
       dynamic: boolean;
       origin?: string;
       unavailable?: string;
+      tokens: number;
     }[];
   }[];
   fields: { name: string; plugin: string }[];
+  selectedTokens: number;
 }
 
 let spaces: TestSpaces;
@@ -64,6 +67,43 @@ afterAll(async () => {
   await toolhost?.close();
   await hub?.close();
   await spaces?.close();
+});
+
+describe('token costs', () => {
+  it("GET /api/settings gives what each selected tool's tools/list entry costs, counted with the tokenizer, and the total", async () => {
+    const answer = (await (await fetch(`${toolhost.baseUrl}/api/settings`, { headers: auth })).json()) as {
+      tokens: { total: number; tools: Record<string, number> };
+    };
+    // What a real client is given to list, counted independently of the server.
+    const client = await connectClient(toolhost.mcpUrl, { era: 'legacy', token: HF_ALICE });
+    const listed = (await client.listTools()).tools;
+    await client.close();
+    const counter = await loadTokenCounter();
+    expect(Object.keys(answer.tokens.tools).sort()).toEqual(listed.map((tool) => tool.name).sort());
+    for (const tool of listed) expect(answer.tokens.tools[tool.name]).toBe(counter.toolCost(tool).total);
+    const sum = Object.values(answer.tokens.tools).reduce((a, b) => a + b, 0);
+    expect(answer.tokens.total).toBe(sum);
+    expect(sum).toBeGreaterThan(100 * listed.length); // real descriptions and schemas, not a stub count
+  });
+
+  it('the catalog gives every tool its cost, and what a previewed selection costs', async () => {
+    const all = (await (
+      await fetch(`${toolhost.baseUrl}/api/settings/catalog`, { headers: auth })
+    ).json()) as Catalog;
+    for (const tool of all.plugins.flatMap((p) => p.tools)) expect(tool.tokens).toBeGreaterThan(0);
+    const preview = await fetch(`${toolhost.baseUrl}/api/settings/catalog`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ plugins: ['models'], disabledTools: ['model_details'] }),
+    });
+    const narrowed = (await preview.json()) as Catalog;
+    const search = narrowed.plugins
+      .find((p) => p.id === 'models')!
+      .tools.find((t) => t.name === 'model_search')!;
+    const gradioStatic = narrowed.plugins.find((p) => p.id === 'gradio')!.tools.filter((t) => t.selected);
+    expect(narrowed.selectedTokens).toBe(search.tokens + gradioStatic.reduce((sum, t) => sum + t.tokens, 0));
+    expect(narrowed.selectedTokens).toBeLessThan(all.selectedTokens + search.tokens);
+  });
 });
 
 describe('GET /api/settings/catalog', () => {

@@ -222,7 +222,12 @@ function toolLabel(tool: CatalogTool): (Node | string)[] {
   return [
     ...(tool.title ? [el('span', {}, tool.title), ' '] : []),
     el('code', {}, tool.name),
-    // Token cost per tool goes here once the server reports it (the context issue).
+    ' ',
+    el(
+      'span',
+      { class: 'tokens', title: "What listing this tool costs a model's context window" },
+      `${tool.tokens.toLocaleString('en-US')} tokens`,
+    ),
   ];
 }
 
@@ -299,6 +304,11 @@ function renderSelection(): void {
       'p',
       { class: 'muted' },
       'Everything your access allows. Switch a plugin off to drop all its tools, or single tools within it.',
+    ),
+    el(
+      'p',
+      { id: 'selection-tokens' },
+      `Listing the selected tools costs a model about ${catalog.selectedTokens.toLocaleString('en-US')} tokens of its context window (as last saved or previewed).`,
     ),
     ...plugins.map(pluginPanel),
   );

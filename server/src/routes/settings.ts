@@ -55,6 +55,25 @@ async function quotaOf(kernel: ToolhostKernel, principal: Principal) {
   }
 }
 
+/**
+ * What the caller's selected tools cost a model's context window: per tool and in total,
+ * in tokens (each tool's whole `tools/list` entry, counted with a real tokenizer).
+ */
+async function tokensOf(
+  kernel: ToolhostKernel,
+  caller: { principal: Principal; credentials: Parameters<ToolhostKernel['settings']['catalog']>[1] },
+  settings: Parameters<ToolhostKernel['settings']['catalog']>[2],
+) {
+  const catalog = await kernel.settings.catalog(caller.principal, caller.credentials, settings);
+  const tools = catalog.plugins
+    .flatMap((plugin) => plugin.tools)
+    .filter((tool) => tool.selected && !tool.unavailable);
+  return {
+    total: catalog.selectedTokens,
+    tools: Object.fromEntries(tools.map((tool) => [tool.name, tool.tokens])),
+  };
+}
+
 /** Why settings cannot be changed here, for the settings page; undefined when they can. */
 function readOnlyReason(manifest: Manifest, writable: boolean): string | undefined {
   if (writable) return undefined;
@@ -110,6 +129,7 @@ export async function settingsRoutes(
       writable: kernel.settings.writable,
       ...(note && { readOnlyReason: note }),
       effective: kernel.settings.effective(caller.principal, settings),
+      tokens: await tokensOf(kernel, caller, settings),
       ...(await quotaOf(kernel, caller.principal)),
     };
   });

@@ -4,6 +4,7 @@ import type { UserSettings } from '../../ports/settings-store';
 import type { Catalog } from '../catalog';
 import type { DynamicToolSets } from '../dynamic-tools';
 import type { LoadedPlugin } from '../host';
+import { loadTokenCounter, type TokenCounter, type ToolListing } from '../token-cost';
 import type { Selector } from './selection';
 
 /** One tool as a settings page shows it. */
@@ -19,7 +20,8 @@ export interface CatalogTool {
   readonly origin?: string;
   /** For a tool standing in for a choice that cannot be used now: why. */
   readonly unavailable?: string;
-  // Token cost per tool (what listing it costs a context window) is added with the context issue.
+  /** What listing it costs a model's context window, in tokens (its whole `tools/list` entry). */
+  readonly tokens: number;
 }
 
 /** One plugin within the caller's policy, with its tools. */
@@ -39,6 +41,19 @@ export interface SettingsCatalog {
   readonly plugins: readonly CatalogPlugin[];
   /** The settings fields plugins add (beyond `plugins` and `disabledTools`), with the plugin owning each. */
   readonly fields: readonly { readonly name: string; readonly plugin: string }[];
+  /** What the selected tools cost a model's context window together, in tokens. */
+  readonly selectedTokens: number;
+}
+
+/** Token costs, counted once per listing object (static descriptors live as long as the process). */
+const costs = new WeakMap<object, number>();
+function tokensOf(counter: TokenCounter, listing: ToolListing): number {
+  let tokens = costs.get(listing);
+  if (tokens === undefined) {
+    tokens = counter.toolCost(listing).total;
+    costs.set(listing, tokens);
+  }
+  return tokens;
 }
 
 export interface SettingsCatalogParts {
@@ -70,39 +85,46 @@ export async function settingsCatalog(
     allows: (id) => parts.selector.allows(principal, id),
   });
   const staticTools = [...parts.catalog.tools.values()];
+  const counter = await loadTokenCounter();
+  const plugins: CatalogPlugin[] = allowed.map(({ id, plugin }) => ({
+    id,
+    ...(plugin.title !== undefined && { title: plugin.title }),
+    ...(plugin.description !== undefined && { description: plugin.description }),
+    selected: selected.has(id),
+    perCaller: plugin.toolSource !== undefined,
+    tools: [
+      ...staticTools
+        .filter((tool) => tool.plugin.id === id)
+        .map(({ name, descriptor }) => ({
+          name,
+          ...(descriptor.title !== undefined && { title: descriptor.title }),
+          description: descriptor.description ?? '',
+          selected: selected.has(id) && !disabled.has(name),
+          dynamic: false,
+          tokens: tokensOf(counter, descriptor),
+        })),
+      ...offered
+        .filter((entry) => entry.plugin === id)
+        .map(({ tool }) => ({
+          name: tool.name,
+          ...(tool.title !== undefined && { title: tool.title }),
+          description: tool.description,
+          // Per-caller tools follow the policy and their own field, not the plugin list (as in tools/list).
+          selected: !disabled.has(tool.name),
+          dynamic: true,
+          ...(tool.origin !== undefined && { origin: tool.origin }),
+          ...(tool.unavailable !== undefined && { unavailable: tool.unavailable }),
+          tokens: tokensOf(counter, tool as ToolListing),
+        })),
+    ],
+  }));
   return {
-    plugins: allowed.map(({ id, plugin }) => ({
-      id,
-      ...(plugin.title !== undefined && { title: plugin.title }),
-      ...(plugin.description !== undefined && { description: plugin.description }),
-      selected: selected.has(id),
-      perCaller: plugin.toolSource !== undefined,
-      tools: [
-        ...staticTools
-          .filter((tool) => tool.plugin.id === id)
-          .map(({ name, descriptor }) => ({
-            name,
-            ...(descriptor.title !== undefined && { title: descriptor.title }),
-            description: descriptor.description ?? '',
-            selected: selected.has(id) && !disabled.has(name),
-            dynamic: false,
-          })),
-        ...offered
-          .filter((entry) => entry.plugin === id)
-          .map(({ tool }) => ({
-            name: tool.name,
-            ...(tool.title !== undefined && { title: tool.title }),
-            description: tool.description,
-            // Per-caller tools follow the policy and their own field, not the plugin list (as in tools/list).
-            selected: !disabled.has(tool.name),
-            dynamic: true,
-            ...(tool.origin !== undefined && { origin: tool.origin }),
-            ...(tool.unavailable !== undefined && { unavailable: tool.unavailable }),
-          })),
-      ],
-    })),
+    plugins,
     fields: parts.plugins.flatMap(({ id, plugin }) =>
       Object.keys(plugin.userSettings?.shape ?? {}).map((name) => ({ name, plugin: id })),
     ),
+    selectedTokens: plugins
+      .flatMap((plugin) => plugin.tools)
+      .reduce((sum, tool) => sum + (tool.selected && !tool.unavailable ? tool.tokens : 0), 0),
   };
 }
