@@ -1,12 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  type CallToolResult,
-  Client,
-  type ProgressCallback,
-  StreamableHTTPClientTransport,
-} from '@modelcontextprotocol/client';
+import type { CallToolResult, Client, ProgressCallback } from '@modelcontextprotocol/client';
 import { KERNEL_VERSION, z } from '@toolhost/core';
 import { createGuardedFetch, type GuardedFetch, type OutboundPolicy } from './outbound';
+
+/** The MCP client SDK loads with the first Space connection, not at start-up (stdio's cold start). */
+let sdk: typeof import('@modelcontextprotocol/client') | undefined;
+const loadSdk = async () => {
+  sdk ??= await import('@modelcontextprotocol/client');
+  return sdk;
+};
+
+/** Whether `error` is the client SDK's request timeout (only a loaded SDK can have thrown one). */
+export function isRequestTimeout(error: unknown): boolean {
+  return sdk !== undefined && error instanceof sdk.SdkError && error.code === sdk.SdkErrorCode.RequestTimeout;
+}
 
 /** A tool as the Space lists it; `inputSchema` is kept exactly as received. */
 export interface UpstreamTool {
@@ -259,12 +266,13 @@ export class SpaceConnections {
   }
 
   private connect(url: string, options: CallOptions): Promise<Client> {
-    const client = new Client({ name: 'toolhost', version: KERNEL_VERSION });
-    const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: this.fetchPosts });
-    client.onclose = () => {
-      if (this.clients.get(url) === connected) this.clients.delete(url);
-    };
     const connected = (async () => {
+      const { Client, StreamableHTTPClientTransport } = await loadSdk();
+      const client = new Client({ name: 'toolhost', version: KERNEL_VERSION });
+      const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: this.fetchPosts });
+      client.onclose = () => {
+        if (this.clients.get(url) === connected) this.clients.delete(url);
+      };
       await client.connect(transport, {
         timeout: options.timeoutMs,
         ...(options.signal && { signal: options.signal }),

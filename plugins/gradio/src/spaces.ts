@@ -1,4 +1,3 @@
-import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import {
   type ContentBlock,
   type Credentials,
@@ -16,6 +15,7 @@ import { LRUCache } from 'lru-cache';
 import type { SpacesConfig } from './config';
 import {
   type CallOptions,
+  isRequestTimeout,
   SpaceConnections,
   type UpstreamContents,
   type UpstreamResource,
@@ -156,7 +156,7 @@ export class SpaceProxy {
       // A refused destination was never contacted: nothing upstream to report.
       const refusal = refusalOf(error);
       if (refusal) upstream?.discard(refusal.message);
-      else report(isTimeout(error) ? 'timeout' : 'network_error');
+      else report(isRequestTimeout(error) ? 'timeout' : 'network_error');
       throw this.callError(state.id, error);
     }
   }
@@ -226,7 +226,7 @@ export class SpaceProxy {
     if (isToolError(error)) return error;
     const refusal = refusalOf(error);
     if (refusal) return new ToolError(`Space ${id} was not contacted: ${refusal.message}.`);
-    if (isTimeout(error)) {
+    if (isRequestTimeout(error)) {
       return new ToolError(
         `Space ${id} did not answer within ${formatSeconds(this.config.timeoutSeconds)} (spaces.timeoutSeconds); it may be busy or waking up. Try again later.`,
       );
@@ -235,10 +235,6 @@ export class SpaceProxy {
     this.logger.warn({ space: id, err: error }, 'Space call failed');
     return new ToolError(`Space ${id} could not be reached or refused the call: ${message}`);
   }
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
 }
 
 function hubMessage(error: unknown, signal: AbortSignal): string {
