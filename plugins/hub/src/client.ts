@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   datasetInfo,
   HubApiError,
@@ -13,7 +12,14 @@ import { ToolError } from '@toolhost/core';
 import { LRUCache } from 'lru-cache';
 import { OfflineCatalog } from './catalog/catalog';
 import { HubUnreachableError, type Subject, toToolError } from './errors';
-import { type Exchange, type HubCall, HubHttp, type HubHttpOptions, type RequestOptions } from './http';
+import {
+  cacheIdentity,
+  type Exchange,
+  type HubCall,
+  HubHttp,
+  type HubHttpOptions,
+  type RequestOptions,
+} from './http';
 import {
   toDatasetDetails,
   toDatasetSummary,
@@ -390,9 +396,7 @@ export class HubClient {
   /** An answer this caller got within the cache TTL, or a new one (kept only when it succeeds). */
   private async remember<T>(call: HubCall, what: unknown[], compute: () => Promise<T>): Promise<T> {
     if (!this.answers) return compute();
-    const token = call.credentials?.hfToken;
-    const who = token ? createHash('sha256').update(token).digest('base64url').slice(0, 32) : 'anonymous';
-    const key = `${who} ${JSON.stringify(what)}`;
+    const key = `${cacheIdentity(call.credentials?.hfToken)} ${JSON.stringify(what)}`;
     const known = this.answers.get(key);
     if (known) return known.value as T;
     const value = await compute();

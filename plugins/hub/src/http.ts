@@ -103,9 +103,12 @@ function withHeaders(init: RequestInit, extra: Readonly<Record<string, string>>)
 
 /** Cache identity: who asked (a hash of the token, never the token) and what exactly. */
 function cacheKey(url: string, headers: Headers): string {
-  const token = headers.get('authorization');
-  const who = token ? createHash('sha256').update(token).digest('base64url').slice(0, 32) : 'anonymous';
-  return `${who} ${headers.get('accept') ?? '*/*'} ${url}`;
+  return `${cacheIdentity(headers.get('authorization'))} ${headers.get('accept') ?? '*/*'} ${url}`;
+}
+
+/** Who a cached answer belongs to: a hash of the caller's credential (never the credential), or `anonymous`. */
+export function cacheIdentity(credential: string | null | undefined): string {
+  return credential ? createHash('sha256').update(credential).digest('base64url').slice(0, 32) : 'anonymous';
 }
 
 /**
