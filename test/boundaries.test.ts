@@ -55,6 +55,7 @@ describe('layout boundaries', () => {
     expect(Object.keys(facade).toSorted()).toEqual([
       'CancellationSource',
       'DEFAULT_MAX_JSON_DEPTH',
+      'MIN_RESULT_TOKENS',
       'PluginLoadError',
       'SettingsError',
       'UnclaimedSectionError',
@@ -65,6 +66,7 @@ describe('layout boundaries', () => {
       'formatWindow',
       'jsonDepthError',
       'loadTokenCounter',
+      'parseResultPreferences',
       'parseWindow',
     ]);
   });

@@ -168,10 +168,10 @@ describe('tool sources', () => {
     });
     const appKernel = await Kernel.fromPlugins([{ plugin: withStatic }, { plugin: appSource }], { logger });
     try {
-      // A source that says its tools carry resources is enough for the capability; one that does not is not.
+      // The capability is always advertised: any tool result may link an image for resources/read.
       for (const [plugin, advertised] of [
         [appSource, true],
-        [source, false],
+        [source, true],
       ] as const) {
         const alone = await Kernel.fromPlugins([{ plugin }], { logger });
         expect('resources' in alone.identity.capabilities, plugin.id).toBe(advertised);

@@ -34,6 +34,8 @@ export interface BuildAppOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Keep tasks here instead of the manifest's `stores.tasks` (embedding; tests with a shared Redis). */
   taskStore?: TaskStore;
+  /** The clock image links (`?no_image_content`) expire on; `Date.now` when omitted (tests inject one). */
+  now?: () => number;
 }
 
 declare module 'fastify' {
@@ -79,6 +81,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     baseDir,
     stores,
     ...(observability && { telemetry: observability.telemetry }),
+    ...(options.now && { now: options.now }),
   });
   observability?.series.knowTools(kernel.health().tools);
   const adminToken = env['TOOLHOST_ADMIN_TOKEN'] || undefined;

@@ -1,4 +1,9 @@
-import type { CallerResolution, SelectionHints, ToolhostKernel } from '@toolhost/core/kernel';
+import type {
+  CallerResolution,
+  ResultPreferences,
+  SelectionHints,
+  ToolhostKernel,
+} from '@toolhost/core/kernel';
 import type { FastifyRequest } from 'fastify';
 
 /** `a, b,,c` → `['a', 'b', 'c']`; absent → undefined. */
@@ -47,14 +52,22 @@ export function queryParameters(request: FastifyRequest): Record<string, string>
   return out;
 }
 
-/** Who is calling and what they may use, for one HTTP request. */
-export function resolveCaller(kernel: ToolhostKernel, request: FastifyRequest): Promise<CallerResolution> {
+/**
+ * Who is calling and what they may use, for one HTTP request; `results` are its
+ * result preferences (`parseResultPreferences` of its query), for the MCP endpoint.
+ */
+export function resolveCaller(
+  kernel: ToolhostKernel,
+  request: FastifyRequest,
+  results?: ResultPreferences,
+): Promise<CallerResolution> {
   const query = request.query as Record<string, unknown>;
   return kernel.resolveCaller({
     authorization: request.headers.authorization,
     requireToken: 'login' in query,
     hints: selectionHints(request),
     query: queryParameters(request),
+    ...(results && { results }),
     ip: request.ip,
     requestId: request.id,
     logger: request.log,

@@ -21,6 +21,8 @@ export interface StartKernelOptions {
   telemetry?: Telemetry;
   /** Stores opened by the caller (the app keeps them for /readyz); opened from the manifest when absent. Closed with the kernel. */
   stores?: Stores;
+  /** The clock image links expire on (tests); `Date.now` when omitted. */
+  now?: () => number;
 }
 
 /**
@@ -45,7 +47,7 @@ export function openManifestStores(
  */
 export async function startKernel(
   manifest: Manifest,
-  { logger, env, baseDir, telemetry, stores: given }: StartKernelOptions,
+  { logger, env, baseDir, telemetry, stores: given, now }: StartKernelOptions,
 ): Promise<ToolhostKernel> {
   const { server, auth, access, presets, quotas } = manifest;
   if (auth.jwt && auth.jwt.audience === undefined && server.publicUrl === undefined) {
@@ -105,6 +107,18 @@ export async function startKernel(
       ...(stateKey !== undefined && { requestStateKey: stateKey }),
       ...(telemetry && { telemetry }),
       maxJsonDepth: manifest.transport.maxJsonDepth,
+      results: {
+        clients: manifest.results.clients.map((rule) => ({
+          name: rule.name,
+          ...(rule.maxResultTokens !== undefined && { maxTokens: rule.maxResultTokens }),
+          ...(rule.noImageContent && { imageLinks: true }),
+        })),
+        imageLinks: {
+          ttlMs: manifest.results.imageLinkTtl,
+          maxBytes: manifest.results.imageLinkMaxBytes,
+          ...(now && { now }),
+        },
+      },
       ...(tracing && { tracer: tracing.tracer }),
       ...(manifest.transport.sessions && {
         sessions: {

@@ -233,6 +233,35 @@ const tasksSection = z
   })
   .strict();
 
+/** How tool results are shaped for clients: per-client rules, and the image links `?no_image_content` makes. */
+const resultsSection = z
+  .object({
+    /** How long an image taken out of a result stays readable through its link (resources/read). */
+    imageLinkTtl: duration.default(10 * 60_000),
+    /** The most image bytes held for links at once (per instance); least recently used go first. */
+    imageLinkMaxBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(4 * 1024 ** 3)
+      .default(64 * 1024 ** 2),
+    /** Rules for clients by their clientInfo.name (case-insensitive; a trailing * matches a prefix). */
+    clients: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(100),
+            /** At most this many tokens per tool result (the smaller of this and ?max_result_tokens= wins). */
+            maxResultTokens: z.number().int().min(1).optional(),
+            /** Replace image content with a link to a short-lived resource, as ?no_image_content does. */
+            noImageContent: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
 /**
  * The server's own sections. Any other top-level key is a plugin's section (the
  * gradio plugin claims `spaces:`): kept as is (`pluginSections`) and handed to the
@@ -255,6 +284,7 @@ export const manifestSchema = z
     transport: transportSection.default(transportSection.parse({})),
     telemetry: telemetrySection.default(telemetrySection.parse({})),
     tasks: tasksSection.default(tasksSection.parse({})),
+    results: resultsSection.default(resultsSection.parse({})),
   })
   .catchall(z.unknown());
 

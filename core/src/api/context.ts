@@ -41,6 +41,14 @@ export interface RequestContext<S extends ServiceRefMap | undefined = undefined,
   readonly requestId: string;
   /** Child logger bound to plugin, handler and request id. */
   readonly logger: Logger;
+  /**
+   * The most tokens (about 4 characters each) the caller wants one tool result to
+   * take: its `?max_result_tokens=`, or a manifest rule for its client, whichever is
+   * smaller. Undefined when neither sets one (and outside tool calls). A tool or
+   * middleware that fits results to a budget of its own fits them to the smaller of
+   * the two.
+   */
+  readonly maxResultTokens?: number;
 }
 
 export interface ToolContext<S extends ServiceRefMap | undefined = undefined, C = PluginConfig>

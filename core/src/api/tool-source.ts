@@ -89,8 +89,9 @@ export interface ToolSourceDefinition<
   /** The part of the plugin's config the source reads (`request.config`), as for tools. */
   config?: C;
   /**
-   * True if its tools may carry `resources`: the server then advertises the
-   * resources capability even when no plugin has static resources.
+   * True if its tools may carry `resources`. Informational: the server advertises
+   * the resources capability always (any tool result may link an image for
+   * `resources/read`, see docs/protocol.md#results-that-fit).
    */
   resources?: boolean;
   /**

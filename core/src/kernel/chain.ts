@@ -179,6 +179,7 @@ export function toolContext(run: ToolCallRun, cancellation: Cancellation): ToolC
     sample: info.sample ?? NO_SAMPLE,
     listRoots: info.listRoots ?? NO_ROOTS,
     ...(info.clientCapabilities !== undefined && { clientCapabilities: info.clientCapabilities }),
+    ...(info.results?.maxTokens !== undefined && { maxResultTokens: info.results.maxTokens }),
   };
 }
 
@@ -320,6 +321,7 @@ function wrap(middleware: BoundMiddleware, next: ChainStep): ChainStep {
       get logger() {
         return middlewareLogger();
       },
+      ...(info.results?.maxTokens !== undefined && { maxResultTokens: info.results.maxTokens }),
     };
     try {
       const result = await def.handle(

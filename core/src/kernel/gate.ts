@@ -6,6 +6,7 @@ import type { Cancellation } from './cancellation';
 import type { CompiledTool } from './catalog';
 import { errorResult, formatInputIssues, ToolCallRun } from './chain';
 import type { QuotaGuard } from './identity/quota';
+import type { ResultPreferences } from './results/preferences';
 import type { Tracing } from './tracing';
 
 /** Everything about the caller that a tool call needs; built by the transport layer. */
@@ -29,6 +30,13 @@ export interface CallInfo {
   readonly listRoots?: ToolContext['listRoots'];
   /** What the client declared it supports, where the transport knows. */
   readonly clientCapabilities?: ToolContext['clientCapabilities'];
+  /**
+   * How the caller wants results shaped: what its request asked (`?max_result_tokens=`,
+   * `?no_image_content`); the operations add the manifest's rules for its client.
+   */
+  readonly results?: ResultPreferences;
+  /** The client's `clientInfo.name`, where the transport knows it (matched by per-client result rules). */
+  readonly clientName?: string;
   /** The exchange was charged in an earlier input-required round (its signed requestState says so). */
   readonly prepaid?: boolean;
   /**

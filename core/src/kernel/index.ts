@@ -27,12 +27,16 @@ export type {
   CallerRequest,
   CallerResolution,
   KernelOptions,
+  ResultSettings,
   SessionSettings,
 } from './kernel';
 export type { PluginEntry } from './loader';
 export type { McpCaller } from './mcp/caller';
 export type { McpHttpRequest, McpHttpResponse } from './mcp/http-types';
 export { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth, jsonDepthError } from './mcp/json-depth';
+export type { ImageLinkOptions } from './results/image-links';
+export type { ClientResultRule, ParsedPreferences, ResultPreferences } from './results/preferences';
+export { MIN_RESULT_TOKENS, parseResultPreferences } from './results/preferences';
 export { UnclaimedSectionError } from './sections';
 export type {
   AuthOutcome,

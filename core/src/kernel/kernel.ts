@@ -39,6 +39,8 @@ import {
 import { SessionManager } from './mcp/sessions';
 import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
+import { type ImageLinkOptions, ImageLinks } from './results/image-links';
+import { type ClientResultRule, ClientResultRules, type ResultPreferences } from './results/preferences';
 import { TASKS_EXTENSION, TaskManager, type TaskSettings } from './tasks';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
@@ -100,6 +102,15 @@ export interface KernelOptions {
    * without a tracer nothing is traced and no span is made.
    */
   tracer?: Tracer;
+  /** How tool results are shaped beyond what a request asks: per-client rules, and how image links are held. */
+  results?: ResultSettings;
+}
+
+export interface ResultSettings {
+  /** Rules by the client's `clientInfo.name`: a token limit per result, images as links. */
+  clients?: readonly ClientResultRule[];
+  /** How long images taken out of results stay readable, and how many bytes of them are held. */
+  imageLinks?: ImageLinkOptions;
 }
 
 export interface SessionSettings {
@@ -130,6 +141,8 @@ export interface CallerRequest {
   hints?: SelectionHints;
   /** The request's query parameters, for plugins' tool sources (repeated ones joined with commas). */
   query?: Readonly<Record<string, string>>;
+  /** How the request asks for tool results to be shaped (`parseResultPreferences` of its query). */
+  results?: ResultPreferences;
   /** Client address: anonymous callers are charged per address. */
   ip?: string;
   requestId?: string;
@@ -257,6 +270,8 @@ export class Kernel {
       this.notices,
       this.tasks,
       new RequestStateSeal(options.requestStateKey),
+      new ClientResultRules(options.results?.clients),
+      new ImageLinks(options.results?.imageLinks),
     );
     this.identity = {
       serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
@@ -384,6 +399,7 @@ export class Kernel {
       toolSet,
       logger: request.logger,
       ...(request.requestId !== undefined && { requestId: request.requestId }),
+      ...(request.results && { results: request.results }),
     };
     return { ok: true, caller };
   }
@@ -507,8 +523,6 @@ export class Kernel {
   private capabilities(): Record<string, unknown> {
     const resources = [...this.catalog.resources.values()];
     const prompts = [...this.catalog.prompts.values()];
-    // A tool source whose tools carry resources (MCP App pages) needs the capability too.
-    const dynamicResources = this.host.plugins.some(({ plugin }) => plugin.toolSource?.resources === true);
     const completes =
       prompts.some((p) => p.def.complete) ||
       resources.some((r) => (r.def as { complete?: unknown }).complete);
@@ -517,9 +531,8 @@ export class Kernel {
     return {
       tools: { listChanged: true },
       ...(push && { logging: {} }),
-      ...((resources.length > 0 || dynamicResources) && {
-        resources: { listChanged: true, ...(push && { subscribe: true }) },
-      }),
+      // Always: any tool result may link an image (`?no_image_content`) for resources/read.
+      resources: { listChanged: true, ...(push && { subscribe: true }) },
       ...(prompts.length > 0 && { prompts: { listChanged: true } }),
       ...(completes && { completions: {} }),
       // Task tools may come from any plugin's tool source at call time: the extension is always on.

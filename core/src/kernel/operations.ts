@@ -17,10 +17,15 @@ import { RequestScope } from './container';
 import type { CallGate, CallInfo } from './gate';
 import type { CallerNotices } from './identity/notices';
 import { InputRequiredSignal, RequestStateSeal } from './input-required';
+import { ImageLinks } from './results/image-links';
+import { ClientResultRules } from './results/preferences';
 import { type TaskManager, tasksCapabilityMissing } from './tasks';
 import type { ToolSet } from './toolset';
 
 const MAX_COMPLETIONS = 100;
+
+/** Who owns what a call leaves behind (an image link): its quota account, else its principal. */
+const ownerOf = (info: CallInfo) => info.account ?? info.principal.id;
 
 /**
  * The MCP operations, implemented once against a ToolSet. Both the SDK server and
@@ -35,6 +40,10 @@ export class McpOperations {
     readonly tasks?: TaskManager,
     /** Signs input-required rounds' `requestState` (2026-07-28). */
     readonly seal: RequestStateSeal = new RequestStateSeal(),
+    /** The manifest's per-client result rules (token limit, images as links). */
+    readonly clientRules: ClientResultRules = new ClientResultRules(),
+    /** Images taken out of results, readable through their links for a short time. */
+    readonly imageLinks: ImageLinks = new ImageLinks(),
   ) {}
 
   listTools(toolSet: ToolSet) {
@@ -45,12 +54,18 @@ export class McpOperations {
   async callTool(toolSet: ToolSet, name: string, args: unknown, info: CallInfo): Promise<CallToolResult> {
     const tool = toolSet.tools.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
-    if (tool.task !== 'never' && info.tasks && this.tasks) {
-      if (info.tasks.declared) return this.startTask(this.tasks, tool, args, info);
+    // What the request asked, made stricter by the manifest's rules for its client.
+    const results = this.clientRules.any
+      ? this.clientRules.forCall(info.results, info.clientName)
+      : info.results;
+    const call = results === info.results ? info : { ...info, ...(results && { results }) };
+    if (tool.task !== 'never' && call.tasks && this.tasks) {
+      if (call.tasks.declared) return this.startTask(this.tasks, tool, args, call);
       if (tool.task === 'required') throw tasksCapabilityMissing(`Tool ${name}`);
     }
-    const result = await this.gate.call(tool, args, info);
-    return this.notices ? this.notices.deliver(info.credentials, result) : result;
+    let result = await this.gate.call(tool, args, call);
+    if (results?.imageLinks) result = this.imageLinks.link(result, ownerOf(call), name);
+    return this.notices ? this.notices.deliver(call.credentials, result) : result;
   }
 
   /**
@@ -108,6 +123,12 @@ export class McpOperations {
   }
 
   async readResource(toolSet: ToolSet, uri: string, info: CallInfo): Promise<ReadResourceResult> {
+    if (this.imageLinks.owns(uri)) {
+      // Someone else's image, an expired one and one never made all read as not found.
+      const image = this.imageLinks.read(ownerOf(info), uri);
+      if (!image) throw new ResourceNotFoundError(uri);
+      return { contents: [{ uri, mimeType: image.mimeType, blob: image.data }] };
+    }
     const match = this.findResource(toolSet, uri);
     if (!match) throw new ResourceNotFoundError(uri);
     const { resource, params } = match;

@@ -6,6 +6,8 @@ export const budgetConfig = z.object({ maxTokens: z.number().int().positive() })
 
 /** Where the budget sits in the chain: close to the handler, so other middleware see the fitted result. */
 const BUDGET_ORDER = 100;
+/** Budgets kept per size; a ResultBudget is two numbers, the bound only stops a caller growing the map. */
+const MAX_BUDGETS = 256;
 
 type Structured = Record<string, unknown> & { truncated?: string };
 
@@ -18,7 +20,7 @@ interface Budgeted {
 /**
  * The result size budget as middleware: after a tool of the plugin answers, its
  * structured result (the markdown plus the JSON) is fitted to the plugin's
- * `maxTokens` — lists lose their last items first, then long fields are shortened —
+ * `maxTokens`, or the caller's smaller `ctx.maxResultTokens` (`?max_result_tokens=`) — lists lose their last items first, then long fields are shortened —
  * re-validated against the tool's output schema and rendered again. Only tools
  * with an output schema are wrapped; error results pass through untouched.
  *
@@ -37,7 +39,7 @@ export function resultBudget(
       ((output: unknown) => JSON.stringify(output, null, 2))) as Budgeted['render'];
     budgeted.set(tool.name, { tool, render, ...(lists[tool.name] && { list: lists[tool.name] as string }) });
   }
-  // One budget per size: configs are fixed after load, so this holds one entry per plugin.
+  // One budget per size: the plugin's, and each smaller one callers asked for.
   const budgets = new Map<number, ResultBudget>();
   return defineMiddleware({
     name: 'result-budget',
@@ -49,10 +51,14 @@ export function resultBudget(
       const structured = result.structuredContent as Structured | undefined;
       const entry = budgeted.get(tool);
       if (result.isError || !structured || !entry) return result;
-      let budget = budgets.get(ctx.config.maxTokens);
+      // The caller may ask for less than the plugin allows (?max_result_tokens=), never for more.
+      const maxTokens = Math.min(ctx.config.maxTokens, ctx.maxResultTokens ?? Number.POSITIVE_INFINITY);
+      let budget = budgets.get(maxTokens);
       if (!budget) {
-        budget = new ResultBudget(ctx.config.maxTokens);
-        budgets.set(ctx.config.maxTokens, budget);
+        // Bounded by the sizes callers ask for; past a few hundred, start over rather than grow.
+        if (budgets.size >= MAX_BUDGETS) budgets.clear();
+        budget = new ResultBudget(maxTokens);
+        budgets.set(maxTokens, budget);
       }
       const fitted = budget.fit(structured, entry.render, entry.list as never);
       if (fitted === structured) return result;

@@ -2,10 +2,11 @@ import {
   CancellationSource,
   type McpHttpRequest,
   type McpHttpResponse,
+  parseResultPreferences,
   type ToolhostKernel,
 } from '@toolhost/core/kernel';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { resolveCaller } from '../caller';
+import { queryParameters, resolveCaller } from '../caller';
 import { sendAuthFailure } from './auth';
 import { sendTooDeep, TooDeepBody, tooDeep } from './json-body';
 
@@ -66,8 +67,15 @@ export function mcpHandler(
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.body instanceof TooDeepBody) return sendTooDeep(reply, request.body);
     const unparsed = request.body instanceof UnparsedBody ? request.body : undefined;
+    // ?max_result_tokens=abc is refused before anything is served: the caller can fix its URL.
+    const results = parseResultPreferences(queryParameters(request));
+    if (!results.ok) {
+      return reply
+        .code(400)
+        .send({ jsonrpc: '2.0', error: { code: -32602, message: results.message }, id: null });
+    }
     // A store failing here (the user's settings, an unseen token) is answered by the app's error handler.
-    const resolution = await resolveCaller(kernel, request);
+    const resolution = await resolveCaller(kernel, request, results.preferences);
     if (!resolution.ok) return sendAuthFailure(reply, request, resolution, publicUrl);
     // Cancelled when the client goes away before the answer is written.
     const cancellation = new CancellationSource();

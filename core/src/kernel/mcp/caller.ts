@@ -1,5 +1,7 @@
 import type { Logger } from '../../api/logger';
 import type { Credentials, Principal } from '../../api/principal';
+import type { ResultPreferences } from '../results/preferences';
+import type { ClientIdentity } from '../telemetry';
 import type { ToolSet } from '../toolset';
 
 /**
@@ -15,6 +17,10 @@ export interface McpCaller {
   readonly logger: Logger;
   /** The HTTP request id; stdio callers get a fresh id per call. */
   readonly requestId?: string;
+  /** How the request asks for tool results to be shaped (`?max_result_tokens=`, `?no_image_content`). */
+  readonly results?: ResultPreferences;
+  /** Who the client is, when the endpoint worked it out (it does when per-client result rules exist). */
+  readonly client?: ClientIdentity;
 }
 
 /** The server's identity and capabilities, fixed at start-up and shared by every path. */

@@ -26,9 +26,11 @@ import type { McpHttpRequest, McpHttpResponse } from './http-types';
 export const MODERN_REVISION = '2026-07-28';
 const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
+// Not request-report's constant: importing it would close an import cycle through protocol-versions.
+const CLIENT_INFO_KEY = 'io.modelcontextprotocol/clientInfo';
 const ENVELOPE_KEYS = new Set([
   'io.modelcontextprotocol/protocolVersion',
-  'io.modelcontextprotocol/clientInfo',
+  CLIENT_INFO_KEY,
   'io.modelcontextprotocol/clientCapabilities',
   'io.modelcontextprotocol/logLevel',
 ]);
@@ -60,6 +62,11 @@ function plainMeta(meta: unknown, era: Era): boolean {
   if (!isPlainObject(meta)) return false;
   for (const key in meta) if (era === 'legacy' || !ENVELOPE_KEYS.has(key)) return false;
   return true;
+}
+
+function clientNameOf(clientInfo: unknown): string | undefined {
+  const name = isPlainObject(clientInfo) ? clientInfo['name'] : undefined;
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
 }
 
 function resultBody(result: string, id: RequestId): string {
@@ -187,7 +194,7 @@ export class DirectPath {
         if (era === 'modern' && (request.caller.toolSet.tools.get(name)?.task ?? 'never') !== 'never')
           return undefined;
         const meta = params['_meta'] as Record<string, unknown> | undefined;
-        return this.callTool(message.id, name, args, request, era, meta?.[CLIENT_CAPABILITIES_KEY]);
+        return this.callTool(message.id, name, args, request, era, meta);
       }
       case 'ping':
         // 2026-07-28 removed ping; the SDK answers it as an unknown method there.
@@ -204,9 +211,14 @@ export class DirectPath {
     args: unknown,
     request: McpHttpRequest,
     era: Era,
-    clientCapabilities: unknown,
+    meta: Record<string, unknown> | undefined,
   ): Promise<McpHttpResponse> {
     const { caller } = request;
+    const clientCapabilities = meta?.[CLIENT_CAPABILITIES_KEY];
+    // Only per-client result rules need the client's name: the endpoint's, else the 2026 envelope's.
+    const clientName = this.ops.clientRules.any
+      ? (caller.client?.name ?? clientNameOf(meta?.[CLIENT_INFO_KEY]))
+      : undefined;
     try {
       const result = await this.ops.callTool(caller.toolSet, name, args, {
         principal: caller.principal,
@@ -219,6 +231,8 @@ export class DirectPath {
         ...(era === 'modern' && roundTripAsks({})),
         ...(era === 'modern' &&
           clientCapabilities !== undefined && { clientCapabilities: clientCapabilities as never }),
+        ...(caller.results && { results: caller.results }),
+        ...(clientName !== undefined && { clientName }),
       });
       const encoded = era === 'modern' ? this.encodeModern(result as Record<string, unknown>, false) : result;
       return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(encoded), id) };

@@ -164,7 +164,8 @@ export class McpHttpEndpoint {
     }
   }
 
-  private async handleRequest(request: McpHttpRequest, span?: RequestSpan): Promise<McpHttpResponse> {
+  private async handleRequest(given: McpHttpRequest, span?: RequestSpan): Promise<McpHttpResponse> {
+    const request = this.withClient(given);
     if (request.endpoint === 'messages') return this.handleLegacySse(request, span);
     const started = performance.now();
     let classification: InboundClassificationOutcome | undefined;
@@ -241,6 +242,16 @@ export class McpHttpEndpoint {
     return accepted.response;
   }
 
+  /**
+   * The request with its client's identity on the caller, when per-client result rules
+   * need it: a 2025 client's tools/call carries no clientInfo, but the endpoint remembers
+   * what its initialize said.
+   */
+  private withClient(request: McpHttpRequest): McpHttpRequest {
+    if (!this.ops.clientRules.any || request.caller.client) return request;
+    return { ...request, caller: { ...request.caller, client: this.clients.identify(request) } };
+  }
+
   private record(
     request: McpHttpRequest,
     fields: Omit<RequestFinished, 'client' | 'principalKind' | 'requestId'>,
@@ -253,7 +264,7 @@ export class McpHttpEndpoint {
         ...fields,
         ...(caller.requestId !== undefined && { requestId: caller.requestId }),
         // Who the client is matters only to telemetry: not worked out when nothing listens.
-        client: client ?? (this.recorder.observed ? this.clients.identify(request) : {}),
+        client: client ?? caller.client ?? (this.recorder.observed ? this.clients.identify(request) : {}),
         principalKind: caller.principal.kind,
       },
       caller.logger,

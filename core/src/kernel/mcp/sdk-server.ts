@@ -102,7 +102,10 @@ function callInfo(
   ctx: ServerContext,
   options: SdkServerOptions,
   target: string,
+  knowsClient = false,
 ): CallInfo {
+  // Only per-client result rules need the client's name: the endpoint's, else the envelope's or initialize's.
+  const clientName = knowsClient ? (caller.client?.name ?? clientOf(server, ctx).client.name) : undefined;
   const progressToken = ctx.mcpReq._meta?.progressToken;
   // The SDK verified the state's seal before the handler ran (else -32602); it must be for this target too.
   const state = options.roundTrip ? ctx.mcpReq.requestState() : undefined;
@@ -135,6 +138,8 @@ function callInfo(
     }),
     log: (level, data) => ctx.mcpReq.log(level, data),
     ...(clientCapabilities !== undefined && { clientCapabilities: clientCapabilities as never }),
+    ...(caller.results && { results: caller.results }),
+    ...(clientName !== undefined && { clientName }),
     ...(state !== undefined && { prepaid: true }),
     ...(answers && roundTripAsks(answers)),
     ...(answers && { tasks: { declared: declaresTasks(requestCapabilities(ctx)), answers } }),
@@ -223,7 +228,7 @@ export function createSdkServer(
                 caller.toolSet,
                 request.params.name,
                 request.params.arguments,
-                callInfo(server, caller, ctx, options, target),
+                callInfo(server, caller, ctx, options, target, ops.clientRules.any),
               )
               .catch(settle(target));
           })(),
