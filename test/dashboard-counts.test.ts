@@ -5,6 +5,7 @@
  * client. Auth counts `rejected` only for tokens that were refused; a token the Hub
  * could not check is `unverified`.
  */
+import { loadTokenCounter } from '@toolhost/core/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, postMcp, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
@@ -106,5 +107,47 @@ describe('auth outcomes', () => {
     expect(sample(text, 'toolhost_auth_total{outcome="unverified"}')).toBe(1);
     expect(sample(text, 'toolhost_auth_total{outcome="rejected"}')).toBeUndefined();
     expect((await dashboard(unreachable)).auth).toMatchObject({ rejected: 0, unverified: 1 });
+  });
+});
+
+describe("each client's selection size", () => {
+  let toolhost: RunningToolhost;
+  beforeAll(async () => {
+    toolhost = await startToolhost({ manifest: { plugins: [{ use: '@toolhost/plugin-conformance' }] } });
+  });
+  afterAll(() => toolhost.close());
+
+  type Selection = { tools: number; tokens: number | null } | null;
+  /** A client's selection, once its tokens are counted (they are counted after the answer, off its path). */
+  async function counted(name: string): Promise<Selection> {
+    for (;;) {
+      const board = (await dashboard(toolhost)) as unknown as {
+        clients: { name: string | null; selection: Selection }[];
+      };
+      const selection = board.clients.find((c) => c.name === name)?.selection;
+      if (selection?.tokens != null) return selection;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it('is the tools and tokens of its latest tools/list answer, per client, in both eras', async () => {
+    const counter = await loadTokenCounter();
+    const expected: Record<string, { tools: number; tokens: number }> = {};
+    for (const [name, era, query] of [
+      ['narrow-client', 'legacy', '?tools=test_simple_text,test_image_content'],
+      ['wide-client', 'modern', ''],
+    ] as const) {
+      const client = await connectClient(`${toolhost.mcpUrl}${query}`, { era, name });
+      const { tools } = await client.listTools();
+      await client.close();
+      expected[name] = {
+        tools: tools.length,
+        tokens: tools.reduce((sum, tool) => sum + counter.toolCost(tool).total, 0),
+      };
+    }
+    expect(expected['narrow-client']!.tools).toBe(2);
+    expect(expected['wide-client']!.tools).toBeGreaterThan(2);
+    expect(await counted('narrow-client')).toEqual(expected['narrow-client']);
+    expect(await counted('wide-client')).toEqual(expected['wide-client']);
   });
 });

@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { loadTokenCounter } from '@toolhost/core/kernel';
 import { buildApp, DEFAULT_MANIFEST } from '@toolhost/server';
 import pino from 'pino';
 import type { BrowserContext } from 'playwright-core';
@@ -28,6 +29,8 @@ const CLIENT_NAME = 'browser-test-client';
 
 let hub: HubEmulator;
 let toolhost: RunningToolhost;
+/** What the client's tools/list answer held: how many tools, and their tokens as the settings page counts them. */
+const listed = { tools: 0, tokens: 0 };
 
 beforeAll(async () => {
   requireChromium();
@@ -35,7 +38,10 @@ beforeAll(async () => {
   toolhost = await startToolhost({ env: { HF_ENDPOINT: hub.url } });
   const client = await connectClient(toolhost.mcpUrl, { era: 'modern', name: CLIENT_NAME });
   try {
-    await client.listTools();
+    const { tools } = await client.listTools();
+    const counter = await loadTokenCounter();
+    listed.tools = tools.length;
+    listed.tokens = tools.reduce((sum, tool) => sum + counter.toolCost(tool).total, 0);
     for (const query of ['bert', 'gpt2']) {
       const result = await client.callTool({ name: 'model_search', arguments: { query } });
       expect(result.isError).toBeFalsy();
@@ -56,7 +62,21 @@ async function launch(): Promise<BrowserContext & { closeAll(): Promise<void> }>
   return Object.assign(browser.context, { closeAll: browser.close });
 }
 
+/** The dashboard's record of a client, once its tools/list tokens are counted (off the request path). */
+async function countedSelection(name: string) {
+  type Summary = {
+    clients: { name: string | null; selection: { tools: number; tokens: number | null } | null }[];
+  };
+  for (;;) {
+    const summary = (await (await fetch(`${toolhost.baseUrl}/api/dashboard`)).json()) as Summary;
+    const selection = summary.clients.find((c) => c.name === name)?.selection;
+    if (selection?.tokens != null) return selection;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 it('shows the client, the called tool and its count', async () => {
+  expect(await countedSelection(CLIENT_NAME)).toEqual(listed);
   const context = await launch();
   try {
     const page = context.pages()[0] ?? (await context.newPage());
@@ -69,6 +89,15 @@ it('shows the client, the called tool and its count', async () => {
     const clients = await page.locator('#clients').innerText();
     expect(clients).toContain(CLIENT_NAME);
     expect(clients).toContain('modern');
+    // Its selection size: the tools its tools/list answer had, and what they cost in tokens.
+    const headers = await page.locator('#clients th').allInnerTexts();
+    const clientRow = await page
+      .locator('#clients tr', { hasText: CLIENT_NAME })
+      .locator('td')
+      .allInnerTexts();
+    expect(clientRow[headers.indexOf('tools listed')]).toBe(String(listed.tools));
+    expect(clientRow[headers.indexOf('listing tokens')]).toBe(String(listed.tokens));
+    expect(listed.tools).toBeGreaterThan(10);
     const toolRow = page.locator('#tools tr', { hasText: 'model_search' });
     const cells = await toolRow.locator('td').allInnerTexts();
     expect(cells.slice(0, 3)).toEqual(['models', 'model_search', '2']);

@@ -291,6 +291,9 @@ function renderSummary(d: DashboardSummary): void {
     { label: 'eras', value: (c) => c.eras.join(', ') },
     { label: 'revisions', value: (c) => c.revisions.join(', ') },
     { label: 'transports', value: (c) => c.transports.join(', ') },
+    // Its latest tools/list: how many tools, and what they cost a model's context (blank until counted).
+    { label: 'tools listed', num: true, value: (c) => c.selection?.tools ?? '' },
+    { label: 'listing tokens', num: true, value: (c) => c.selection?.tokens ?? '' },
     { label: 'requests', num: true, value: (c) => c.requests },
     { label: 'errors', num: true, value: (c) => c.errors },
     { label: 'last seen', value: (c) => new Date(c.lastSeen).toLocaleTimeString() },

@@ -38,6 +38,7 @@ export type { ImageLinkOptions } from './results/image-links';
 export type { ClientResultRule, ParsedPreferences, ResultPreferences } from './results/preferences';
 export { MIN_RESULT_TOKENS, parseResultPreferences } from './results/preferences';
 export { UnclaimedSectionError } from './sections';
+export type { SelectionSize } from './selection-size';
 export type {
   AuthOutcome,
   ClientIdentity,

@@ -41,6 +41,7 @@ import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
 import { type ImageLinkOptions, ImageLinks } from './results/image-links';
 import { type ClientResultRule, ClientResultRules, type ResultPreferences } from './results/preferences';
+import { selectionSize } from './selection-size';
 import { TASKS_EXTENSION, TaskManager, type TaskSettings } from './tasks';
 import { type Telemetry, TelemetryHub } from './telemetry';
 import { ToolSetCache } from './toolset';
@@ -488,7 +489,14 @@ export class Kernel {
   serveTransport(caller: McpCaller, transport: McpTransport): StdioServerHandle {
     const observe = (request: HandledRequest, span?: RequestSpan) =>
       this.requests.finish(
-        { ...request, transport: 'stdio', principalKind: caller.principal.kind },
+        {
+          ...request,
+          transport: 'stdio',
+          principalKind: caller.principal.kind,
+          ...(request.method === 'tools/list' &&
+            request.outcome === 'ok' &&
+            this.requests.observed && { selection: selectionSize(caller.toolSet) }),
+        },
         caller.logger,
         span,
       );

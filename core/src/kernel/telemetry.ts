@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { UpstreamCall } from '../api/upstream';
 import type { CallOutcome } from './gate';
+import type { SelectionSize } from './selection-size';
 
 /**
  * The telemetry seam: what the kernel and its transports report as they serve
@@ -60,6 +61,11 @@ export interface RequestFinished {
   readonly principalKind: string;
   /** Set when the request belongs to a session (for per-session list-changed tracking). */
   readonly sessionId?: string;
+  /**
+   * For a `tools/list` answered: the size of the selection it listed. The same object
+   * for every answer of one tool set; its `tokens` appear once counted (off the request path).
+   */
+  readonly selection?: SelectionSize;
 }
 
 export interface ToolCallFinished {

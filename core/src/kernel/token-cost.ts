@@ -65,3 +65,16 @@ export function loadTokenCounter(): Promise<TokenCounter> {
   });
   return loading;
 }
+
+/** Token costs, counted once per listing object (static descriptors live as long as the process). */
+const costs = new WeakMap<object, number>();
+
+/** What one listing costs a model's context (its whole `tools/list` entry), counted once per listing object. */
+export function listingTokens(counter: TokenCounter, listing: ToolListing): number {
+  let tokens = costs.get(listing);
+  if (tokens === undefined) {
+    tokens = counter.toolCost(listing).total;
+    costs.set(listing, tokens);
+  }
+  return tokens;
+}

@@ -5,6 +5,7 @@ import {
   type ListChangedSent,
   type QuotaRefused,
   type RequestFinished,
+  type SelectionSize,
   type SessionEvent,
   type StreamEvent,
   type Telemetry,
@@ -81,6 +82,8 @@ interface ClientRecord {
   listChangedSent: number;
   relists: number;
   readonly relistDelay: Samples;
+  /** What its latest tools/list answer listed (its tokens filled in once counted). */
+  selection?: SelectionSize;
 }
 
 export interface ConnectionRecordsOptions {
@@ -91,7 +94,7 @@ export interface ConnectionRecordsOptions {
 /**
  * In-memory connection records for the dashboard: per client implementation
  * (clientInfo name/version, else User-Agent) the eras and transports it used, its
- * requests and errors, and how it answers tools/list_changed; plus per-method,
+ * requests and errors, the size of its latest tools/list answer (tools, tokens), and how it answers tools/list_changed; plus per-method,
  * per-tool and per-upstream latency. Every map is bounded: clients by an LRU, the
  * rest by the bounded label sets of the metrics.
  */
@@ -129,6 +132,7 @@ export class ConnectionRecords implements Telemetry {
     client.methods.set(method, (client.methods.get(method) ?? 0) + 1);
     client.requests++;
     if (failed) client.errors++;
+    if (event.selection) client.selection = event.selection;
   }
 
   toolCallFinished(event: ToolCallFinished): void {
@@ -211,6 +215,8 @@ export class ConnectionRecords implements Telemetry {
       methods: Object.fromEntries(c.methods),
       firstSeen: new Date(c.firstSeen).toISOString(),
       lastSeen: new Date(c.lastSeen).toISOString(),
+      // The size of its latest tools/list answer: how many tools, and their tokens (null until counted).
+      selection: c.selection ? { tools: c.selection.tools, tokens: c.selection.tokens ?? null } : null,
       listChanged: {
         sent: c.listChangedSent,
         relisted: c.relists,

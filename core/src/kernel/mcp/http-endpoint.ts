@@ -11,7 +11,8 @@ import {
 } from '@modelcontextprotocol/server';
 import type { McpOperations } from '../operations';
 import type { RequestRecorder } from '../request-recorder';
-import type { ClientIdentity, Era, RequestFinished, TelemetryHub } from '../telemetry';
+import { selectionSize } from '../selection-size';
+import type { ClientIdentity, Era, RequestFinished, RequestOutcome, TelemetryHub } from '../telemetry';
 import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
 import { QuickClassifier } from './classify';
@@ -196,6 +197,7 @@ export class McpHttpEndpoint {
         transport: sessionId === undefined ? 'stateless-http' : 'session-http',
         durationMs: performance.now() - started,
         ...(sessionId !== undefined && { sessionId }),
+        ...this.listed(request, fields.method, outcome),
       },
       undefined,
       span,
@@ -235,11 +237,19 @@ export class McpHttpEndpoint {
         status: statusOf(accepted.response),
         durationMs: performance.now() - started,
         ...(accepted.ok && { sessionId: accepted.sessionId }),
+        ...this.listed(request, messageFields(request.body).method, accepted.ok ? 'ok' : 'http_error'),
       },
       accepted.ok ? accepted.client : undefined,
       span,
     );
     return accepted.response;
+  }
+
+  /** For an answered (or accepted) tools/list, when telemetry listens: the size of what it listed. */
+  private listed(request: McpHttpRequest, method: string | undefined, outcome: RequestOutcome) {
+    if (method !== 'tools/list' || !this.recorder.observed || (outcome !== 'ok' && outcome !== 'stream'))
+      return undefined;
+    return { selection: selectionSize(request.caller.toolSet) };
   }
 
   /**
