@@ -174,3 +174,35 @@ describe('images as links', () => {
     expect(result.content[1]!.type).toBe('image');
   });
 });
+
+describe('in a 2025 session', () => {
+  it('the per-client rule and ?no_image_content work, and the link reads in the session', async () => {
+    const server = await startToolhost({
+      manifest: {
+        plugins: [{ use: '@toolhost/plugin-conformance' }],
+        transport: { sessions: true },
+        results: { clients: [{ name: 'pictureless*', noImageContent: true }] },
+      },
+    });
+    const opened: Client[] = [];
+    try {
+      for (const [query, name] of [
+        ['', 'pictureless-session'],
+        ['?no_image_content', 'any-session'],
+      ] as const) {
+        const client = await connectClient(`${server.mcpUrl}${query}`, { era: 'legacy', name });
+        opened.push(client);
+        const link = (await imageCall(client)).content[1]!;
+        expect(link.type).toBe('resource_link');
+        const read = await client.readResource({ uri: link.uri! });
+        expect(read.contents[0]).toMatchObject({ mimeType: 'image/png', blob: PNG_BASE64 });
+      }
+      const plain = await connectClient(server.mcpUrl, { era: 'legacy', name: 'other-session' });
+      opened.push(plain);
+      expect((await imageCall(plain)).content[1]!.type).toBe('image');
+    } finally {
+      await Promise.all(opened.map((client) => client.close().catch(() => {})));
+      await server.close();
+    }
+  });
+});

@@ -517,5 +517,11 @@ function liveCaller(session: Session): McpCaller {
     get requestId() {
       return session.caller.requestId;
     },
+    get results() {
+      return session.caller.results;
+    },
+    get client() {
+      return session.caller.client;
+    },
   };
 }
