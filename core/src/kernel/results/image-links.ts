@@ -26,7 +26,8 @@ interface HeldImage {
 type ContentBlock = CallToolResult['content'][number];
 
 /** Decoded size of base64 data, without decoding it. */
-const decodedBytes = (base64: string) => Math.floor((base64.length * 3) / 4);
+const decodedBytes = (base64: string) =>
+  Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
 
 /**
  * Images of tool results held for a short time, so a client that asked for no
