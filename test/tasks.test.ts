@@ -66,7 +66,7 @@ async function rpc(
   params: Record<string, unknown>,
   options: { declare?: boolean; token?: string; signal?: AbortSignal } = {},
 ): Promise<RpcAnswer> {
-  const name = (params['name'] ?? params['taskId']) as string | undefined;
+  const name = (params['name'] ?? params['taskId'] ?? params['uri']) as string | undefined;
   const response = await fetch(url, {
     method: 'POST',
     headers: {
@@ -148,6 +148,24 @@ describe('generate_image as a task', () => {
     const content = (done['result'] as { content: { type: string; data?: string; text?: string }[] }).content;
     expect(content.find((block) => block.type === 'image')?.data).toBe(PNG_1PX);
     expect(content.map((block) => block.text).join(' ')).toContain('slow image of a lighthouse');
+  });
+
+  it('with ?no_image_content, completes with a link to the image that resources/read serves its caller', async () => {
+    const url = `${toolhost.mcpUrl}?no_image_content`;
+    const startedBefore = spaces.slowImage.started;
+    const created = await generate(url, 'a lantern');
+    const taskId = created.result!['taskId'] as string;
+    await waitFor(() => spaces.slowImage.started > startedBefore, 'the Space call');
+    spaces.slowImage.release();
+    const done = await pollUntil(url, taskId, terminal);
+    const content = (done['result'] as { content: { type: string; uri?: string }[] }).content;
+    expect(content.map((block) => block.type)).not.toContain('image');
+    const link = content.find((block) => block.type === 'resource_link');
+    expect(link).toMatchObject({ name: 'generate_image-image-1.png', mimeType: 'image/png' });
+    const read = await rpc(url, 'resources/read', { uri: link!.uri });
+    expect(read.result!['contents']).toEqual([{ uri: link!.uri, mimeType: 'image/png', blob: PNG_1PX }]);
+    const stranger = await rpc(url, 'resources/read', { uri: link!.uri }, { token: HF_ALICE });
+    expect(stranger.error?.code).toBe(-32602);
   });
 
   it('is cancelled mid-way: tasks/cancel acks, the task is cancelled and the Space call abandoned', async () => {

@@ -260,11 +260,13 @@ export class Kernel {
       ...(tracing && { tracing }),
       ...(this.quota && { quota: this.quota }),
     });
+    const imageLinks = new ImageLinks(options.results?.imageLinks);
     this.tasks = new TaskManager(
       options.stores?.tasks ?? new InMemoryTaskStore(),
       gate,
       options.logger,
       options.tasks,
+      imageLinks,
     );
     this.ops = new McpOperations(
       gate,
@@ -272,7 +274,7 @@ export class Kernel {
       this.tasks,
       new RequestStateSeal(options.requestStateKey),
       new ClientResultRules(options.results?.clients),
-      new ImageLinks(options.results?.imageLinks),
+      imageLinks,
     );
     this.identity = {
       serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },

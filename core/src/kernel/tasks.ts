@@ -12,6 +12,7 @@ import { isTerminalTask, type TaskRecord, type TaskStatus, type TaskStore } from
 import { CancellationSource } from './cancellation';
 import type { CompiledTool } from './catalog';
 import type { CallGate, CallInfo } from './gate';
+import type { ImageLinks } from './results/image-links';
 
 /*
  * Tasks (SEP-2663, the `io.modelcontextprotocol/tasks` extension of 2026-07-28): a
@@ -93,6 +94,8 @@ export class TaskManager {
     private readonly gate: CallGate,
     private readonly logger: Logger,
     settings: TaskSettings = {},
+    /** Where a task's images go when its caller asked for links (`?no_image_content`). */
+    private readonly imageLinks?: ImageLinks,
   ) {
     this.settings = { ...DEFAULTS, ...settings };
   }
@@ -240,7 +243,11 @@ export class TaskManager {
     try {
       const answer = await this.gate.execute(tool, input, this.taskInfo(info, taskId, task));
       outcome = answer.outcome;
-      await this.finish(taskId, answer.outcome, answer.result);
+      const result =
+        answer.result && info.results?.imageLinks && this.imageLinks
+          ? this.imageLinks.link(answer.result, info.account ?? info.principal.id, tool.name)
+          : answer.result;
+      await this.finish(taskId, answer.outcome, result);
     } catch (error) {
       this.logger.error({ err: error, taskId, tool: tool.name }, 'task failed');
       await this.finish(taskId, 'internal_error', undefined).catch(() => {});
