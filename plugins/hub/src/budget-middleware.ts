@@ -20,7 +20,8 @@ interface Budgeted {
 /**
  * The result size budget as middleware: after a tool of the plugin answers, its
  * structured result (the markdown plus the JSON) is fitted to the plugin's
- * `maxTokens`, or the caller's smaller `ctx.maxResultTokens` (`?max_result_tokens=`) — lists lose their last items first, then long fields are shortened —
+ * `maxTokens`, or to the caller's `ctx.maxResultTokens` (`?max_result_tokens=`)
+ * when smaller — lists lose their last items first, then long fields are shortened —
  * re-validated against the tool's output schema and rendered again. Only tools
  * with an output schema are wrapped; error results pass through untouched.
  *
