@@ -14,6 +14,8 @@ import type { ResourceContent } from '../api/resource';
 import type { CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
 import { askingContext, errorResult, ToolCallRun, toolContext } from './chain';
 import { RequestScope } from './container';
+import { CALL_TOOL, callToolTarget } from './discovery/call-tool';
+import { SEARCH_TOOLS } from './discovery/search-tools';
 import type { CallGate, CallInfo } from './gate';
 import type { CallerNotices } from './identity/notices';
 import { InputRequiredSignal, RequestStateSeal } from './input-required';
@@ -21,6 +23,9 @@ import { type TaskManager, tasksCapabilityMissing } from './tasks';
 import type { ToolSet } from './toolset';
 
 const MAX_COMPLETIONS = 100;
+
+const toolNotFound = (name: string) =>
+  new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
 
 /**
  * The MCP operations, implemented once against a ToolSet. Both the SDK server and
@@ -41,16 +46,39 @@ export class McpOperations {
     return toolSet.listResult();
   }
 
-  /** Throws the SDK's "Tool X not found" for anything outside the caller's ToolSet: no way around the selection. */
+  /**
+   * Throws the SDK's "Tool X not found" for anything outside the caller's ToolSet: no way
+   * around the selection. In discovery mode search_tools and call_tool are answered here;
+   * call_tool's target comes back through this very method, so it is enforced, charged,
+   * timed and reported exactly as a direct call (and refused exactly as one).
+   */
   async callTool(toolSet: ToolSet, name: string, args: unknown, info: CallInfo): Promise<CallToolResult> {
+    const { discovery } = toolSet;
+    if (discovery && name === SEARCH_TOOLS) return discovery.search(args, info);
+    if (discovery && name === CALL_TOOL) {
+      const target = callToolTarget(args);
+      if (!target.ok) return target.result;
+      // call_tool does not call itself: one level of indirection is all a model needs.
+      if (target.name === CALL_TOOL) throw toolNotFound(target.name);
+      return this.callTool(toolSet, target.name, target.arguments, info);
+    }
     const tool = toolSet.tools.get(name);
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+    if (!tool) throw toolNotFound(name);
     if (tool.task !== 'never' && info.tasks && this.tasks) {
       if (info.tasks.declared) return this.startTask(this.tasks, tool, args, info);
       if (tool.task === 'required') throw tasksCapabilityMissing(`Tool ${name}`);
     }
     const result = await this.gate.call(tool, args, info);
     return this.notices ? this.notices.deliver(info.credentials, result) : result;
+  }
+
+  /** The selected tool a `tools/call` of `name` runs: call_tool's target in discovery mode. */
+  toolFor(toolSet: ToolSet, name: string, args: unknown): CompiledTool | undefined {
+    if (toolSet.discovery && name === CALL_TOOL) {
+      const target = callToolTarget(args);
+      return target.ok && target.name !== CALL_TOOL ? toolSet.tools.get(target.name) : undefined;
+    }
+    return toolSet.tools.get(name);
   }
 
   /**

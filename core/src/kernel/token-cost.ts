@@ -65,3 +65,16 @@ export function loadTokenCounter(): Promise<TokenCounter> {
   });
   return loading;
 }
+
+/** Whole-entry costs, counted once per listing object (static descriptors live as long as the process). */
+const entryCosts = new WeakMap<object, number>();
+
+/** What listing `tool` costs (its whole entry), counted once per listing object and cached. */
+export function toolTokens(counter: TokenCounter, tool: ToolListing): number {
+  let tokens = entryCosts.get(tool);
+  if (tokens === undefined) {
+    tokens = counter.toolCost(tool).total;
+    entryCosts.set(tool, tokens);
+  }
+  return tokens;
+}

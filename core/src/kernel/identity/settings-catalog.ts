@@ -4,7 +4,7 @@ import type { UserSettings } from '../../ports/settings-store';
 import type { Catalog } from '../catalog';
 import type { DynamicToolSets } from '../dynamic-tools';
 import type { LoadedPlugin } from '../host';
-import { loadTokenCounter, type TokenCounter, type ToolListing } from '../token-cost';
+import { loadTokenCounter, type ToolListing, toolTokens } from '../token-cost';
 import type { Selector } from './selection';
 
 /** One tool as a settings page shows it. */
@@ -43,17 +43,6 @@ export interface SettingsCatalog {
   readonly fields: readonly { readonly name: string; readonly plugin: string }[];
   /** What the selected tools cost a model's context window together, in tokens. */
   readonly selectedTokens: number;
-}
-
-/** Token costs, counted once per listing object (static descriptors live as long as the process). */
-const costs = new WeakMap<object, number>();
-function tokensOf(counter: TokenCounter, listing: ToolListing): number {
-  let tokens = costs.get(listing);
-  if (tokens === undefined) {
-    tokens = counter.toolCost(listing).total;
-    costs.set(listing, tokens);
-  }
-  return tokens;
 }
 
 export interface SettingsCatalogParts {
@@ -101,7 +90,7 @@ export async function settingsCatalog(
           description: descriptor.description ?? '',
           selected: selected.has(id) && !disabled.has(name),
           dynamic: false,
-          tokens: tokensOf(counter, descriptor),
+          tokens: toolTokens(counter, descriptor),
         })),
       ...offered
         .filter((entry) => entry.plugin === id)
@@ -114,7 +103,7 @@ export async function settingsCatalog(
           dynamic: true,
           ...(tool.origin !== undefined && { origin: tool.origin }),
           ...(tool.unavailable !== undefined && { unavailable: tool.unavailable }),
-          tokens: tokensOf(counter, tool as ToolListing),
+          tokens: toolTokens(counter, tool as ToolListing),
         })),
     ],
   }));
