@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
  * not per caller, so that a new caller starts from what everybody uses; lost on restart.
  */
 export class ToolUsage {
-  /** Bounded: per-caller tools (Spaces) could otherwise grow it without end. */
+  /** Bounded: per-caller tools (from tool sources) could otherwise grow it without end. */
   private readonly calls = new LRUCache<string, number>({ max: 10_000 });
 
   record(tool: string): void {
