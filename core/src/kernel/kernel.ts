@@ -399,11 +399,13 @@ export class Kernel {
       ...(hints.tools && { onlyTools: hints.tools }),
     });
     const account = principal.kind === 'anonymous' ? `anonymous:${request.ip ?? 'local'}` : principal.id;
+    const served = this.discovery.serve(selection, { principal, account }, listing.request);
     const caller: McpCaller = {
       principal,
       credentials,
       account,
-      toolSet: await this.discovery.serve(selection, { principal, account }, listing.request),
+      // Awaited only when a budget or the request asks for a listing: no extra tick otherwise.
+      toolSet: served instanceof Promise ? await served : served,
       logger: request.logger,
       ...(request.requestId !== undefined && { requestId: request.requestId }),
     };

@@ -60,13 +60,25 @@ export class ToolDiscovery {
 
   constructor(private readonly options: ToolDiscoveryOptions) {}
 
-  /** The ToolSet to serve `caller`: `selection` itself when it is listed whole, else its discovery listing. */
-  async serve(selection: ToolSet, caller: ListingCaller, request: ListingRequest): Promise<ToolSet> {
+  /**
+   * The ToolSet to serve `caller`: `selection` itself when it is listed whole, else its
+   * discovery listing. Synchronous (no promise, no tick) when no budget or request applies.
+   */
+  serve(selection: ToolSet, caller: ListingCaller, request: ListingRequest): ToolSet | Promise<ToolSet> {
     if (request.mode === 'full') return selection;
     const budget = budgetFor(this.options.budget, caller.principal);
+    if (request.mode === 'auto' && budget === undefined && request.maxTools === undefined) return selection;
+    return this.limited(selection, caller, request, budget);
+  }
+
+  private async limited(
+    selection: ToolSet,
+    caller: ListingCaller,
+    request: ListingRequest,
+    budget: number | undefined,
+  ): Promise<ToolSet> {
     const { maxTools } = request;
     if (request.mode === 'auto') {
-      if (budget === undefined && maxTools === undefined) return selection;
       const fitsCount = maxTools === undefined || selection.tools.size <= maxTools;
       if (fitsCount && (budget === undefined || (await this.listCost(selection)) <= budget)) return selection;
     }
