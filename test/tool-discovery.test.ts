@@ -98,6 +98,12 @@ describe.each<Era>(['legacy', 'modern'])('a user over budget (%s era)', (era) =>
       })) as Result;
       expect(ran.isError).toBeUndefined();
       expect(ran.content[0]!.text).toBe('Lima: sunny, 21 °C, no precipitation');
+      // Telemetry names the tool that ran, not call_tool.
+      const metrics = await (await fetch(`${toolhost.baseUrl}/metrics`)).text();
+      expect(metrics).toMatch(
+        /toolhost_tool_calls_total\{plugin="many-tools",tool="city_outlook",outcome="ok"\} [1-9]/,
+      );
+      expect(metrics).not.toMatch(/tool="call_tool"/);
       // The tool's own input validation, as on a direct call.
       const invalid = (await c.callTool({
         name: 'call_tool',
@@ -277,5 +283,64 @@ describe('searched tools join the listing where the client can be told', () => {
     } finally {
       await c.close();
     }
+  });
+});
+
+/** One raw 2026-07-28 request, the tasks extension declared unless `declare` is false. */
+async function modernRpc(url: string, method: string, params: Record<string, unknown>, declare = true) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      'mcp-name': String(params['name'] ?? params['taskId']),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 'discovery-test', version: '1.0.0' },
+          'io.modelcontextprotocol/clientCapabilities': declare
+            ? { extensions: { 'io.modelcontextprotocol/tasks': {} } }
+            : {},
+        },
+      },
+    }),
+  });
+  const raw = await response.text();
+  return JSON.parse(raw.startsWith('{') ? raw : raw.slice(raw.indexOf('{'), raw.lastIndexOf('}') + 1)) as {
+    result?: Record<string, unknown>;
+    error?: { code: number; message: string };
+  };
+}
+
+describe('call_tool and tasks (2026-07-28)', () => {
+  let conformance: RunningToolhost;
+  beforeAll(async () => {
+    conformance = await startToolhost({ manifest: { plugins: [{ use: '@toolhost/plugin-conformance' }] } });
+  });
+  afterAll(() => conformance?.close());
+
+  it('runs a task tool as a task, and refuses a task-required tool as a direct call is refused', async () => {
+    const url = `${conformance.mcpUrl}?discovery=search`;
+    const viaCallTool = (name: string, args: object, declare = true) =>
+      modernRpc(url, 'tools/call', { name: 'call_tool', arguments: { name, arguments: args } }, declare);
+    const created = await viaCallTool('slow_compute', { seconds: 0, label: 'via call_tool' });
+    expect(created.result).toMatchObject({ resultType: 'task' });
+    const taskId = created.result!['taskId'] as string;
+    let task: Record<string, unknown> = created.result!;
+    while (task['status'] === 'working') {
+      task = (await modernRpc(url, 'tasks/get', { taskId })).result!;
+    }
+    expect(task['status']).toBe('completed');
+    const direct = await modernRpc(url, 'tools/call', { name: 'failing_job', arguments: {} }, false);
+    expect(direct.error).toBeDefined();
+    expect((await viaCallTool('failing_job', {}, false)).error).toEqual(direct.error);
   });
 });
