@@ -177,6 +177,21 @@ describe.each<Era>(['legacy', 'modern'])('a user over budget (%s era)', (era) =>
 });
 
 describe('budgets per plan and per request', () => {
+  it('GET /api/settings gives the caller their budget next to what their selection costs', async () => {
+    const tokensOf = async (token: string) =>
+      (
+        (await (
+          await fetch(`${toolhost.baseUrl}/api/settings`, { headers: { authorization: `Bearer ${token}` } })
+        ).json()) as {
+          tokens: { total: number; budget: number | null };
+        }
+      ).tokens;
+    const free = await tokensOf(await user('settings-free'));
+    expect(free.budget).toBe(BUDGET);
+    expect(free.total).toBeGreaterThan(BUDGET); // why this user is listed by discovery
+    expect((await tokensOf(await user('settings-pro', 'pro'))).budget).toBe(50_000);
+  });
+
   it('lists everything to a plan whose budget the selection fits, and to anonymous callers without one', async () => {
     const pro = await client('legacy', await user('pro-user', 'pro'));
     const anonymous = await client('modern', undefined);

@@ -424,6 +424,7 @@ export class Kernel {
         catalog: this.catalog,
         selector: this.selector,
         dynamicTools: this.dynamicTools,
+        ...(this.options.access?.toolBudget !== undefined && { toolBudget: this.options.access.toolBudget }),
       },
       { principal, credentials, logger: this.options.logger },
       settings,

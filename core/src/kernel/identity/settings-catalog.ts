@@ -2,6 +2,7 @@ import type { Logger } from '../../api/logger';
 import type { Credentials, Principal } from '../../api/principal';
 import type { UserSettings } from '../../ports/settings-store';
 import type { Catalog } from '../catalog';
+import { budgetFor, type ToolBudgetConfig } from '../discovery/budget';
 import type { DynamicToolSets } from '../dynamic-tools';
 import type { LoadedPlugin } from '../host';
 import { loadTokenCounter, type ToolListing, toolTokens } from '../token-cost';
@@ -43,6 +44,8 @@ export interface SettingsCatalog {
   readonly fields: readonly { readonly name: string; readonly plugin: string }[];
   /** What the selected tools cost a model's context window together, in tokens. */
   readonly selectedTokens: number;
+  /** The caller's `access.toolBudget`: above it `tools/list` lists by discovery; null without one. */
+  readonly toolBudget: number | null;
 }
 
 export interface SettingsCatalogParts {
@@ -58,7 +61,7 @@ export interface SettingsCatalogParts {
  * that cannot be used says why), each marked selected or not.
  */
 export async function settingsCatalog(
-  parts: SettingsCatalogParts,
+  parts: SettingsCatalogParts & { readonly toolBudget?: ToolBudgetConfig },
   caller: { principal: Principal; credentials: Credentials; logger: Logger },
   settings: UserSettings | undefined,
 ): Promise<SettingsCatalog> {
@@ -115,5 +118,6 @@ export async function settingsCatalog(
     selectedTokens: plugins
       .flatMap((plugin) => plugin.tools)
       .reduce((sum, tool) => sum + (tool.selected && !tool.unavailable ? tool.tokens : 0), 0),
+    toolBudget: budgetFor(parts.toolBudget, principal) ?? null,
   };
 }
