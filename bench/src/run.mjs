@@ -120,6 +120,13 @@ const paths = [
       ]
     : []),
   ...(against ? [['manifest.yaml', 'direct, against', against]] : []),
+  // BENCH_BUDGET=1: a tool budget the selection fits, and one it exceeds (discovery).
+  ...(process.env.BENCH_BUDGET === '1'
+    ? [
+        ['manifest.budget.yaml', 'direct, budget fits'],
+        ['manifest.discovery.yaml', 'direct, discovery'],
+      ]
+    : []),
   ...(process.env.BENCH_METRICS === '0' ? [] : [['manifest.no-metrics.yaml', 'direct, metrics off']]),
   ...(process.env.BENCH_SDK === '0' ? [] : [['manifest.sdk-only.yaml', 'SDK only']]),
 ];

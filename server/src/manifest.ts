@@ -84,6 +84,8 @@ const accessSection = z
     authenticated: pluginList.default('all'),
     plans: z.record(z.string(), pluginList).default({}),
     defaults: pluginList.default('all'),
+    /** Tokens a caller's tools/list may cost before it lists by discovery: one number, or per plan (`default`: plans not listed). */
+    toolBudget: z.union([z.number().int().min(1), z.record(z.string(), z.number().int().min(1))]).optional(),
   })
   .strict();
 

@@ -309,6 +309,10 @@ function renderSelection(): void {
       'p',
       { id: 'selection-tokens' },
       `Listing the selected tools costs a model about ${catalog.selectedTokens.toLocaleString('en-US')} tokens of its context window (as last saved or previewed).`,
+      // Over the budget, clients are listed search_tools, call_tool and what fits.
+      catalog.toolBudget !== null &&
+        catalog.selectedTokens > catalog.toolBudget &&
+        ` That is over your budget of ${catalog.toolBudget.toLocaleString('en-US')} tokens, so clients are listed search_tools, call_tool and the most used tools that fit; every selected tool stays callable.`,
     ),
     ...plugins.map(pluginPanel),
   );

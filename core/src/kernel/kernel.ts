@@ -13,6 +13,8 @@ import { InMemorySettingsStore, type SettingsStore, type UserSettings } from '..
 import { InMemoryTaskStore, type TaskStore } from '../ports/task-store';
 import { InMemoryTokenStore, type TokenStore } from '../ports/token-store';
 import { Catalog } from './catalog';
+import { listingRequest } from './discovery/budget';
+import { ToolDiscovery } from './discovery/discovery';
 import { DynamicToolSets } from './dynamic-tools';
 import { CallGate, type ToolCallEvent } from './gate';
 import { PluginHost } from './host';
@@ -151,7 +153,10 @@ export interface CallerRequest {
 }
 
 /** A refused caller: the HTTP status to answer, a reason code and a message. */
-export type CallerRefusal = Extract<Authentication, { ok: false }>;
+export type CallerRefusal =
+  | Extract<Authentication, { ok: false }>
+  /** A request parameter the kernel reads (`?max_tools`, `?discovery`) has a value it cannot use. */
+  | { readonly ok: false; readonly status: 400; readonly error: 'invalid_request'; readonly message: string };
 
 export type CallerResolution = { readonly ok: true; readonly caller: McpCaller } | CallerRefusal;
 
@@ -182,6 +187,8 @@ export class Kernel {
   readonly dynamicTools: DynamicToolSets;
   /** Tool calls running as tasks, and the tasks methods. */
   readonly tasks: TaskManager;
+  /** Tool budgets: which part of a selection `tools/list` gives, and search_tools / call_tool. */
+  readonly discovery: ToolDiscovery;
   /** Open 2025-era sessions; undefined when sessions are off. */
   readonly sessions: SessionManager | undefined;
   /** Quotas per plan; undefined when the manifest sets none. */
@@ -252,6 +259,7 @@ export class Kernel {
           principalKind: principal.kind,
           requestId: event.requestId,
         });
+        if (outcome === 'ok') this.discovery.usage.record(tool.name);
         if (outcome === 'quota_exceeded') {
           this.telemetry.quotaRefused({ plugin: tool.plugin.id, tool: tool.name, plan: principal.plan });
         }
@@ -299,13 +307,24 @@ export class Kernel {
         ...(observed && { telemetry: observed }),
       });
     this.requests = new RequestRecorder(observed, tracing);
+    const listenBus = new PrincipalScopedListenBus(this.bus, observed);
+    this.discovery = new ToolDiscovery({
+      ...(options.access?.toolBudget !== undefined && { budget: options.access.toolBudget }),
+      toolSets: this.toolSets,
+      canAnnounce: (principalId) =>
+        listenBus.listening(principalId) || (this.sessions?.holds(principalId) ?? false),
+      announce: (principalId) =>
+        void Promise.resolve(this.bus.publish({ type: 'list-changed', lists: ['tools'], principalId })).catch(
+          (error: Error) => options.logger.warn({ err: error }, 'tools list-changed not announced'),
+        ),
+    });
     this.http = new McpHttpEndpoint(this.ops, this.identity, {
       recorder: this.requests,
       directPath: options.directPath,
       ...(observed && { telemetry: observed }),
       onError,
       ...(this.sessions && { sessions: this.sessions }),
-      listenBus: new PrincipalScopedListenBus(this.bus, observed),
+      listenBus,
     });
   }
 
@@ -367,6 +386,8 @@ export class Kernel {
       return auth;
     }
     const { principal } = auth;
+    const listing = listingRequest(request.query);
+    if (!listing.ok) return { ok: false, status: 400, error: 'invalid_request', message: listing.message };
     // A fresh credentials object marks this caller, so that only their first tool result carries the notice.
     const credentials = auth.notice
       ? this.notices.owe({ ...auth.credentials }, auth.notice)
@@ -385,7 +406,7 @@ export class Kernel {
     const settings =
       principal.kind === 'user' ? await this.settings.forServing(principal.id, credentials) : undefined;
     const hints = request.hints ?? {};
-    const toolSet = await this.dynamicTools.extend(this.selector.select(principal, settings, hints), {
+    const selection = await this.dynamicTools.extend(this.selector.select(principal, settings, hints), {
       principal,
       credentials,
       ...(settings && { settings }),
@@ -395,11 +416,14 @@ export class Kernel {
       ...(settings?.disabledTools && { disabledTools: settings.disabledTools }),
       ...(hints.tools && { onlyTools: hints.tools }),
     });
+    const account = principal.kind === 'anonymous' ? `anonymous:${request.ip ?? 'local'}` : principal.id;
+    const served = this.discovery.serve(selection, { principal, account }, listing.request);
     const caller: McpCaller = {
       principal,
       credentials,
-      account: principal.kind === 'anonymous' ? `anonymous:${request.ip ?? 'local'}` : principal.id,
-      toolSet,
+      account,
+      // Awaited only when a budget or the request asks for a listing: no extra tick otherwise.
+      toolSet: served instanceof Promise ? await served : served,
       logger: request.logger,
       ...(request.requestId !== undefined && { requestId: request.requestId }),
       ...(request.results && { results: request.results }),
@@ -419,6 +443,7 @@ export class Kernel {
         catalog: this.catalog,
         selector: this.selector,
         dynamicTools: this.dynamicTools,
+        ...(this.options.access?.toolBudget !== undefined && { toolBudget: this.options.access.toolBudget }),
       },
       { principal, credentials, logger: this.options.logger },
       settings,

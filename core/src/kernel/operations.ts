@@ -14,6 +14,8 @@ import type { ResourceContent } from '../api/resource';
 import type { CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
 import { askingContext, errorResult, ToolCallRun, toolContext } from './chain';
 import { RequestScope } from './container';
+import { CALL_TOOL, callToolTarget } from './discovery/call-tool';
+import { SEARCH_TOOLS } from './discovery/search-tools';
 import type { CallGate, CallInfo } from './gate';
 import type { CallerNotices } from './identity/notices';
 import { InputRequiredSignal, RequestStateSeal } from './input-required';
@@ -26,6 +28,9 @@ const MAX_COMPLETIONS = 100;
 
 /** Who owns what a call leaves behind (an image link): its quota account, else its principal. */
 const ownerOf = (info: CallInfo) => info.account ?? info.principal.id;
+
+const toolNotFound = (name: string) =>
+  new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
 
 /**
  * The MCP operations, implemented once against a ToolSet. Both the SDK server and
@@ -50,10 +55,24 @@ export class McpOperations {
     return toolSet.listResult();
   }
 
-  /** Throws the SDK's "Tool X not found" for anything outside the caller's ToolSet: no way around the selection. */
+  /**
+   * Throws the SDK's "Tool X not found" for anything outside the caller's ToolSet: no way
+   * around the selection. In discovery mode search_tools and call_tool are answered here;
+   * call_tool's target comes back through this very method, so it is enforced, charged,
+   * timed and reported exactly as a direct call (and refused exactly as one).
+   */
   async callTool(toolSet: ToolSet, name: string, args: unknown, info: CallInfo): Promise<CallToolResult> {
+    const { discovery } = toolSet;
+    if (discovery && name === SEARCH_TOOLS) return discovery.search(args, info);
+    if (discovery && name === CALL_TOOL) {
+      const target = callToolTarget(args);
+      if (!target.ok) return target.result;
+      // call_tool does not call itself: one level of indirection is all a model needs.
+      if (target.name === CALL_TOOL) throw toolNotFound(target.name);
+      return this.callTool(toolSet, target.name, target.arguments, info);
+    }
     const tool = toolSet.tools.get(name);
-    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+    if (!tool) throw toolNotFound(name);
     // What the request asked, made stricter by the manifest's rules for its client.
     const results = this.clientRules.any
       ? this.clientRules.forCall(info.results, info.clientName)
@@ -66,6 +85,15 @@ export class McpOperations {
     let result = await this.gate.call(tool, args, call);
     if (results?.imageLinks) result = this.imageLinks.link(result, ownerOf(call), name);
     return this.notices ? this.notices.deliver(call.credentials, result) : result;
+  }
+
+  /** The selected tool a `tools/call` of `name` runs: call_tool's target in discovery mode. */
+  toolFor(toolSet: ToolSet, name: string, args: unknown): CompiledTool | undefined {
+    if (toolSet.discovery && name === CALL_TOOL) {
+      const target = callToolTarget(args);
+      return target.ok && target.name !== CALL_TOOL ? toolSet.tools.get(target.name) : undefined;
+    }
+    return toolSet.tools.get(name);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { listingTokens, loadTokenCounter } from './token-cost';
+import { toolTokens, loadTokenCounter } from './token-cost';
 import type { ToolSet } from './toolset';
 
 /**
@@ -18,11 +18,13 @@ const MEMO_KEY = 'selection-size';
 export function selectionSize(toolSet: ToolSet): SelectionSize {
   const known = toolSet.memo.get(MEMO_KEY) as SelectionSize | undefined;
   if (known) return known;
-  const size: { tools: number; tokens?: number } = { tools: toolSet.tools.size };
+  // What is listed: in discovery mode fewer tools than the selection holds.
+  const listed = toolSet.listResult().tools;
+  const size: { tools: number; tokens?: number } = { tools: listed.length };
   toolSet.memo.set(MEMO_KEY, size);
   loadTokenCounter().then(
     (counter) => {
-      size.tokens = toolSet.listResult().tools.reduce((sum, tool) => sum + listingTokens(counter, tool), 0);
+      size.tokens = listed.reduce((sum, tool) => sum + toolTokens(counter, tool), 0);
     },
     () => {}, // no tokenizer: the size says how many tools only
   );

@@ -66,15 +66,15 @@ export function loadTokenCounter(): Promise<TokenCounter> {
   return loading;
 }
 
-/** Token costs, counted once per listing object (static descriptors live as long as the process). */
-const costs = new WeakMap<object, number>();
+/** Whole-entry costs, counted once per listing object (static descriptors live as long as the process). */
+const entryCosts = new WeakMap<object, number>();
 
-/** What one listing costs a model's context (its whole `tools/list` entry), counted once per listing object. */
-export function listingTokens(counter: TokenCounter, listing: ToolListing): number {
-  let tokens = costs.get(listing);
+/** What listing `tool` costs (its whole entry), counted once per listing object and cached. */
+export function toolTokens(counter: TokenCounter, tool: ToolListing): number {
+  let tokens = entryCosts.get(tool);
   if (tokens === undefined) {
-    tokens = counter.toolCost(listing).total;
-    costs.set(listing, tokens);
+    tokens = counter.toolCost(tool).total;
+    entryCosts.set(tool, tokens);
   }
   return tokens;
 }

@@ -1,6 +1,22 @@
 import { createHash } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { LRUCache } from 'lru-cache';
 import type { Catalog, CompiledPrompt, CompiledResource, CompiledTool } from './catalog';
+import type { CallInfo } from './gate';
+
+/**
+ * A selection served in discovery mode (see `discovery/`): `tools/list` gives only
+ * `listed` (search_tools, call_tool and the tools that fit the caller's budget), while
+ * every tool of `base` stays callable, directly or through call_tool.
+ */
+export interface DiscoveryView {
+  /** The caller's whole selection. */
+  readonly base: ToolSet;
+  /** The `tools/list` entries. */
+  readonly listed: readonly CompiledTool['descriptor'][];
+  /** search_tools: search `base`; what it finds may join the caller's listed tools. */
+  search(args: unknown, info: CallInfo): Promise<CallToolResult>;
+}
 
 /**
  * What one caller may see and call: a subset of the catalog's tools, with the
@@ -20,6 +36,8 @@ export class ToolSet {
     tools: readonly CompiledTool[],
     resources: readonly CompiledResource[],
     prompts: readonly CompiledPrompt[],
+    /** Present when this ToolSet lists part of a selection and offers search_tools and call_tool. */
+    readonly discovery?: DiscoveryView,
   ) {
     this.tools = new Map(tools.map((tool) => [tool.name, tool]));
     this.resources = resources;
@@ -28,7 +46,11 @@ export class ToolSet {
 
   /** The `tools/list` result, built on first use. Callers must not mutate it. */
   listResult(): { tools: CompiledTool['descriptor'][] } {
-    this.listResultCache ??= { tools: [...this.tools.values()].map((tool) => tool.descriptor) };
+    this.listResultCache ??= {
+      tools: this.discovery
+        ? [...this.discovery.listed]
+        : [...this.tools.values()].map((tool) => tool.descriptor),
+    };
     return this.listResultCache;
   }
 

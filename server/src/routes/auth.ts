@@ -40,12 +40,14 @@ export function sendAuthFailure(
     if (failure.error === 'invalid_token')
       parts.push('error="invalid_token"', `error_description="${quoted(failure.message)}"`);
     reply.header('www-authenticate', `Bearer ${parts.join(', ')}`);
-  } else {
+  } else if (failure.status === 503) {
     reply.header('retry-after', '5');
   }
+  // 400: a request parameter the caller can fix (InvalidParams); otherwise an authorization failure.
+  const code = failure.status === 400 ? -32602 : -32001;
   return reply
     .code(failure.status)
-    .send({ jsonrpc: '2.0', error: { code: -32001, message: failure.message }, id: null });
+    .send({ jsonrpc: '2.0', error: { code, message: failure.message }, id: null });
 }
 
 /** `GET /.well-known/oauth-protected-resource[/mcp]`: where clients learn how to get a token (RFC 9728). */

@@ -57,7 +57,8 @@ async function quotaOf(kernel: ToolhostKernel, principal: Principal) {
 
 /**
  * What the caller's selected tools cost a model's context window: per tool and in total,
- * in tokens (each tool's whole `tools/list` entry, counted with a real tokenizer).
+ * in tokens (each tool's whole `tools/list` entry, counted with a real tokenizer), and
+ * their tool budget (null without one).
  */
 async function tokensOf(
   kernel: ToolhostKernel,
@@ -71,6 +72,7 @@ async function tokensOf(
   return {
     total: catalog.selectedTokens,
     tools: Object.fromEntries(tools.map((tool) => [tool.name, tool.tokens])),
+    budget: catalog.toolBudget,
   };
 }
 

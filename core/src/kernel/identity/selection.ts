@@ -1,6 +1,7 @@
 import type { Principal } from '../../api/principal';
 import type { UserSettings } from '../../ports/settings-store';
 import type { Catalog } from '../catalog';
+import type { ToolBudgetConfig } from '../discovery/budget';
 import type { ToolSet, ToolSetCache } from '../toolset';
 
 /** A list of plugin ids (preset names are expanded), or every loaded plugin. */
@@ -18,6 +19,8 @@ export interface AccessPolicy {
   defaults: PluginList;
   /** Named groups of plugins, usable wherever plugin ids are. */
   presets: Readonly<Record<string, readonly string[]>>;
+  /** Tokens a caller's `tools/list` may cost before it switches to discovery (see `discovery/`); none: no limit. */
+  toolBudget?: ToolBudgetConfig;
 }
 
 export const OPEN_POLICY: AccessPolicy = {

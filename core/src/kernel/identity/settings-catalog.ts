@@ -2,9 +2,10 @@ import type { Logger } from '../../api/logger';
 import type { Credentials, Principal } from '../../api/principal';
 import type { UserSettings } from '../../ports/settings-store';
 import type { Catalog } from '../catalog';
+import { budgetFor, type ToolBudgetConfig } from '../discovery/budget';
 import type { DynamicToolSets } from '../dynamic-tools';
 import type { LoadedPlugin } from '../host';
-import { listingTokens, loadTokenCounter, type ToolListing } from '../token-cost';
+import { loadTokenCounter, type ToolListing, toolTokens } from '../token-cost';
 import type { Selector } from './selection';
 
 /** One tool as a settings page shows it. */
@@ -43,6 +44,8 @@ export interface SettingsCatalog {
   readonly fields: readonly { readonly name: string; readonly plugin: string }[];
   /** What the selected tools cost a model's context window together, in tokens. */
   readonly selectedTokens: number;
+  /** The caller's `access.toolBudget`: above it `tools/list` lists by discovery; null without one. */
+  readonly toolBudget: number | null;
 }
 
 export interface SettingsCatalogParts {
@@ -58,7 +61,7 @@ export interface SettingsCatalogParts {
  * that cannot be used says why), each marked selected or not.
  */
 export async function settingsCatalog(
-  parts: SettingsCatalogParts,
+  parts: SettingsCatalogParts & { readonly toolBudget?: ToolBudgetConfig },
   caller: { principal: Principal; credentials: Credentials; logger: Logger },
   settings: UserSettings | undefined,
 ): Promise<SettingsCatalog> {
@@ -90,7 +93,7 @@ export async function settingsCatalog(
           description: descriptor.description ?? '',
           selected: selected.has(id) && !disabled.has(name),
           dynamic: false,
-          tokens: listingTokens(counter, descriptor),
+          tokens: toolTokens(counter, descriptor),
         })),
       ...offered
         .filter((entry) => entry.plugin === id)
@@ -103,7 +106,7 @@ export async function settingsCatalog(
           dynamic: true,
           ...(tool.origin !== undefined && { origin: tool.origin }),
           ...(tool.unavailable !== undefined && { unavailable: tool.unavailable }),
-          tokens: listingTokens(counter, tool as ToolListing),
+          tokens: toolTokens(counter, tool as ToolListing),
         })),
     ],
   }));
@@ -115,5 +118,6 @@ export async function settingsCatalog(
     selectedTokens: plugins
       .flatMap((plugin) => plugin.tools)
       .reduce((sum, tool) => sum + (tool.selected && !tool.unavailable ? tool.tokens : 0), 0),
+    toolBudget: budgetFor(parts.toolBudget, principal) ?? null,
   };
 }

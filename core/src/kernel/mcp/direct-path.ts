@@ -191,7 +191,10 @@ export class DirectPath {
         const args = params['arguments'];
         if (typeof name !== 'string' || (args !== undefined && !isPlainObject(args))) return undefined;
         // A task tool's 2026-07-28 call may become a task or a -32021 (HTTP 400): the SDK path answers it.
-        if (era === 'modern' && (request.caller.toolSet.tools.get(name)?.task ?? 'never') !== 'never')
+        if (
+          era === 'modern' &&
+          (this.ops.toolFor(request.caller.toolSet, name, args)?.task ?? 'never') !== 'never'
+        )
           return undefined;
         const meta = params['_meta'] as Record<string, unknown> | undefined;
         return this.callTool(message.id, name, args, request, era, meta);

@@ -19,6 +19,8 @@ const EVENT_KIND = {
  */
 export class PrincipalScopedListenBus implements ServerEventBus {
   private readonly current = new AsyncLocalStorage<{ caller: McpCaller; client: () => ClientIdentity }>();
+  /** Open streams per principal id. */
+  private readonly streams = new Map<string, number>();
 
   constructor(
     private readonly bus: EventBus,
@@ -44,7 +46,9 @@ export class PrincipalScopedListenBus implements ServerEventBus {
     const owner = this.current.getStore();
     const principalId = owner?.caller.principal.id;
     const client = this.telemetry && owner ? owner.client() : {};
-    return this.bus.subscribe((event) => {
+    const counted = principalId ?? '';
+    this.streams.set(counted, (this.streams.get(counted) ?? 0) + 1);
+    const unsubscribe = this.bus.subscribe((event) => {
       if (event.type !== 'list-changed') return;
       if (event.principalId !== undefined && event.principalId !== principalId) return;
       for (const list of event.lists) {
@@ -52,5 +56,16 @@ export class PrincipalScopedListenBus implements ServerEventBus {
         this.telemetry?.listChangedSent({ list, client });
       }
     });
+    return () => {
+      unsubscribe();
+      const left = (this.streams.get(counted) ?? 1) - 1;
+      if (left > 0) this.streams.set(counted, left);
+      else this.streams.delete(counted);
+    };
+  }
+
+  /** Whether a stream of this principal's is open here (it would hear a list change). */
+  listening(principalId: string): boolean {
+    return this.streams.has(principalId);
   }
 }

@@ -417,6 +417,12 @@ export class SessionManager {
     return { response: new Response(body, { status: response.status, headers: response.headers }) };
   }
 
+  /** Whether a session of this principal's is open here (it would hear a list change). */
+  holds(principalId: string): boolean {
+    for (const session of this.sessions.values()) if (session.principalId === principalId) return true;
+    return false;
+  }
+
   /**
    * Tell the affected sessions that a list changed (a user's settings, a plugin's tools).
    * With a registry several instances may hold a copy of one session and every one hears
