@@ -1,4 +1,4 @@
-import { toolTokens, loadTokenCounter } from './token-cost';
+import { loadTokenCounter, toolTokens } from './token-cost';
 import type { ToolSet } from './toolset';
 
 /**
