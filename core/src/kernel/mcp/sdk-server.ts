@@ -25,6 +25,7 @@ import { declaresTasks, tasksCapabilityMissing } from '../tasks';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
 import type { McpCaller, ServerIdentity } from './caller';
+import { SERVED_PROTOCOL_VERSIONS } from './protocol-versions';
 import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
 
 /** One request a server answered, for transports whose requests the kernel does not see itself (stdio). */
@@ -150,6 +151,22 @@ function callInfo(
 }
 
 /**
+ * The SDK's `Server`, whose `server/discover` names every revision Toolhost serves.
+ * The SDK lists only the 2026-era ones there (2025-era versions being negotiated by
+ * `initialize`), but the spec's `DiscoverResult.supportedVersions` is "MCP Protocol
+ * Versions this server supports", and a dual-era server supports both: its
+ * UnsupportedProtocolVersionError example lists 2026-07-28 and 2025-11-25 alike. The
+ * SDK's own discover result (capabilities, instructions) is kept; only the list changes.
+ */
+class DualEraServer extends Server {
+  _ondiscover(): Record<string, unknown> {
+    // Not in the SDK's typings: an internal method, the one its discover handler calls.
+    const sdkAnswer = (Server.prototype as unknown as { _ondiscover(): Record<string, unknown> })._ondiscover;
+    return { ...sdkAnswer.call(this), supportedVersions: [...SERVED_PROTOCOL_VERSIONS] };
+  }
+}
+
+/**
  * A low-level SDK `Server` bound to one caller. Construction is constant-time: it
  * registers one handler per MCP method, each delegating to the shared operations
  * over the caller's precompiled ToolSet. Nothing is re-registered per tool.
@@ -160,7 +177,7 @@ export function createSdkServer(
   caller: McpCaller,
   options: SdkServerOptions = {},
 ): Server {
-  const server = new Server(identity.serverInfo, {
+  const server = new DualEraServer(identity.serverInfo, {
     capabilities: identity.capabilities,
     ...(identity.instructions !== undefined && { instructions: identity.instructions }),
     jsonSchemaValidator: sharedValidator,
