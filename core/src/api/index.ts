@@ -21,6 +21,8 @@ export type {
   ToolContext,
 } from './context';
 export { isToolError, ToolError } from './errors';
+export type { Icon } from './icon';
+export { checkIcons, ICONS_SCHEMA } from './icon';
 export type {
   AnyIdentityProvider,
   IdentityContext,

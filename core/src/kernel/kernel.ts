@@ -1,6 +1,7 @@
 import type { Transport as McpTransport } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Tracer } from '@opentelemetry/api';
+import type { Icon } from '../api/icon';
 import type { Logger } from '../api/logger';
 import type { AnyPlugin } from '../api/plugin';
 import type { Credentials, Principal } from '../api/principal';
@@ -26,7 +27,7 @@ import { composeSettingsSchema, SettingsService } from './identity/settings';
 import { type SettingsCatalog, settingsCatalog } from './identity/settings-catalog';
 import { RequestStateSeal } from './input-required';
 import type { PluginEntry } from './loader';
-import type { McpCaller, ServerIdentity } from './mcp/caller';
+import type { McpCaller, ServerIdentity, ServerInfo } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
 import { guardStdin } from './mcp/json-depth';
 import { PrincipalScopedListenBus } from './mcp/listen-bus';
@@ -55,7 +56,9 @@ export interface KernelOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative plugin paths are resolved against. */
   baseDir?: string;
-  serverInfo?: { name: string; version: string; title?: string };
+  serverInfo?: ServerInfo;
+  /** Icons of the server, in its serverInfo (when `serverInfo` is not given). */
+  icons?: readonly Icon[];
   /** Text sent to clients in `initialize` / `server/discover` about how to use this server. */
   instructions?: string;
   /** Default per-tool timeout (30 s). */
@@ -259,7 +262,11 @@ export class Kernel {
       new RequestStateSeal(options.requestStateKey),
     );
     this.identity = {
-      serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
+      serverInfo: options.serverInfo ?? {
+        name: 'toolhost',
+        version: KERNEL_VERSION,
+        ...(options.icons !== undefined && options.icons.length > 0 && { icons: options.icons }),
+      },
       capabilities: this.capabilities(),
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };

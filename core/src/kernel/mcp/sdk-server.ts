@@ -24,7 +24,7 @@ import type { McpOperations } from '../operations';
 import { declaresTasks, tasksCapabilityMissing } from '../tasks';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
-import type { McpCaller, ServerIdentity } from './caller';
+import { type McpCaller, type ServerIdentity, type ServerInfo, stampedServerInfo } from './caller';
 import { SERVED_PROTOCOL_VERSIONS } from './protocol-versions';
 import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
 
@@ -89,6 +89,7 @@ export function asInputRequired(seal: RequestStateSeal, owner: string, target: s
 }
 
 const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
+const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 
 /** The client capabilities a 2026-07-28 request declares in its envelope. */
 function requestCapabilities(ctx: ServerContext): unknown {
@@ -151,19 +152,30 @@ function callInfo(
 }
 
 /**
- * The SDK's `Server`, whose `server/discover` names every revision Toolhost serves.
- * The SDK lists only the 2026-era ones there (2025-era versions being negotiated by
- * `initialize`), but the spec's `DiscoverResult.supportedVersions` is "MCP Protocol
- * Versions this server supports", and a dual-era server supports both: its
- * UnsupportedProtocolVersionError example lists 2026-07-28 and 2025-11-25 alike. The
- * SDK's own discover result (capabilities, instructions) is kept; only the list changes.
+ * Two answers of the SDK's `Server` changed, on the instance (both methods are internal
+ * to the SDK, which its discover handler and its 2026-07-28 result encoder call):
+ * - `server/discover` names every revision Toolhost serves. The SDK lists only the
+ *   2026-era ones there (2025-era versions being negotiated by `initialize`), but the
+ *   spec's `DiscoverResult.supportedVersions` is "MCP Protocol Versions this server
+ *   supports", and a dual-era server supports both: its UnsupportedProtocolVersionError
+ *   example lists 2026-07-28 and 2025-11-25 alike. Its serverInfo is the whole one.
+ * - every other 2026-07-28 result names the server without its icons (see
+ *   `stampedServerInfo`).
  */
-class DualEraServer extends Server {
-  _ondiscover(): Record<string, unknown> {
-    // Not in the SDK's typings: an internal method, the one its discover handler calls.
-    const sdkAnswer = (Server.prototype as unknown as { _ondiscover(): Record<string, unknown> })._ondiscover;
-    return { ...sdkAnswer.call(this), supportedVersions: [...SERVED_PROTOCOL_VERSIONS] };
-  }
+function servingBothEras(server: Server, serverInfo: ServerInfo): Server {
+  const internals = server as unknown as {
+    _ondiscover(): Record<string, unknown>;
+    _outboundServerInfo(): ServerInfo;
+  };
+  const sdkDiscover = internals._ondiscover.bind(server);
+  const stamp = stampedServerInfo(serverInfo);
+  internals._ondiscover = () => ({
+    ...sdkDiscover(),
+    supportedVersions: [...SERVED_PROTOCOL_VERSIONS],
+    _meta: { [SERVER_INFO_META_KEY]: serverInfo },
+  });
+  internals._outboundServerInfo = () => stamp;
+  return server;
 }
 
 /**
@@ -177,12 +189,15 @@ export function createSdkServer(
   caller: McpCaller,
   options: SdkServerOptions = {},
 ): Server {
-  const server = new DualEraServer(identity.serverInfo, {
-    capabilities: identity.capabilities,
-    ...(identity.instructions !== undefined && { instructions: identity.instructions }),
-    jsonSchemaValidator: sharedValidator,
-    requestState: { verify: ops.seal.verifier(caller.account) },
-  });
+  const server = servingBothEras(
+    new Server(identity.serverInfo as ConstructorParameters<typeof Server>[0], {
+      capabilities: identity.capabilities,
+      ...(identity.instructions !== undefined && { instructions: identity.instructions }),
+      jsonSchemaValidator: sharedValidator,
+      requestState: { verify: ops.seal.verifier(caller.account) },
+    }),
+    identity.serverInfo,
+  );
   const settle = (target: string) => asInputRequired(ops.seal, caller.account, target);
   const { observe, tracing } = options;
   /** The handler, reporting each request it answers to `observe` when there is one. */
