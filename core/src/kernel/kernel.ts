@@ -3,7 +3,7 @@ import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@model
 import type { Tracer } from '@opentelemetry/api';
 import type { Icon } from '../api/icon';
 import type { Logger } from '../api/logger';
-import type { AnyPlugin } from '../api/plugin';
+import type { AnyPlugin, ListName } from '../api/plugin';
 import type { Credentials, Principal } from '../api/principal';
 import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
@@ -193,9 +193,8 @@ export class Kernel {
       toolTimeoutMs: options.toolTimeoutMs,
       container: host.container,
     });
-    this.bus =
-      options.bus ??
-      new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
+    // Kernel.start and fromPlugins made it before the plugins' setup, which may announce on it.
+    this.bus = options.bus!;
     this.toolSets = new ToolSetCache(this.catalog);
     this.tokens = options.stores?.tokens ?? new InMemoryTokenStore();
     const { disabledProviders, ...auth } = options.auth ?? {};
@@ -298,11 +297,25 @@ export class Kernel {
     });
   }
 
+  /** The options with the event bus settled: the given one, else one in this process. */
+  private static withBus(options: KernelOptions): KernelOptions {
+    if (options.bus) return options;
+    const bus = new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
+    return { ...options, bus };
+  }
+
+  /** A plugin's `listsChanged`: a list-changed event for everyone, on the bus every stream reads. */
+  private static announcer(bus: EventBus) {
+    return (lists: readonly ListName[]) => bus.publish({ type: 'list-changed', lists });
+  }
+
   /** Load the plugins a manifest names, set them up, and compile the catalog. */
   static async start(entries: readonly PluginEntry[], options: KernelOptions): Promise<Kernel> {
+    options = Kernel.withBus(options);
     const telemetry = Kernel.telemetryHub(options);
     const tracing = options.tracer && new Tracing(options.tracer);
     const host = await PluginHost.load(entries, {
+      announce: Kernel.announcer(options.bus!),
       baseDir: options.baseDir ?? process.cwd(),
       telemetry,
       ...(tracing && { tracing }),
@@ -320,9 +333,11 @@ export class Kernel {
     plugins: readonly { plugin: AnyPlugin; config?: unknown }[],
     options: KernelOptions,
   ): Promise<Kernel> {
+    options = Kernel.withBus(options);
     const telemetry = Kernel.telemetryHub(options);
     const tracing = options.tracer && new Tracing(options.tracer);
     const host = PluginHost.fromPlugins(plugins, {
+      announce: Kernel.announcer(options.bus!),
       baseDir: options.baseDir ?? process.cwd(),
       telemetry,
       ...(tracing && { tracing }),
