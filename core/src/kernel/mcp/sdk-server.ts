@@ -106,6 +106,14 @@ function callInfo(
   target: string,
 ): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  /**
+   * A question to the client goes down the stream of the call that asks it. Without
+   * `relatedRequestId` the SDK sends it on the session's standalone GET stream, and
+   * when that stream is not open (yet: a client opens it after `initialize`, without
+   * waiting, and may call a tool first) the SDK drops it, and the call waits for an
+   * answer that cannot come: the conformance suite's rare `tools-call-sampling` failure.
+   */
+  const onCallStream = { relatedRequestId: ctx.mcpReq.id };
   // The SDK verified the state's seal before the handler ran (else -32602); it must be for this target too.
   const state = options.roundTrip ? ctx.mcpReq.requestState() : undefined;
   const answers = options.roundTrip
@@ -141,12 +149,12 @@ function callInfo(
     ...(answers && roundTripAsks(answers)),
     ...(answers && { tasks: { declared: declaresTasks(requestCapabilities(ctx)), answers } }),
     ...(options.interactive && {
-      elicit: (params) => ctx.mcpReq.elicitInput(params),
+      elicit: (params) => ctx.mcpReq.elicitInput(params, onCallStream),
       sample: async (params) => {
-        const result = await ctx.mcpReq.requestSampling(params);
+        const result = await ctx.mcpReq.requestSampling(params, onCallStream);
         return result as Awaited<ReturnType<NonNullable<CallInfo['sample']>>>;
       },
-      listRoots: () => server.listRoots(),
+      listRoots: () => server.listRoots(undefined, onCallStream),
     }),
   };
 }
