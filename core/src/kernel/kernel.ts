@@ -38,6 +38,7 @@ import {
   DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
 } from './mcp/session-caps';
 import { SessionManager } from './mcp/sessions';
+import { TaskListenStreams } from './mcp/task-listen';
 import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
 import { TASKS_EXTENSION, TaskManager, type TaskSettings } from './tasks';
@@ -253,6 +254,10 @@ export class Kernel {
       gate,
       options.logger,
       options.tasks,
+      ({ taskId, owner }) =>
+        void Promise.resolve(this.bus.publish({ type: 'task-changed', taskId, owner })).catch((error) =>
+          options.logger.warn({ err: error, taskId }, 'task change not announced'),
+        ),
     );
     this.ops = new McpOperations(
       gate,
@@ -294,6 +299,7 @@ export class Kernel {
       onError,
       ...(this.sessions && { sessions: this.sessions }),
       listenBus: new PrincipalScopedListenBus(this.bus, observed),
+      taskListen: new TaskListenStreams(this.bus, this.tasks, this.identity, options.sessions?.keepAliveMs),
     });
   }
 
