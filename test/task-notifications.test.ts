@@ -6,6 +6,7 @@
  * change on the same stream. Without the tasks extension: -32021. Real HTTP; the
  * conformance plugin's `confirm_delete` task waits for its answer, so nothing is timed.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningToolhost, startToolhost } from './src/helpers';
 
@@ -29,10 +30,10 @@ afterAll(() => toolhost?.close());
 function post(
   method: string,
   params: Record<string, unknown>,
-  options: { declare?: boolean; signal?: AbortSignal } = {},
+  options: { declare?: boolean; signal?: AbortSignal; url?: string } = {},
 ) {
   const name = (params['name'] ?? params['taskId']) as string | undefined;
-  return fetch(toolhost.mcpUrl, {
+  return fetch(options.url ?? toolhost.mcpUrl, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -59,8 +60,8 @@ function post(
   });
 }
 
-async function call(method: string, params: Record<string, unknown>) {
-  const text = await (await post(method, params)).text();
+async function call(method: string, params: Record<string, unknown>, url?: string) {
+  const text = await (await post(method, params, { ...(url && { url }) })).text();
   const body = JSON.parse(text.startsWith('{') ? text : /^data: (.*"result".*)$/m.exec(text)![1]!);
   return body as { result: Record<string, unknown> };
 }
@@ -171,5 +172,55 @@ describe('task status notifications on a listen stream', () => {
     const response = await post('subscriptions/listen', { notifications: { taskIds: 'x' } });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32602);
+  });
+});
+
+describe('task status notifications across instances (Redis tasks and bus)', () => {
+  const stores = {
+    default: 'memory',
+    tasks: 'redis',
+    bus: 'redis',
+    redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: `toolhost-test-${randomUUID()}:` },
+  };
+  let first: RunningToolhost;
+  let second: RunningToolhost;
+  beforeAll(async () => {
+    const manifest = { plugins: [{ use: '@toolhost/plugin-conformance' }], auth: { hf: false }, stores };
+    first = await startToolhost({ manifest });
+    second = await startToolhost({ manifest });
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('a stream on one instance hears of a task running on the other', async () => {
+    const created = await call(
+      'tools/call',
+      { name: 'confirm_delete', arguments: { filename: 'b.txt' } },
+      first.mcpUrl,
+    );
+    const taskId = created.result['taskId'] as string;
+    const abort = new AbortController();
+    const next = framesOf(
+      await post(
+        'subscriptions/listen',
+        { notifications: { taskIds: [taskId] } },
+        { signal: abort.signal, url: second.mcpUrl },
+      ),
+    );
+    expect(await next()).toMatchObject({ params: { notifications: { taskIds: [taskId] } } });
+    let frame = await next();
+    while (frame?.params?.['status'] !== 'input_required') frame = await next();
+    await call(
+      'tasks/update',
+      { taskId, inputResponses: { confirm: { action: 'accept', content: { confirm: false } } } },
+      second.mcpUrl,
+    );
+    while (frame?.params?.['status'] !== 'completed') frame = await next();
+    expect(frame.params).toMatchObject({ result: { content: [{ type: 'text', text: 'Kept b.txt.' }] } });
+    // Every task is over and no list was asked for: the subscription ends.
+    expect(await next()).toMatchObject({ result: { resultType: 'complete' } });
+    abort.abort();
   });
 });

@@ -101,11 +101,23 @@ export class TaskListenStreams {
       );
     }
     const { account } = request.caller;
+    // Listening before the tasks are read: a change between the read and the stream's
+    // start is kept and sent after where each task is now, never lost.
+    const early: KernelEvent[] = [];
+    let hear: (event: KernelEvent) => void = (event) => {
+      early.push(event);
+    };
+    const unsubscribe = this.bus.subscribe((event) => hear(event));
     // Only the caller's own tasks, and only those still there: the acknowledgement names them.
     const current = new Map<string, Record<string, unknown>>();
-    for (const taskId of new Set(taskIds)) {
-      const task = await this.tasks.get(account, taskId).catch(() => undefined);
-      if (task) current.set(taskId, task);
+    try {
+      for (const taskId of new Set(taskIds)) {
+        const task = await this.tasks.get(account, taskId).catch(() => undefined);
+        if (task) current.set(taskId, task);
+      }
+    } catch (error) {
+      unsubscribe();
+      throw error;
     }
     const watched = new Set([...current].filter(([, task]) => !isTerminal(task['status'])).map(([id]) => id));
     const lists = this.honoredLists(notifications);
@@ -118,6 +130,11 @@ export class TaskListenStreams {
         current: [...current.values()],
         watched,
         lists: new Set(lists.map((flag) => LISTS[flag])),
+        unsubscribe,
+        listen: (listener) => {
+          hear = listener;
+          for (const event of early.splice(0)) listener(event);
+        },
       }),
     };
   }
@@ -138,6 +155,10 @@ export class TaskListenStreams {
       current: readonly Record<string, unknown>[];
       watched: Set<string>;
       lists: Set<string>;
+      /** Ends the bus subscription made before the tasks were read. */
+      unsubscribe: () => void;
+      /** Hands that subscription's events, those heard so far first, to the stream. */
+      listen: (listener: (event: KernelEvent) => void) => void;
     },
   ): Response {
     const { caller } = request;
@@ -145,7 +166,6 @@ export class TaskListenStreams {
     const stamp = { [SUBSCRIPTION_ID_META_KEY]: subscriptionId };
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     let closed = false;
-    let unsubscribe: (() => void) | undefined;
     let keepAlive: NodeJS.Timeout | undefined;
     // One task read at a time, in the order the changes came: a stream never goes back in time.
     let sending = Promise.resolve();
@@ -169,7 +189,7 @@ export class TaskListenStreams {
         write(`event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id: subscriptionId, result })}\n\n`);
       }
       closed = true;
-      unsubscribe?.();
+      plan.unsubscribe();
       clearInterval(keepAlive);
       stopOnCancel();
       try {
@@ -210,7 +230,7 @@ export class TaskListenStreams {
             close(true);
             return;
           }
-          unsubscribe = this.bus.subscribe(hear);
+          plan.listen(hear);
           keepAlive = setInterval(() => write(': keepalive\n\n'), this.keepAliveMs);
           keepAlive.unref();
         },
