@@ -181,11 +181,15 @@ describe('task status notifications across instances (Redis tasks and bus)', () 
     tasks: 'redis',
     bus: 'redis',
     redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: `toolhost-test-${randomUUID()}:` },
-  };
+  } as const;
   let first: RunningToolhost;
   let second: RunningToolhost;
   beforeAll(async () => {
-    const manifest = { plugins: [{ use: '@toolhost/plugin-conformance' }], auth: { hf: false }, stores };
+    const manifest = {
+      plugins: [{ use: '@toolhost/plugin-conformance' }],
+      auth: { hf: false as const },
+      stores,
+    };
     first = await startToolhost({ manifest });
     second = await startToolhost({ manifest });
   });
