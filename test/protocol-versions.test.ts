@@ -117,3 +117,39 @@ describe('server/discover', () => {
     });
   });
 });
+
+describe('a 2026-era request claiming a revision not served', () => {
+  let toolhost: RunningToolhost;
+  beforeAll(async () => {
+    toolhost = await startToolhost({
+      manifest: { plugins: [{ use: '@toolhost/plugin-conformance' }], auth: { hf: false } },
+    });
+  });
+  afterAll(() => toolhost.close());
+
+  it('gets UnsupportedProtocolVersionError (400) listing what server/discover lists, and its version echoed', async () => {
+    const response = await postMcp(
+      toolhost.mcpUrl,
+      {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/list',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2099-01-01',
+            'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      },
+      { 'mcp-protocol-version': '2099-01-01', 'mcp-method': 'tools/list' },
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { id: unknown; error: { code: number; data: unknown } };
+    expect(body.id).toBe(7);
+    expect(body.error.data).toEqual({ supported: EVERY_VERSION, requested: '2099-01-01' });
+    // The SDK's code for it, whatever its number.
+    const { UnsupportedProtocolVersionError } = await import('@modelcontextprotocol/server');
+    expect(body.error.code).toBe(new UnsupportedProtocolVersionError({ supported: [], requested: 'x' }).code);
+  });
+});

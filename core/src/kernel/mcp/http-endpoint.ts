@@ -19,7 +19,7 @@ import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import type { PrincipalScopedListenBus } from './listen-bus';
 import { HEADER_MISMATCH, paramHeaderMismatch } from './param-headers';
-import { legacyVersionRefusal } from './protocol-versions';
+import { legacyVersionRefusal, modernVersionRefusal } from './protocol-versions';
 import {
   ClientIdentities,
   eraOf,
@@ -327,7 +327,8 @@ export class McpHttpEndpoint {
         body: request.body,
       });
     classified(outcome);
-    const refusedVersion = outcome.kind === 'legacy' ? legacyVersionRefusal(request) : undefined;
+    const refusedVersion =
+      outcome.kind === 'legacy' ? legacyVersionRefusal(request) : modernVersionRefusal(outcome, request.body);
     if (refusedVersion) return refusedVersion;
     const mismatch = outcome.kind === 'modern' ? paramHeaderRefusal(request) : undefined;
     if (mismatch) return mismatch;
