@@ -1,7 +1,7 @@
 /**
  * An unsupported `MCP-Protocol-Version` header is a 400 whose message lists every
  * version the server serves, 2026-07-28 included: on stateless 2025-era requests,
- * GET, and requests in a session.
+ * GET, and requests in a session. `server/discover` lists the same versions.
  */
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,79 @@ describe('an unsupported MCP-Protocol-Version', () => {
     expect(((await modern.json()) as { error: { message: string } }).error.message).toMatch(
       /2026-07-28 is served on POST requests that carry its _meta envelope, without Mcp-Session-Id/,
     );
+  });
+});
+
+describe('server/discover', () => {
+  let toolhost: RunningToolhost;
+  beforeAll(async () => {
+    toolhost = await startToolhost({
+      manifest: { plugins: [{ use: '@toolhost/plugin-conformance' }], auth: { hf: false } },
+    });
+  });
+  afterAll(() => toolhost.close());
+
+  it('names every revision the server serves, 2025-era ones included (the spec: "versions this server supports")', async () => {
+    const response = await postMcp(
+      toolhost.mcpUrl,
+      {
+        jsonrpc: '2.0',
+        id: 'discover-1',
+        method: 'server/discover',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      },
+      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: Record<string, unknown> };
+    expect(body.result['supportedVersions']).toEqual(EVERY_VERSION);
+    // The rest of the SDK's answer stays: capabilities, the cache fields, the result type.
+    expect(body.result).toMatchObject({
+      resultType: 'complete',
+      capabilities: { tools: {} },
+      cacheScope: expect.any(String),
+    });
+  });
+});
+
+describe('a 2026-era request claiming a revision not served', () => {
+  let toolhost: RunningToolhost;
+  beforeAll(async () => {
+    toolhost = await startToolhost({
+      manifest: { plugins: [{ use: '@toolhost/plugin-conformance' }], auth: { hf: false } },
+    });
+  });
+  afterAll(() => toolhost.close());
+
+  it('gets UnsupportedProtocolVersionError (400) listing what server/discover lists, and its version echoed', async () => {
+    const response = await postMcp(
+      toolhost.mcpUrl,
+      {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/list',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2099-01-01',
+            'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      },
+      { 'mcp-protocol-version': '2099-01-01', 'mcp-method': 'tools/list' },
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { id: unknown; error: { code: number; data: unknown } };
+    expect(body.id).toBe(7);
+    expect(body.error.data).toEqual({ supported: EVERY_VERSION, requested: '2099-01-01' });
+    // The SDK's code for it, whatever its number.
+    const { UnsupportedProtocolVersionError } = await import('@modelcontextprotocol/server');
+    expect(body.error.code).toBe(new UnsupportedProtocolVersionError({ supported: [], requested: 'x' }).code);
   });
 });

@@ -61,7 +61,10 @@ async function sessionClient(
   fetcher?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
   name = 'sessions-test',
 ) {
-  const client = new Client({ name, version: '1.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
+  const client = new Client(
+    { name, version: '1.0.0' },
+    { capabilities: { elicitation: {}, sampling: {}, roots: {} } },
+  );
   const transport = new StreamableHTTPClientTransport(new URL(toolhost.mcpUrl), {
     requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} },
     reconnectionOptions: {
@@ -109,6 +112,35 @@ describe('2025-era stateful sessions', () => {
         text: 'User response: action=accept, content={"username":"ada","email":"ada@example.com"}',
       },
     ]);
+  });
+
+  it("asks the client on the call's own stream, so a client without a GET stream is asked too", async () => {
+    // The SDK client opens its GET stream after initialize without waiting for it, and may
+    // call a tool first; here it never has one (405), which makes that race deterministic.
+    let gets = 0;
+    const noGetStream = async (input: string | URL | Request, init?: RequestInit) => {
+      if ((init?.method ?? 'GET') !== 'GET') return fetch(input, init);
+      gets++;
+      return new Response(null, { status: 405 });
+    };
+    const { client } = await sessionClient(tokenA, noGetStream, 'no-get-stream');
+    const root = 'file:///work/project';
+    client.setRequestHandler('sampling/createMessage', () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'sampled' },
+      model: 'test-model',
+    }));
+    client.setRequestHandler('elicitation/create', () => ({
+      action: 'accept',
+      content: { username: 'ada', email: 'a@b.c' },
+    }));
+    client.setRequestHandler('roots/list', () => ({ roots: [{ uri: root }] }));
+    const text = async (name: string, args: Record<string, unknown>) =>
+      ((await client.callTool({ name, arguments: args })).content as { text: string }[])[0]!.text;
+    expect(await text('test_sampling', { prompt: 'hi' })).toBe('LLM response: sampled');
+    expect(await text('test_elicitation', { message: 'Who?' })).toMatch(/^User response: action=accept/);
+    expect(await text('test_input_required_result_list_roots', {})).toBe(`Your roots: ${root}`);
+    expect(gets).toBeGreaterThan(0); // the client did try to open one
   });
 
   it('refuses elicitation without a session, saying what is needed', async () => {

@@ -79,6 +79,7 @@ export async function startKernel(
       setupTimeoutMs: server.setupTimeoutMs,
       directPath: server.directPath,
       ...(server.instructions !== undefined && { instructions: server.instructions }),
+      ...(server.icons !== undefined && { icons: server.icons }),
       sections: pluginSections(manifest),
       auth: {
         anonymous: auth.anonymous,

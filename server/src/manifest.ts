@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { z } from '@toolhost/core';
+import { ICONS_SCHEMA, z } from '@toolhost/core';
 import { parseWindow } from '@toolhost/core/kernel';
 import { defaultStorePath } from './stores/data-dir';
 
@@ -173,6 +173,8 @@ const serverSection = z
     requestStateKey: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Sent to clients at initialize / server/discover. */
     instructions: z.string().max(4_000).optional(),
+    /** The server's icons (https: or data: sources), in its serverInfo and server card. */
+    icons: ICONS_SCHEMA.optional(),
     toolTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
     setupTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
     /** Serve tools/list, tools/call, initialize and ping on the direct path (turn off to debug). */

@@ -21,6 +21,8 @@ export type {
   ToolContext,
 } from './context';
 export { isToolError, ToolError } from './errors';
+export type { Icon } from './icon';
+export { checkIcons, ICONS_SCHEMA } from './icon';
 export type {
   AnyIdentityProvider,
   IdentityContext,
@@ -40,7 +42,7 @@ export type {
   ToolCall,
 } from './middleware';
 export { defineMiddleware } from './middleware';
-export type { AnyPlugin, ConfigSchema, Plugin, PluginDefinition, SetupContext } from './plugin';
+export type { AnyPlugin, ConfigSchema, ListName, Plugin, PluginDefinition, SetupContext } from './plugin';
 export { definePlugin, PLUGIN_ID } from './plugin';
 export type { Credentials, Principal } from './principal';
 export { ANONYMOUS } from './principal';

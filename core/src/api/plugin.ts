@@ -16,6 +16,9 @@ export const PLUGIN_ID = /^[a-z][a-z0-9-]{0,63}$/;
 
 export type ConfigSchema = z.ZodType<Record<string, unknown>>;
 
+/** The lists a client is told have changed (`notifications/<list>/list_changed`). */
+export type ListName = 'tools' | 'prompts' | 'resources';
+
 export interface SetupContext<C, R extends ServiceRefMap | undefined> {
   /** The manifest's `config` for this plugin, parsed by the plugin's schema (defaults applied). */
   readonly config: C;
@@ -39,6 +42,14 @@ export interface SetupContext<C, R extends ServiceRefMap | undefined> {
    * (W3C `traceparent`) the request must carry. Prefer it to `reportUpstream`.
    */
   readonly startUpstream: UpstreamStarter;
+  /**
+   * Tell every connected client that some of this plugin's lists changed at run time
+   * (what its tool source answers, say): `notifications/tools/list_changed` and the
+   * like go to every 2025 session and every 2026-07-28 `subscriptions/listen` stream
+   * that asked for them, on every instance sharing the event bus. Keep it for later:
+   * it works as long as the server runs. Lists that did not change need no call.
+   */
+  listsChanged(...lists: ListName[]): Promise<void>;
 }
 
 export interface PluginDefinition<

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { TOOL_BRAND } from './brand';
 import type { ContentBlock, ToolResult } from './content';
 import type { ConfigOf, MaybePromise, ToolContext } from './context';
+import { checkIcons, type Icon } from './icon';
 import type { ConfigSchema } from './plugin';
 import type { ServiceRefMap } from './service';
 
@@ -53,6 +54,8 @@ export interface ToolDefinition<
   /** Markdown shown to the model (and people) for structured output. Defaults to the JSON. */
   render?: O extends OutputSchema ? (output: z.output<O>) => string : never;
   annotations?: ToolAnnotations;
+  /** Icons a client may show next to the tool (`https:` or `data:` sources only; see `Icon`). */
+  icons?: Icon[];
   /** Quota units one call costs (default 1). */
   cost?: number;
   /** Per-call timeout in milliseconds (default: the kernel's `toolTimeoutMs`). */
@@ -106,5 +109,6 @@ export function defineTool<
   if (definition.task !== undefined && !['never', 'optional', 'required'].includes(definition.task)) {
     throw new TypeError(`defineTool(${definition.name}): task must be 'never', 'optional' or 'required'`);
   }
+  if (definition.icons !== undefined) checkIcons(`defineTool(${definition.name})`, definition.icons);
   return Object.freeze({ ...definition, [TOOL_BRAND]: true as const });
 }

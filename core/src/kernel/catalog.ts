@@ -123,6 +123,7 @@ function compileTool(def: AnyTool, plugin: LoadedPlugin, compiler: ToolCompiler)
     ...(def.output !== undefined && {
       outputSchema: toJsonSchema(def.output, 'output') as McpTool['outputSchema'],
     }),
+    ...(def.icons !== undefined && def.icons.length > 0 && { icons: def.icons }),
   };
   return frozenTool(def, plugin, descriptor, def, compiler, {
     services: compiler.options.container.bind(def.services),

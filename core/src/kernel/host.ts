@@ -6,7 +6,7 @@ import type { MaybePromise, PluginConfig } from '../api/context';
 import { isIdentityProvider } from '../api/identity';
 import type { Logger } from '../api/logger';
 import { isMiddleware } from '../api/middleware';
-import { type AnyPlugin, type ConfigSchema, PLUGIN_ID } from '../api/plugin';
+import { type AnyPlugin, type ConfigSchema, type ListName, PLUGIN_ID } from '../api/plugin';
 import type { ServiceRef, ServiceRefMap } from '../api/service';
 import { TOOL_NAME } from '../api/tool';
 import { isToolSource } from '../api/tool-source';
@@ -19,6 +19,8 @@ import { assignSections, type SectionedEntry } from './sections';
 import type { TelemetryHub } from './telemetry';
 import { TimeoutError, withTimeout } from './timeout';
 import type { Tracing } from './tracing';
+
+const LIST_NAMES: readonly ListName[] = ['tools', 'prompts', 'resources'];
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 /** The exchange when nothing listens: no headers, nothing to end. */
@@ -57,6 +59,8 @@ export interface PluginHostOptions {
   tracing?: Tracing;
   /** Top-level manifest sections beyond the server's own, each the config of the plugin that claims it. */
   sections?: Readonly<Record<string, unknown>>;
+  /** Where a plugin's `listsChanged` goes: the kernel's event bus. */
+  announce?: (lists: readonly ListName[]) => MaybePromise<void>;
 }
 
 /** Zod issues as `config.path.to.field: message; …` (or `<section>.path…` for a manifest section). */
@@ -121,6 +125,17 @@ export class PluginHost {
     return new PluginHost(orderByServices(loaded), options);
   }
 
+  /** A plugin's announcement that its lists changed, checked (a plugin's bug is its own error). */
+  private async listsChanged(loaded: LoadedPlugin, lists: readonly ListName[]): Promise<void> {
+    const unknown = lists.filter((list) => !LIST_NAMES.includes(list));
+    if (lists.length === 0 || unknown.length > 0) {
+      throw new TypeError(
+        `${loaded.label}: listsChanged takes one or more of ${LIST_NAMES.join(', ')}${unknown.length > 0 ? `, not ${unknown.join(', ')}` : ''}`,
+      );
+    }
+    await this.options.announce?.([...new Set(lists)]);
+  }
+
   /** Run every plugin's setup, in order. On failure, plugins already set up are shut down. */
   async start(): Promise<void> {
     if (this.started) return;
@@ -148,6 +163,7 @@ export class PluginHost {
             onShutdown: (hook: () => MaybePromise<void>) => hooks.push(hook),
             reportUpstream: this.reporterFor(loaded.id),
             startUpstream: this.starterFor(loaded.id),
+            listsChanged: (...lists: ListName[]) => this.listsChanged(loaded, lists),
           }),
         );
       } catch (error) {

@@ -1,8 +1,9 @@
 import type { Transport as McpTransport } from '@modelcontextprotocol/server';
 import { type StdioServerHandle, StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { Tracer } from '@opentelemetry/api';
+import type { Icon } from '../api/icon';
 import type { Logger } from '../api/logger';
-import type { AnyPlugin } from '../api/plugin';
+import type { AnyPlugin, ListName } from '../api/plugin';
 import type { Credentials, Principal } from '../api/principal';
 import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
@@ -28,7 +29,7 @@ import { composeSettingsSchema, SettingsService } from './identity/settings';
 import { type SettingsCatalog, settingsCatalog } from './identity/settings-catalog';
 import { RequestStateSeal } from './input-required';
 import type { PluginEntry } from './loader';
-import type { McpCaller, ServerIdentity } from './mcp/caller';
+import type { McpCaller, ServerIdentity, ServerInfo } from './mcp/caller';
 import { McpHttpEndpoint } from './mcp/http-endpoint';
 import { guardStdin } from './mcp/json-depth';
 import { PrincipalScopedListenBus } from './mcp/listen-bus';
@@ -39,6 +40,7 @@ import {
   DEFAULT_MAX_SESSIONS_PER_PRINCIPAL,
 } from './mcp/session-caps';
 import { SessionManager } from './mcp/sessions';
+import { TaskListenStreams } from './mcp/task-listen';
 import { McpOperations } from './operations';
 import { RequestRecorder } from './request-recorder';
 import { type ImageLinkOptions, ImageLinks } from './results/image-links';
@@ -60,7 +62,9 @@ export interface KernelOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Folder that relative plugin paths are resolved against. */
   baseDir?: string;
-  serverInfo?: { name: string; version: string; title?: string };
+  serverInfo?: ServerInfo;
+  /** Icons of the server, in its serverInfo (when `serverInfo` is not given). */
+  icons?: readonly Icon[];
   /** Text sent to clients in `initialize` / `server/discover` about how to use this server. */
   instructions?: string;
   /** Default per-tool timeout (30 s). */
@@ -211,9 +215,8 @@ export class Kernel {
       toolTimeoutMs: options.toolTimeoutMs,
       container: host.container,
     });
-    this.bus =
-      options.bus ??
-      new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
+    // Kernel.start and fromPlugins made it before the plugins' setup, which may announce on it.
+    this.bus = options.bus!;
     this.toolSets = new ToolSetCache(this.catalog);
     this.tokens = options.stores?.tokens ?? new InMemoryTokenStore();
     const { disabledProviders, ...auth } = options.auth ?? {};
@@ -275,6 +278,10 @@ export class Kernel {
       options.logger,
       options.tasks,
       imageLinks,
+      ({ taskId, owner }) =>
+        void Promise.resolve(this.bus.publish({ type: 'task-changed', taskId, owner })).catch((error) =>
+          options.logger.warn({ err: error, taskId }, 'task change not announced'),
+        ),
     );
     this.ops = new McpOperations(
       gate,
@@ -285,7 +292,11 @@ export class Kernel {
       imageLinks,
     );
     this.identity = {
-      serverInfo: options.serverInfo ?? { name: 'toolhost', version: KERNEL_VERSION },
+      serverInfo: options.serverInfo ?? {
+        name: 'toolhost',
+        version: KERNEL_VERSION,
+        ...(options.icons !== undefined && options.icons.length > 0 && { icons: options.icons }),
+      },
       capabilities: this.capabilities(),
       ...(options.instructions !== undefined && { instructions: options.instructions }),
     };
@@ -325,14 +336,29 @@ export class Kernel {
       onError,
       ...(this.sessions && { sessions: this.sessions }),
       listenBus,
+      taskListen: new TaskListenStreams(this.bus, this.tasks, this.identity, options.sessions?.keepAliveMs),
     });
+  }
+
+  /** The options with the event bus settled: the given one, else one in this process. */
+  private static withBus(options: KernelOptions): KernelOptions {
+    if (options.bus) return options;
+    const bus = new InMemoryEventBus((error) => options.logger.warn({ err: error }, 'event listener failed'));
+    return { ...options, bus };
+  }
+
+  /** A plugin's `listsChanged`: a list-changed event for everyone, on the bus every stream reads. */
+  private static announcer(bus: EventBus) {
+    return (lists: readonly ListName[]) => bus.publish({ type: 'list-changed', lists });
   }
 
   /** Load the plugins a manifest names, set them up, and compile the catalog. */
   static async start(entries: readonly PluginEntry[], options: KernelOptions): Promise<Kernel> {
+    options = Kernel.withBus(options);
     const telemetry = Kernel.telemetryHub(options);
     const tracing = options.tracer && new Tracing(options.tracer);
     const host = await PluginHost.load(entries, {
+      announce: Kernel.announcer(options.bus!),
       baseDir: options.baseDir ?? process.cwd(),
       telemetry,
       ...(tracing && { tracing }),
@@ -350,9 +376,11 @@ export class Kernel {
     plugins: readonly { plugin: AnyPlugin; config?: unknown }[],
     options: KernelOptions,
   ): Promise<Kernel> {
+    options = Kernel.withBus(options);
     const telemetry = Kernel.telemetryHub(options);
     const tracing = options.tracer && new Tracing(options.tracer);
     const host = PluginHost.fromPlugins(plugins, {
+      announce: Kernel.announcer(options.bus!),
       baseDir: options.baseDir ?? process.cwd(),
       telemetry,
       ...(tracing && { tracing }),

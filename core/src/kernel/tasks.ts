@@ -74,6 +74,17 @@ function taskFields(record: TaskRecord) {
   };
 }
 
+/** What `tasks/get` shows moved: status, status message, questions or the update time. */
+function visiblyChanged(before: TaskRecord, after: TaskRecord): boolean {
+  const asked = (record: TaskRecord) => Object.keys(record.inputRequests ?? {}).join(',');
+  return (
+    before.status !== after.status ||
+    before.statusMessage !== after.statusMessage ||
+    before.lastUpdatedAt !== after.lastUpdatedAt ||
+    asked(before) !== asked(after)
+  );
+}
+
 /** A call running on this instance: how to stop it, and its questions waiting for answers. */
 interface RunningTask {
   readonly cancellation: CancellationSource;
@@ -96,6 +107,8 @@ export class TaskManager {
     settings: TaskSettings = {},
     /** Where a task's images go when its caller asked for links (`?no_image_content`). */
     private readonly imageLinks?: ImageLinks,
+    /** Told of each change a client could see (status, message, questions): the bus, for listen streams. */
+    private readonly changed?: (task: { taskId: string; owner: string }) => void,
   ) {
     this.settings = { ...DEFAULTS, ...settings };
   }
@@ -156,7 +169,7 @@ export class TaskManager {
    */
   async update(owner: string, taskId: string, responses: Record<string, unknown>): Promise<void> {
     await this.find(owner, taskId);
-    await this.store.update(taskId, (current) => {
+    await this.change(taskId, (current) => {
       if (current.status !== 'input_required' || !current.inputRequests) return undefined;
       const pending = { ...current.inputRequests };
       const delivered = { ...current.inputResponses };
@@ -184,7 +197,7 @@ export class TaskManager {
   /** `tasks/cancel`: the task is `cancelled` at once and its call stopped; a finished task stays as it is. */
   async cancel(owner: string, taskId: string): Promise<void> {
     await this.find(owner, taskId);
-    await this.store.update(taskId, (current) =>
+    await this.change(taskId, (current) =>
       isTerminalTask(current.status)
         ? undefined
         : this.settle({ ...current, cancelRequested: true }, 'cancelled', 'Cancelled by the client.'),
@@ -211,12 +224,28 @@ export class TaskManager {
     }
     if (!isTerminalTask(record.status) && record.leaseUntil < Date.now()) {
       record =
-        (await this.store.update(taskId, (current) =>
+        (await this.change(taskId, (current) =>
           !isTerminalTask(current.status) && current.leaseUntil < Date.now()
             ? { ...this.settle(current, 'failed', LEASE_LOST.message), error: LEASE_LOST }
             : undefined,
         )) ?? record;
     }
+    return record;
+  }
+
+  /** `store.update`, telling `changed` when the change is one a client could see. */
+  private async change(
+    taskId: string,
+    next: (current: TaskRecord) => TaskRecord | undefined,
+  ): Promise<TaskRecord | undefined> {
+    let seen = false;
+    const record = await this.store.update(taskId, (current) => {
+      // The last call is the one applied (a store may call again after a concurrent update).
+      const changed = next(current);
+      seen = changed !== undefined && visiblyChanged(current, changed);
+      return changed;
+    });
+    if (seen && record) this.changed?.({ taskId, owner: record.owner });
     return record;
   }
 
@@ -264,7 +293,7 @@ export class TaskManager {
     outcome: Awaited<ReturnType<CallGate['execute']>>['outcome'],
     result: CallToolResult | undefined,
   ): Promise<void> {
-    await this.store.update(taskId, (current) => {
+    await this.change(taskId, (current) => {
       if (isTerminalTask(current.status)) return undefined;
       if (outcome === 'cancelled') return this.settle(current, 'cancelled');
       // A tool error is a completed task with an isError result; `failed` is for protocol-level failures.
@@ -294,31 +323,27 @@ export class TaskManager {
           stop();
           resolve(answer);
         });
-        this.store
-          .update(taskId, (current) =>
-            isTerminalTask(current.status)
-              ? undefined
-              : {
-                  ...current,
-                  status: 'input_required',
-                  inputRequests: { ...current.inputRequests, [name]: request },
-                  lastUpdatedAt: iso(Date.now()),
-                },
-          )
-          .catch(reject);
+        this.change(taskId, (current) =>
+          isTerminalTask(current.status)
+            ? undefined
+            : {
+                ...current,
+                status: 'input_required',
+                inputRequests: { ...current.inputRequests, [name]: request },
+                lastUpdatedAt: iso(Date.now()),
+              },
+        ).catch(reject);
       });
     };
     const progress: ToolContext['progress'] = async (value, total, message) => {
       const statusMessage = [total === undefined ? `${value}` : `${value}/${total}`, message]
         .filter(Boolean)
         .join(' ');
-      await this.store
-        .update(taskId, (current) =>
-          current.status === 'working'
-            ? { ...current, statusMessage, lastUpdatedAt: iso(Date.now()) }
-            : undefined,
-        )
-        .catch((error) => this.logger.warn({ err: error, taskId }, 'task progress not stored'));
+      await this.change(taskId, (current) =>
+        current.status === 'working'
+          ? { ...current, statusMessage, lastUpdatedAt: iso(Date.now()) }
+          : undefined,
+      ).catch((error) => this.logger.warn({ err: error, taskId }, 'task progress not stored'));
     };
     return {
       principal: info.principal,
@@ -352,7 +377,7 @@ export class TaskManager {
     const now = Date.now();
     const renew = now - task.leaseRenewedAt >= this.settings.leaseMs / 3;
     let delivered: Record<string, unknown> | undefined;
-    const record = await this.store.update(taskId, (current) => {
+    const record = await this.change(taskId, (current) => {
       const taking = current.inputResponses && Object.keys(current.inputResponses).length > 0;
       if (!taking && !renew) return undefined;
       delivered = taking ? { ...current.inputResponses } : undefined;

@@ -26,7 +26,18 @@ export interface SessionClosedEvent {
   readonly sessionId: string;
 }
 
-export type KernelEvent = ListChangedEvent | TokenRevokedEvent | SessionClosedEvent;
+/**
+ * A task's observable state changed (its status, status message or questions): the
+ * `subscriptions/listen` streams that asked for it read it again and send it.
+ */
+export interface TaskChangedEvent {
+  readonly type: 'task-changed';
+  readonly taskId: string;
+  /** The account that owns the task: only its streams may hear of it. */
+  readonly owner: string;
+}
+
+export type KernelEvent = ListChangedEvent | TokenRevokedEvent | SessionClosedEvent | TaskChangedEvent;
 
 /**
  * The event bus port. In-process by default; a deployment of several instances

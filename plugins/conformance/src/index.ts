@@ -27,6 +27,7 @@ import {
 } from './tools/input-required-fixtures';
 import { testInputRequiredMultiRound } from './tools/input-required-multi-round';
 import { testInputRequiredSampling } from './tools/input-required-sampling';
+import { listChanges, testTriggerPromptChange, testTriggerToolChange } from './tools/list-changes';
 import { testLoggingTool } from './tools/logging-tool';
 import { testMultipleContentTypes } from './tools/multiple-content-types';
 import { testSampling } from './tools/sampling';
@@ -86,7 +87,11 @@ export default definePlugin({
     multiInput,
     testToolWithTask,
     testParamHeader,
+    testTriggerToolChange,
+    testTriggerPromptChange,
   ],
+  provides: { listChanges },
+  setup: ({ listsChanged }) => ({ listChanges: listsChanged }),
   toolSource: schemaFixtures,
   resources: [staticText, staticBinary, templateData, watchedResource],
   prompts: [

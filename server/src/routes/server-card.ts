@@ -25,6 +25,7 @@ export async function serverCardRoutes(
       name: serverInfo.name,
       version: serverInfo.version,
       ...(serverInfo.title !== undefined && { title: serverInfo.title }),
+      ...(serverInfo.icons !== undefined && { icons: serverInfo.icons }),
       ...(instructions !== undefined && { instructions }),
       protocolVersions: kernel.protocolVersions,
       transports: [

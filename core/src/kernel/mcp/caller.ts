@@ -1,3 +1,4 @@
+import type { Icon } from '../../api/icon';
 import type { Logger } from '../../api/logger';
 import type { Credentials, Principal } from '../../api/principal';
 import type { ResultPreferences } from '../results/preferences';
@@ -25,7 +26,24 @@ export interface McpCaller {
 
 /** The server's identity and capabilities, fixed at start-up and shared by every path. */
 export interface ServerIdentity {
-  readonly serverInfo: { name: string; version: string; title?: string };
+  readonly serverInfo: ServerInfo;
   readonly capabilities: Record<string, unknown>;
   readonly instructions?: string;
+}
+
+export interface ServerInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly title?: string;
+  readonly icons?: readonly Icon[];
+}
+
+/**
+ * The serverInfo a 2026-07-28 result carries in its `_meta`: without the icons, which
+ * `initialize` and `server/discover` give. Every result names its server, and a data:
+ * icon in each of them would cost every call its bytes again.
+ */
+export function stampedServerInfo(serverInfo: ServerInfo): ServerInfo {
+  const { icons: _icons, ...rest } = serverInfo;
+  return rest;
 }

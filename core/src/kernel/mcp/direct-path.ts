@@ -9,7 +9,7 @@ import {
 import { InputRequiredSignal, inputRequiredResult, roundTripAsks } from '../input-required';
 import type { McpOperations } from '../operations';
 import type { ToolSet } from '../toolset';
-import type { ServerIdentity } from './caller';
+import { type ServerIdentity, type ServerInfo, stampedServerInfo } from './caller';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 
 /**
@@ -81,6 +81,9 @@ function errorBody(error: ProtocolError, id: RequestId): string {
 }
 
 export class DirectPath {
+  /** The serverInfo stamped into each 2026-07-28 result, as the SDK path stamps it. */
+  private readonly stamp: ServerInfo;
+
   constructor(
     private readonly ops: McpOperations,
     private readonly identity: ServerIdentity,
@@ -93,7 +96,9 @@ export class DirectPath {
       request: McpHttpRequest,
       result: Awaited<ReturnType<typeof inputRequiredResult>>,
     ) => Promise<McpHttpResponse>,
-  ) {}
+  ) {
+    this.stamp = stampedServerInfo(identity.serverInfo);
+  }
 
   /** Serve the request, or return `undefined` when it must go to the SDK path. */
   tryServe(
@@ -278,7 +283,7 @@ export class DirectPath {
       stamped['cacheScope'] = 'private';
     }
     const meta = stamped['_meta'];
-    const { serverInfo } = this.identity;
+    const serverInfo = this.stamp;
     if (meta === undefined) stamped['_meta'] = { [SERVER_INFO_META_KEY]: serverInfo };
     else if (isPlainObject(meta) && meta[SERVER_INFO_META_KEY] === undefined) {
       stamped['_meta'] = { ...meta, [SERVER_INFO_META_KEY]: serverInfo };

@@ -20,7 +20,7 @@ import { DirectPath } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import type { PrincipalScopedListenBus } from './listen-bus';
 import { HEADER_MISMATCH, paramHeaderMismatch } from './param-headers';
-import { legacyVersionRefusal } from './protocol-versions';
+import { legacyVersionRefusal, modernVersionRefusal } from './protocol-versions';
 import {
   ClientIdentities,
   eraOf,
@@ -32,6 +32,7 @@ import {
 } from './request-report';
 import { createSdkServer } from './sdk-server';
 import type { SessionManager } from './sessions';
+import type { TaskListenStreams } from './task-listen';
 import { header, isEventStream, jsonRpcError, onStreamEnd, toWebRequest } from './web';
 
 export interface McpHttpEndpointOptions {
@@ -47,6 +48,8 @@ export interface McpHttpEndpointOptions {
   sessions?: SessionManager;
   /** Feeds `subscriptions/listen` streams (2026-07-28), scoped to the caller that opened each. */
   listenBus?: PrincipalScopedListenBus;
+  /** Serves the `subscriptions/listen` streams that ask for task notifications (`taskIds`). */
+  taskListen?: TaskListenStreams;
 }
 
 const statusOf = (result: McpHttpResponse) => ('response' in result ? result.response.status : result.status);
@@ -106,6 +109,7 @@ export class McpHttpEndpoint {
   private readonly clients = new ClientIdentities();
   private readonly sessions: SessionManager | undefined;
   private readonly listenBus: PrincipalScopedListenBus | undefined;
+  private readonly taskListen: TaskListenStreams | undefined;
   private readonly recorder: RequestRecorder;
 
   constructor(
@@ -117,6 +121,7 @@ export class McpHttpEndpoint {
     this.telemetry = options.telemetry;
     this.sessions = options.sessions;
     this.listenBus = options.listenBus;
+    this.taskListen = options.taskListen;
     this.direct =
       options.directPath === false
         ? undefined
@@ -343,10 +348,15 @@ export class McpHttpEndpoint {
         body: request.body,
       });
     classified(outcome);
-    const refusedVersion = outcome.kind === 'legacy' ? legacyVersionRefusal(request) : undefined;
+    const refusedVersion =
+      outcome.kind === 'legacy' ? legacyVersionRefusal(request) : modernVersionRefusal(outcome, request.body);
     if (refusedVersion) return refusedVersion;
     const mismatch = outcome.kind === 'modern' ? paramHeaderRefusal(request) : undefined;
     if (mismatch) return mismatch;
+    if (outcome.kind === 'modern' && this.taskListen?.claims(request)) {
+      this.served.sdk++;
+      return this.taskListen.serve(request);
+    }
     // A 2025-era initialize opens a session; a 2026-07-28 one is the modern handler's to refuse.
     if (this.sessions && outcome.kind === 'legacy' && this.sessions.opens(request)) {
       this.served.sdk++;

@@ -1,4 +1,8 @@
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import {
+  type InboundClassificationOutcome,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  UnsupportedProtocolVersionError,
+} from '@modelcontextprotocol/server';
 import { MODERN_REVISION } from './direct-path';
 import type { McpHttpRequest, McpHttpResponse } from './http-types';
 import { header, jsonRpcError } from './web';
@@ -27,4 +31,35 @@ export function legacyVersionRefusal(request: Pick<McpHttpRequest, 'headers'>): 
     );
   }
   return jsonRpcError(400, -32000, `Bad Request: Unsupported protocol version: ${version} (${supported})`);
+}
+
+/**
+ * The 400 for a 2026-era request (per-request `_meta` envelope) claiming a revision
+ * Toolhost does not serve: the SDK's UnsupportedProtocolVersionError, whose
+ * `supported` names every revision served, as `server/discover` does (the SDK's own
+ * names only 2026-07-28; the spec's example of the error lists both eras). Undefined
+ * for 2026-07-28 itself.
+ */
+export function modernVersionRefusal(
+  outcome: InboundClassificationOutcome,
+  body: unknown,
+): McpHttpResponse | undefined {
+  if (outcome.kind !== 'modern') return undefined;
+  const requested = outcome.classification.revision;
+  if (requested === MODERN_REVISION) return undefined;
+  const error = new UnsupportedProtocolVersionError({
+    supported: [...SERVED_PROTOCOL_VERSIONS],
+    requested: requested ?? 'unknown',
+  });
+  const { id, method } = (body ?? {}) as { id?: unknown; method?: unknown };
+  const echoed = typeof method === 'string' && (typeof id === 'string' || typeof id === 'number') ? id : null;
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code: error.code, message: error.message, data: error.data },
+      id: echoed,
+    }),
+  };
 }

@@ -24,7 +24,8 @@ import type { McpOperations } from '../operations';
 import { declaresTasks, tasksCapabilityMissing } from '../tasks';
 import type { ClientIdentity, Era, RequestOutcome } from '../telemetry';
 import { type RequestSpan, type Tracing, traceCarrierOf } from '../tracing';
-import type { McpCaller, ServerIdentity } from './caller';
+import { type McpCaller, type ServerIdentity, type ServerInfo, stampedServerInfo } from './caller';
+import { SERVED_PROTOCOL_VERSIONS } from './protocol-versions';
 import { CLIENT_INFO_KEY, clientInfoOf } from './request-report';
 
 /** One request a server answered, for transports whose requests the kernel does not see itself (stdio). */
@@ -88,6 +89,7 @@ export function asInputRequired(seal: RequestStateSeal, owner: string, target: s
 }
 
 const CLIENT_CAPABILITIES_KEY = 'io.modelcontextprotocol/clientCapabilities';
+const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 
 /** The client capabilities a 2026-07-28 request declares in its envelope. */
 function requestCapabilities(ctx: ServerContext): unknown {
@@ -107,6 +109,14 @@ function callInfo(
   // Only per-client result rules need the client's name: the endpoint's, else the envelope's or initialize's.
   const clientName = knowsClient ? (caller.client?.name ?? clientOf(server, ctx).client.name) : undefined;
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  /**
+   * A question to the client goes down the stream of the call that asks it. Without
+   * `relatedRequestId` the SDK sends it on the session's standalone GET stream, and
+   * when that stream is not open (yet: a client opens it after `initialize`, without
+   * waiting, and may call a tool first) the SDK drops it, and the call waits for an
+   * answer that cannot come: the conformance suite's rare `tools-call-sampling` failure.
+   */
+  const onCallStream = { relatedRequestId: ctx.mcpReq.id };
   // The SDK verified the state's seal before the handler ran (else -32602); it must be for this target too.
   const state = options.roundTrip ? ctx.mcpReq.requestState() : undefined;
   const answers = options.roundTrip
@@ -144,14 +154,41 @@ function callInfo(
     ...(answers && roundTripAsks(answers)),
     ...(answers && { tasks: { declared: declaresTasks(requestCapabilities(ctx)), answers } }),
     ...(options.interactive && {
-      elicit: (params) => ctx.mcpReq.elicitInput(params),
+      elicit: (params) => ctx.mcpReq.elicitInput(params, onCallStream),
       sample: async (params) => {
-        const result = await ctx.mcpReq.requestSampling(params);
+        const result = await ctx.mcpReq.requestSampling(params, onCallStream);
         return result as Awaited<ReturnType<NonNullable<CallInfo['sample']>>>;
       },
-      listRoots: () => server.listRoots(),
+      listRoots: () => server.listRoots(undefined, onCallStream),
     }),
   };
+}
+
+/**
+ * Two answers of the SDK's `Server` changed, on the instance (both methods are internal
+ * to the SDK, which its discover handler and its 2026-07-28 result encoder call):
+ * - `server/discover` names every revision Toolhost serves. The SDK lists only the
+ *   2026-era ones there (2025-era versions being negotiated by `initialize`), but the
+ *   spec's `DiscoverResult.supportedVersions` is "MCP Protocol Versions this server
+ *   supports", and a dual-era server supports both: its UnsupportedProtocolVersionError
+ *   example lists 2026-07-28 and 2025-11-25 alike. Its serverInfo is the whole one.
+ * - every other 2026-07-28 result names the server without its icons (see
+ *   `stampedServerInfo`).
+ */
+function servingBothEras(server: Server, serverInfo: ServerInfo): Server {
+  const internals = server as unknown as {
+    _ondiscover(): Record<string, unknown>;
+    _outboundServerInfo(): ServerInfo;
+  };
+  const sdkDiscover = internals._ondiscover.bind(server);
+  const stamp = stampedServerInfo(serverInfo);
+  internals._ondiscover = () => ({
+    ...sdkDiscover(),
+    supportedVersions: [...SERVED_PROTOCOL_VERSIONS],
+    _meta: { [SERVER_INFO_META_KEY]: serverInfo },
+  });
+  internals._outboundServerInfo = () => stamp;
+  return server;
 }
 
 /**
@@ -165,12 +202,15 @@ export function createSdkServer(
   caller: McpCaller,
   options: SdkServerOptions = {},
 ): Server {
-  const server = new Server(identity.serverInfo, {
-    capabilities: identity.capabilities,
-    ...(identity.instructions !== undefined && { instructions: identity.instructions }),
-    jsonSchemaValidator: sharedValidator,
-    requestState: { verify: ops.seal.verifier(caller.account) },
-  });
+  const server = servingBothEras(
+    new Server(identity.serverInfo as ConstructorParameters<typeof Server>[0], {
+      capabilities: identity.capabilities,
+      ...(identity.instructions !== undefined && { instructions: identity.instructions }),
+      jsonSchemaValidator: sharedValidator,
+      requestState: { verify: ops.seal.verifier(caller.account) },
+    }),
+    identity.serverInfo,
+  );
   const settle = (target: string) => asInputRequired(ops.seal, caller.account, target);
   const { observe, tracing } = options;
   /** The handler, reporting each request it answers to `observe` when there is one. */
