@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load as loadWith, rssMb, start } from './harness.mjs';
 import { startHubStub } from './hub-stub.mjs';
-import { memoryUnderLoad, pluginScale, sessionMemory, stdioColdStart } from './targets.mjs';
+import { memoryUnderLoad, pluginScale, sessionMemory, stdioColdStart, youngGeneration } from './targets.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const duration = Number(process.env.BENCH_DURATION ?? 8);
@@ -177,6 +177,12 @@ const extra = targetsOn
       stdio: await stdioColdStart(),
       sessions: await sessionMemory({ connections }),
       plugins: await pluginScale({ duration, connections }),
+      // BENCH_NODE_OPTIONS="--max-semi-space-size=4|--max-semi-space-size=8": the V8 settings compared with the default.
+      young: await youngGeneration({
+        seconds: rssSeconds,
+        connections,
+        ...(process.env.BENCH_NODE_OPTIONS && { options: process.env.BENCH_NODE_OPTIONS.split('|') }),
+      }),
     }
   : undefined;
 
@@ -239,7 +245,21 @@ if (metricsCost.length > 0) {
   lines.push('', '| scenario | metrics on / off (req/s) |', '|---|---:|');
   for (const { scenario, ratio } of metricsCost) lines.push(`| ${scenario} | ${ratio.toFixed(2)} |`);
 }
-if (targetsOn) lines.push('', ...targetTable(rows, base, memory, extra));
+if (targetsOn) {
+  lines.push('', ...targetTable(rows, base, memory, extra));
+  const [plain, ...tuned] = extra.young;
+  lines.push(
+    '',
+    `Fresh servers, ${rssSeconds} s of cheap calls at c=${connections}, per V8 setting (NODE_OPTIONS):`,
+    '',
+    '| setting | RSS idle | RSS after | req/s | CPU µs/request | CPU / default |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...[plain, ...tuned].map(
+      (r) =>
+        `| ${r.flags} | ${Math.round(r.idleMb)} MB | ${Math.round(r.loadedMb)} MB | ${fmt(r.rps)} | ${Math.round(r.cpuUs)} | ${(r.cpuUs / plain.cpuUs).toFixed(2)} |`,
+    ),
+  );
+}
 process.stdout.write(`${lines.join('\n')}\n`);
 writeFileSync(
   here('../results.json'),

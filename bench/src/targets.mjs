@@ -169,3 +169,36 @@ export default definePlugin({ id: 'p${i}', version: '1.0.0', kernel: '^0.1.0', t
     await many.stop();
   }
 }
+
+/**
+ * What a smaller young generation saves: a fresh server per V8 setting (the default, then
+ * each of `options`), idle RSS, then cheap calls for `seconds` at `connections` (RSS after
+ * them, CPU per request, req/s). Under load V8 grows each of its two semi-spaces to 16 MB
+ * (Node 20's default cap) and keeps them; `--max-semi-space-size` (in NODE_OPTIONS) caps them.
+ */
+export async function youngGeneration({ options = ['--max-semi-space-size=4'], seconds, connections }) {
+  const results = [];
+  for (const flags of ['', ...options]) {
+    const server = await start(
+      [...flags.split(' ').filter(Boolean), CLI, 'serve', '--config', 'manifest.yaml', '--port', '0'],
+      SERVING,
+      { cwd: here('..') },
+    );
+    try {
+      const idleMb = rssMb(server.pid);
+      const loaded = await load(
+        server.url,
+        { headers: accept, body: callAdd },
+        {
+          connections,
+          duration: seconds,
+          pid: server.pid,
+        },
+      );
+      results.push({ flags: flags || 'default', idleMb, loadedMb: rssMb(server.pid), ...loaded });
+    } finally {
+      await server.stop();
+    }
+  }
+  return results;
+}

@@ -61,7 +61,10 @@ export function resultBudget(
         budget = new ResultBudget(maxTokens);
         budgets.set(maxTokens, budget);
       }
-      const fitted = budget.fit(structured, entry.render, entry.list as never);
+      // The result's text is the render of `structured` (the kernel made it): measured, not rendered again.
+      const [block, ...others] = result.content;
+      const renderedLength = others.length === 0 && block?.type === 'text' ? block.text.length : undefined;
+      const fitted = budget.fit(structured, entry.render, entry.list as never, renderedLength);
       if (fitted === structured) return result;
       // The fitted result is held to the tool's schema, as its handler's own output is.
       const checked = entry.tool.output.parse(fitted) as Structured;

@@ -35,12 +35,22 @@ export class ResultBudget {
     return render(output).length + JSON.stringify(output).length;
   }
 
+  /**
+   * `renderedLength`, when the caller already holds `output`'s rendered text, saves
+   * rendering it again for the first check: most results fit, and that check is
+   * then all the budget costs.
+   */
   fit<O extends { truncated?: string | undefined }>(
     output: O,
     render: (output: O) => string,
     list?: ListKey<O>,
+    renderedLength?: number,
   ): O {
-    if (this.size(output, render) <= this.maxChars) return output;
+    const size =
+      renderedLength === undefined
+        ? this.size(output, render)
+        : renderedLength + JSON.stringify(output).length;
+    if (size <= this.maxChars) return output;
     let fitted = output;
     if (list !== undefined) {
       const items = output[list] as unknown as unknown[];

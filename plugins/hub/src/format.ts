@@ -6,6 +6,13 @@ export function compactNumber(value: number): string {
   if (value >= 1_000_000_000) return `${(value / 1_000_000_000).toFixed(1)}B`;
   if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(1)}M`;
   if (value >= 10_000) return `${(value / 1_000).toFixed(1)}k`;
+  // Whole counts below 10,000 (nearly all of them) need at most one comma: by hand, as
+  // Intl would write it, without its formatter (the largest item of a search's render).
+  if (Number.isInteger(value) && value >= 0 && !Object.is(value, -0)) {
+    return value < 1_000
+      ? String(value)
+      : `${Math.floor(value / 1_000)},${String(value % 1_000).padStart(3, '0')}`;
+  }
   return GROUPED.format(value);
 }
 

@@ -24,6 +24,22 @@ describe('ResultBudget', () => {
     expect(budget.fit(small, render, 'items')).toBe(small);
   });
 
+  it('measures a rendered length it is given instead of rendering, and still fits a result that does not fit', () => {
+    const budget = new ResultBudget(1_000); // 4,000 characters
+    let renders = 0;
+    const counted = (out: Listing) => {
+      renders++;
+      return render(out);
+    };
+    const small = listing(3);
+    expect(budget.fit(small, counted, 'items', render(small).length)).toBe(small);
+    expect(renders).toBe(0);
+    const big = listing(100);
+    const fitted = budget.fit(big, counted, 'items', render(big).length);
+    expect(fitted).not.toBe(big);
+    expect(budget.size(fitted, render)).toBeLessThanOrEqual(4_000);
+  });
+
   it('drops the last items of a list until markdown plus JSON fit, and says how many are shown', () => {
     const budget = new ResultBudget(1_000); // 4,000 characters
     const fitted = budget.fit(listing(100), render, 'items');

@@ -100,6 +100,8 @@ export interface ConnectionRecordsOptions {
  */
 export class ConnectionRecords implements Telemetry {
   private readonly clients = new Map<string, ClientRecord>();
+  /** The key of the last entry of `clients` (the most recently seen client). */
+  private newestKey: string | undefined;
   private readonly maxClients: number;
   private readonly methods = new Map<string, Stat>();
   private readonly tools = new Map<
@@ -260,6 +262,13 @@ export class ConnectionRecords implements Telemetry {
     const key = clientKey(identity);
     const now = Date.now();
     let record = this.clients.get(key);
+    if (record && key === this.newestKey) {
+      // Already the most recently seen (the usual case: one client's requests in a row):
+      // no delete and re-insert, which costs a Map rehash now and then under load.
+      if (identity.userAgent) record.userAgent = identity.userAgent;
+      record.lastSeen = now;
+      return record;
+    }
     if (record) this.clients.delete(key);
     else {
       record = {
@@ -284,6 +293,7 @@ export class ConnectionRecords implements Telemetry {
     if (identity.userAgent) record.userAgent = identity.userAgent;
     record.lastSeen = now;
     this.clients.set(key, record);
+    this.newestKey = key;
     return record;
   }
 }

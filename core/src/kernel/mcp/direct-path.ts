@@ -165,14 +165,26 @@ export class DirectPath {
     // Initialize is rare next to calls; validate it with the SDK's own schema rather than by hand.
     if (!isSpecType.InitializeRequest(body)) return undefined;
     const requested = body.params!['protocolVersion'] as string;
-    const { serverInfo, capabilities, instructions } = this.identity;
-    const result = {
-      protocolVersion: SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION,
-      capabilities,
-      serverInfo,
-      ...(instructions !== undefined && { instructions }),
-    };
-    return { status: 200, headers: JSON_HEADERS, body: resultBody(JSON.stringify(result), body.id) };
+    const version = SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
+    return { status: 200, headers: JSON_HEADERS, body: resultBody(this.initializeResult(version), body.id) };
+  }
+
+  /** The encoded initialize result per answered version (a handful): the server's identity is fixed. */
+  private readonly initializeResults = new Map<string, string>();
+
+  private initializeResult(protocolVersion: string): string {
+    let encoded = this.initializeResults.get(protocolVersion);
+    if (encoded === undefined) {
+      const { serverInfo, capabilities, instructions } = this.identity;
+      encoded = JSON.stringify({
+        protocolVersion,
+        capabilities,
+        serverInfo,
+        ...(instructions !== undefined && { instructions }),
+      });
+      this.initializeResults.set(protocolVersion, encoded);
+    }
+    return encoded;
   }
 
   private dispatch(
