@@ -13,7 +13,7 @@ import { loadTokenCounter } from '@toolhost/core/kernel';
 import { buildApp, DEFAULT_MANIFEST } from '@toolhost/server';
 import pino from 'pino';
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import {
   ARTIFACTS,
   horizontalOverflow,
@@ -24,6 +24,11 @@ import {
 } from './src/browser';
 import { connectClient, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
+
+// Headless Chromium on a loaded 2-core machine can take long to start and render; these
+// are bounds for a hang, not timings (a flake at 15 s was seen with other suites running).
+vi.setConfig({ testTimeout: 90_000 });
+const PAGE_READY = { timeout: 60_000 };
 
 const CLIENT_NAME = 'browser-test-client';
 
@@ -84,7 +89,7 @@ it('shows the client, the called tool and its count', async () => {
     page.on('pageerror', (error) => failures.push(error.message));
     page.on('requestfailed', (request) => failures.push(`${request.url()} failed`));
     await page.goto(`${toolhost.baseUrl}/dashboard`);
-    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    await page.waitForSelector('body[data-loaded="true"]', PAGE_READY);
 
     const clients = await page.locator('#clients').innerText();
     expect(clients).toContain(CLIENT_NAME);
@@ -131,7 +136,7 @@ it('off localhost, asks for the admin token and then shows the dashboard', async
     expect(first?.status()).toBe(401);
     await page.fill('#t', admin);
     await Promise.all([page.waitForEvent('load'), page.click('button')]);
-    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    await page.waitForSelector('body[data-loaded="true"]', PAGE_READY);
     expect(await page.locator('h1').innerText()).toContain('connections');
   } finally {
     await context.closeAll();
@@ -192,7 +197,7 @@ it('charts the last hour for a 2025 and a 2026-07-28 client, and the filters nar
     const failures = pageFailures(page);
     const response = await page.goto(`${server.baseUrl}/dashboard`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    await page.waitForSelector('body[data-loaded="true"]');
+    await page.waitForSelector('body[data-loaded="true"]', PAGE_READY);
     const chart = async (id: string): Promise<ChartData> => {
       const figure = page.locator(`#chart-${id}`);
       return {

@@ -7,11 +7,16 @@
  * kept as test artifacts (test/artifacts/settings-*.png).
  */
 import { DEFAULT_MANIFEST } from '@toolhost/server';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { horizontalOverflow, launchBrowser, pageFailures, requireChromium, screenshots } from './src/browser';
 import { connectClient, type RunningToolhost, startToolhost } from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 import { OWNER, startTestSpaces, type TestSpaces } from './src/test-spaces';
+
+// Headless Chromium on a loaded 2-core machine can take long to start and render; these
+// are bounds for a hang, not timings (a flake at 15 s was seen with other suites running).
+vi.setConfig({ testTimeout: 90_000 });
+const PAGE_READY = { timeout: 60_000 };
 
 const HF_ALICE = 'hf_alice_test_token_000000000000';
 const TEXT_SPACE = `${OWNER}/text-space`;
@@ -68,7 +73,7 @@ it('a user signs in, changes their selection, adds a Space and saves; a client l
     await page.getByLabel(/Your token/).focus();
     await page.keyboard.type(HF_ALICE);
     await page.keyboard.press('Enter');
-    await page.waitForSelector('body[data-loaded="true"]');
+    await page.waitForSelector('body[data-loaded="true"]', PAGE_READY);
     expect(await page.locator('#signin-status').innerText()).toContain('alice');
 
     // What the policy allows, by plugin, with titles and descriptions; the quota as it stands.
@@ -130,7 +135,7 @@ it('a user signs in, changes their selection, adds a Space and saves; a client l
 
     // The page, reloaded (the token is still in this tab), shows the saved state and the spent unit.
     await page.reload();
-    await page.waitForSelector('body[data-loaded="true"]');
+    await page.waitForSelector('body[data-loaded="true"]', PAGE_READY);
     expect(await page.locator(`#plugin-${PLUGIN_OFF}`).isChecked()).toBe(false);
     expect(await page.locator(`#tool-${TOOL_OFF}`).isChecked()).toBe(false);
     expect(await page.locator(`[data-space="${TEXT_SPACE}"]`).innerText()).toContain(TEXT_SPACE_TOOL);
@@ -172,7 +177,7 @@ it('settings from the Hub are shown read-only, with a note saying where to chang
     await page.goto(`${readOnly.baseUrl}/settings`);
     await page.getByLabel(/Your token/).fill(HF_ALICE);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForSelector('body[data-loaded="true"]');
+    await page.waitForSelector('body[data-loaded="true"]', PAGE_READY);
     expect(await page.locator('#read-only').innerText()).toContain('huggingface.co/settings/mcp');
     expect(await page.getByRole('button', { name: 'Save my selection' }).isDisabled()).toBe(true);
     expect(await page.locator('#plugin-models').isDisabled()).toBe(true);
