@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningToolhost, startToolhost } from './src/helpers';
+import { postModern, type RunningToolhost, rpcAnswer, startToolhost } from './src/helpers';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
 type Frame = {
@@ -32,38 +32,14 @@ function post(
   params: Record<string, unknown>,
   options: { declare?: boolean; signal?: AbortSignal; url?: string } = {},
 ) {
-  const name = (params['name'] ?? params['taskId']) as string | undefined;
-  return fetch(options.url ?? toolhost.mcpUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      ...(name !== undefined && method !== 'subscriptions/listen' && { 'mcp-name': name }),
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: `${method}-1`,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'task-notifications-test', version: '1' },
-          'io.modelcontextprotocol/clientCapabilities':
-            options.declare === false ? {} : { extensions: { [TASKS]: {} } },
-        },
-      },
-    }),
-    ...(options.signal && { signal: options.signal }),
-  });
+  const { url = toolhost.mcpUrl, ...rest } = options;
+  return postModern(url, method, params, { client: 'task-notifications-test', ...rest });
 }
 
 async function call(method: string, params: Record<string, unknown>, url?: string) {
-  const text = await (await post(method, params, { ...(url && { url }) })).text();
-  const body = JSON.parse(text.startsWith('{') ? text : /^data: (.*"result".*)$/m.exec(text)![1]!);
-  return body as { result: Record<string, unknown> };
+  return (await rpcAnswer(await post(method, params, { ...(url && { url }) }))) as {
+    result: Record<string, unknown>;
+  };
 }
 
 /** The frames of an SSE answer, one at a time, as they come. */

@@ -11,7 +11,15 @@ import { InMemoryTaskStore, type TaskRecord, type TaskStore } from '@toolhost/co
 import { RedisTaskStore } from '@toolhost/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postMcp, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
+import {
+  postMcp,
+  postModern,
+  type RpcAnswer,
+  type RunningToolhost,
+  rpcAnswer,
+  startToolhost,
+  waitFor,
+} from './src/helpers';
 import { type HubEmulator, startHubEmulator } from './src/hub-emulator';
 import { OWNER, PNG_1PX, startTestSpaces, type TestSpaces } from './src/test-spaces';
 
@@ -53,49 +61,14 @@ function start(options: { taskStore?: TaskStore; tasks?: Record<string, unknown>
   });
 }
 
-interface RpcAnswer {
-  status: number;
-  result?: Record<string, unknown>;
-  error?: { code: number; message: string; data?: unknown };
-}
-
-/** One 2026-07-28 request: the envelope in `_meta`, the routing headers; the tasks extension declared unless `declare` is false. */
-async function rpc(
+/** One 2026-07-28 request (the tasks extension declared unless `declare` is false) and its answer. */
+function rpc(
   url: string,
   method: string,
   params: Record<string, unknown>,
   options: { declare?: boolean; token?: string; signal?: AbortSignal } = {},
 ): Promise<RpcAnswer> {
-  const name = (params['name'] ?? params['taskId'] ?? params['uri']) as string | undefined;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      ...(name !== undefined && { 'mcp-name': name }),
-      ...(options.token && { authorization: `Bearer ${options.token}` }),
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1.0.0' },
-          'io.modelcontextprotocol/clientCapabilities':
-            options.declare === false ? {} : { extensions: { [TASKS]: {} } },
-        },
-      },
-    }),
-    ...(options.signal && { signal: options.signal }),
-  });
-  const raw = await response.text();
-  const body = JSON.parse(raw.startsWith('{') ? raw : raw.slice(raw.indexOf('{'), raw.lastIndexOf('}') + 1));
-  return { status: response.status, ...body };
+  return postModern(url, method, params, { client: 'tasks-test', ...options }).then(rpcAnswer);
 }
 
 const generate = (url: string, prompt: string, options?: Parameters<typeof rpc>[3]) =>

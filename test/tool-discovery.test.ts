@@ -12,7 +12,9 @@ import {
   type Era,
   FIXTURES,
   postMcp,
+  postModern,
   type RunningToolhost,
+  rpcAnswer,
   startToolhost,
   waitFor,
 } from './src/helpers';
@@ -302,38 +304,8 @@ describe('searched tools join the listing where the client can be told', () => {
 });
 
 /** One raw 2026-07-28 request, the tasks extension declared unless `declare` is false. */
-async function modernRpc(url: string, method: string, params: Record<string, unknown>, declare = true) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2026-07-28',
-      'mcp-method': method,
-      'mcp-name': String(params['name'] ?? params['taskId']),
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-          'io.modelcontextprotocol/clientInfo': { name: 'discovery-test', version: '1.0.0' },
-          'io.modelcontextprotocol/clientCapabilities': declare
-            ? { extensions: { 'io.modelcontextprotocol/tasks': {} } }
-            : {},
-        },
-      },
-    }),
-  });
-  const raw = await response.text();
-  return JSON.parse(raw.startsWith('{') ? raw : raw.slice(raw.indexOf('{'), raw.lastIndexOf('}') + 1)) as {
-    result?: Record<string, unknown>;
-    error?: { code: number; message: string };
-  };
-}
+const modernRpc = (url: string, method: string, params: Record<string, unknown>, declare = true) =>
+  postModern(url, method, params, { client: 'discovery-test', declare }).then(rpcAnswer);
 
 describe('call_tool and tasks (2026-07-28)', () => {
   let conformance: RunningToolhost;

@@ -175,3 +175,74 @@ export function postMcp(
     body: JSON.stringify(body),
   });
 }
+
+const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+
+export interface ModernRequestOptions {
+  /** `clientInfo.name` in the envelope. */
+  readonly client?: string;
+  /** Declare the tasks extension (default true). */
+  readonly declare?: boolean;
+  readonly token?: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One raw 2026-07-28 request: the per-request `_meta` envelope and the routing headers
+ * (`Mcp-Method`, and `Mcp-Name` from the params' `name`, `taskId` or `uri`; a listen
+ * stream names nothing). The tasks extension is declared unless `declare` is false.
+ */
+export function postModern(
+  url: string,
+  method: string,
+  params: Record<string, unknown>,
+  options: ModernRequestOptions = {},
+): Promise<Response> {
+  const name = (params['name'] ?? params['taskId'] ?? params['uri']) as string | undefined;
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': method,
+      ...(name !== undefined && method !== 'subscriptions/listen' && { 'mcp-name': name }),
+      ...(options.token && { authorization: `Bearer ${options.token}` }),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: `${method}-1`,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: options.client ?? 'toolhost-test', version: '1.0.0' },
+          'io.modelcontextprotocol/clientCapabilities':
+            options.declare === false ? {} : { extensions: { [TASKS_EXTENSION]: {} } },
+        },
+      },
+    }),
+    ...(options.signal && { signal: options.signal }),
+  });
+}
+
+export interface RpcAnswer {
+  /** The HTTP status. */
+  readonly status: number;
+  readonly result?: Record<string, unknown>;
+  readonly error?: { code: number; message: string; data?: unknown };
+}
+
+/** The JSON-RPC answer of a response: its JSON body, or the answer among its SSE stream's messages. */
+export async function rpcAnswer(response: Response): Promise<RpcAnswer> {
+  const text = await response.text();
+  if (text.trimStart().startsWith('{')) return { status: response.status, ...JSON.parse(text) };
+  const messages = text
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => JSON.parse(line.slice('data:'.length)) as Record<string, unknown>);
+  const answer = messages.findLast((message) => 'result' in message || 'error' in message);
+  if (!answer) throw new Error(`no JSON-RPC answer in: ${text.slice(0, 200)}`);
+  return { status: response.status, ...answer };
+}
