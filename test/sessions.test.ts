@@ -5,7 +5,7 @@
  * `tools/list_changed` when a user's settings change.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { type Cancellation, CancellationSource } from '@toolhost/core/kernel';
+import { CancellationSource, type McpHttpRequest } from '@toolhost/core/kernel';
 import { newToken } from '@toolhost/core/ports';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -211,7 +211,7 @@ describe('2025-era stateful sessions', () => {
     if (!resolution.ok) throw new Error('token A did not resolve');
     const source = new CancellationSource();
     let signalsAsked = 0;
-    const cancellation: Cancellation = {
+    const cancellation: McpHttpRequest['cancellation'] = {
       get signal() {
         signalsAsked++;
         return source.signal;
