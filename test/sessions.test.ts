@@ -5,7 +5,9 @@
  * `tools/list_changed` when a user's settings change.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { CancellationSource, type McpHttpRequest } from '@toolhost/core/kernel';
 import { newToken } from '@toolhost/core/ports';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { postMcp, type RunningToolhost, startToolhost, waitFor } from './src/helpers';
 
@@ -193,6 +195,54 @@ describe('2025-era stateful sessions', () => {
     const response = await postMcp(toolhost.mcpUrl, undefined, sessionHeaders(sessionId, tokenA));
     expect(response.status).toBe(404);
     expect((await response.json()).error.message).toContain('Session not found');
+  });
+
+  it('serves a call in a session without making an AbortSignal for the SDK', async () => {
+    // The SDK's session transport never reads a Request's signal, and undici keeps a given
+    // signal and its listener alive through a FinalizationRegistry until a cleanup after the
+    // GC: per request, that garbage gets promoted (bench/README.md, "One session over 100k
+    // requests"). The cancellation makes its AbortSignal only when something asks for it.
+    const { sessionId } = await sessionClient(tokenA);
+    const { kernel } = toolhost.app;
+    const resolution = await kernel.resolveCaller({
+      authorization: `Bearer ${tokenA}`,
+      logger: pino({ level: 'silent' }),
+    });
+    if (!resolution.ok) throw new Error('token A did not resolve');
+    const source = new CancellationSource();
+    let signalsAsked = 0;
+    const cancellation: McpHttpRequest['cancellation'] = {
+      get signal() {
+        signalsAsked++;
+        return source.signal;
+      },
+      get cancelled() {
+        return source.cancelled;
+      },
+      onCancel: (listener) => source.onCancel(listener),
+    };
+    const served = await kernel.handleHttp({
+      method: 'POST',
+      url: toolhost.mcpUrl,
+      headers: {
+        ...sessionHeaders(sessionId, tokenA),
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'test_simple_text', arguments: {} },
+      },
+      cancellation,
+      caller: resolution.caller,
+    });
+    if (!('response' in served)) throw new Error(`answered ${served.status}: ${String(served.body)}`);
+    const answer = await served.response.text();
+    expect(answer).toContain('"id":7');
+    expect(answer).toContain('"result"');
+    expect(signalsAsked).toBe(0);
   });
 
   it('never shows one session the events of another', async () => {

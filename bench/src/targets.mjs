@@ -2,9 +2,10 @@
 // stdio cold start, memory (idle, under load, per 2025 session) and 200 installed plugins.
 // run.mjs calls these and prints every target against what was measured, in one table.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuMs, load, median, rssMb, start } from './harness.mjs';
@@ -83,11 +84,49 @@ export async function memoryUnderLoad(url, pid, { seconds, connections }) {
   return { idleMb: idle, loadedMb: loaded, laterMb: later, growth: later / loaded - 1 };
 }
 
-/** RSS per open 2025 session (10k of them), and over 100k requests in one session. */
+/**
+ * A bench server's memory after a full GC, on demand: the server runs with `heap-probe.mjs`
+ * preloaded, which answers SIGUSR2 by appending a line to `file`. `read()` signals and waits
+ * for that line: `{ heapUsedMb, rssMb }` after the GC.
+ */
+function heapProbe() {
+  const dir = mkdtempSync(join(tmpdir(), 'toolhost-bench-heap-'));
+  const file = join(dir, 'probe.jsonl');
+  writeFileSync(file, '');
+  let probes = 0;
+  return {
+    args: ['--expose-gc', '--import', here('./heap-probe.mjs')],
+    env: { BENCH_HEAP_PROBE: file },
+    async read(pid) {
+      const probe = ++probes;
+      process.kill(pid, 'SIGUSR2');
+      for (;;) {
+        const line = readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((text) => JSON.parse(text))
+          .find((entry) => entry.probe === probe);
+        if (line) return { heapUsedMb: line.after.heapUsed / 2 ** 20, rssMb: line.after.rss / 2 ** 20 };
+        await sleep(100);
+      }
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Memory per open 2025 session (10k of them), and over 100k requests in one session: RSS as
+ * read, and the live heap (and RSS) after a full GC, which is what a session retains.
+ * Each point reads RSS first, then probes: the probe's GC changes RSS.
+ */
 export async function sessionMemory({ sessions = 10_000, requests = 100_000, connections }) {
-  const server = await start([CLI, 'serve', '--config', 'manifest.sessions.yaml', '--port', '0'], SERVING, {
-    cwd: here('..'),
-  });
+  const probe = heapProbe();
+  const server = await start(
+    [...probe.args, CLI, 'serve', '--config', 'manifest.sessions.yaml', '--port', '0'],
+    SERVING,
+    { cwd: here('..'), env: probe.env },
+  );
+  const measure = async () => ({ rssMb: rssMb(server.pid), gc: await probe.read(server.pid) });
   try {
     const open = async () => {
       const response = await fetch(server.url, {
@@ -100,7 +139,7 @@ export async function sessionMemory({ sessions = 10_000, requests = 100_000, con
       return response.headers.get('mcp-session-id');
     };
     const first = await open();
-    const before = rssMb(server.pid);
+    const before = await measure();
     let opened = 1;
     await Promise.all(
       Array.from({ length: connections }, async () => {
@@ -110,19 +149,29 @@ export async function sessionMemory({ sessions = 10_000, requests = 100_000, con
         }
       }),
     );
-    const after = rssMb(server.pid);
+    const after = await measure();
     const inSession = {
       headers: { ...accept, 'mcp-session-id': first, 'mcp-protocol-version': '2025-06-18' },
       body: callAdd,
     };
     // The first requests warm the JIT and grow the heap to its working size: measure after them.
     await load(server.url, inSession, { connections, amount: requests / 5 });
-    const warm = rssMb(server.pid);
+    const warm = await measure();
     await load(server.url, inSession, { connections, amount: requests });
-    const all = rssMb(server.pid);
-    return { perSessionKb: ((after - before) * 1024) / (sessions - 1), sessionGrowth: all / warm - 1 };
+    const all = await measure();
+    const perSession = (mb) => (mb * 1024) / (sessions - 1);
+    return {
+      perSessionKb: perSession(after.rssMb - before.rssMb),
+      perSessionHeapKb: perSession(after.gc.heapUsedMb - before.gc.heapUsedMb),
+      sessionGrowth: all.rssMb / warm.rssMb - 1,
+      sessionHeapGrowth: all.gc.heapUsedMb / warm.gc.heapUsedMb - 1,
+      sessionRssAfterGcGrowth: all.gc.rssMb / warm.gc.rssMb - 1,
+      warm,
+      all,
+    };
   } finally {
     await server.stop();
+    probe.remove();
   }
 }
 

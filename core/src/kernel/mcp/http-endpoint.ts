@@ -404,7 +404,7 @@ export class McpHttpEndpoint {
     };
     request.cancellation.onCancel(teardown);
     const response = await transport.handleRequest(
-      toWebRequest(request),
+      toWebRequest(request, { abortable: false }),
       request.body === undefined ? undefined : { parsedBody: request.body },
     );
     if (response.body === null || !isEventStream(response)) {

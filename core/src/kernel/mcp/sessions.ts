@@ -397,7 +397,7 @@ export class SessionManager {
   private async serve(session: Session, request: McpHttpRequest): Promise<McpHttpResponse> {
     if (!(session.transport instanceof WebStandardStreamableHTTPServerTransport)) return SESSION_NOT_FOUND();
     const response = await session.transport.handleRequest(
-      toWebRequest(request),
+      toWebRequest(request, { abortable: false }),
       request.body === undefined ? undefined : { parsedBody: request.body },
     );
     if (response.body === null || !isEventStream(response)) return { response };

@@ -6,7 +6,15 @@ import type { McpHttpRequest, McpHttpResponse } from './http-types';
 export const header = (value: string | string[] | undefined) =>
   typeof value === 'string' ? value : undefined;
 
-export function toWebRequest(request: McpHttpRequest): Request {
+/**
+ * The web `Request` the SDK serves. `abortable: false` leaves out the cancellation signal
+ * for paths that never read it (the Streamable HTTP transport does not; only the modern
+ * handler does): undici registers a signal-bearing `Request` in a FinalizationRegistry
+ * whose entry keeps the signal and its listener alive until a cleanup task after the GC
+ * that finds the `Request` dead, which promotes that garbage on every request
+ * (bench/README.md, "One session over 100k requests").
+ */
+export function toWebRequest(request: McpHttpRequest, { abortable = true } = {}): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
@@ -17,7 +25,7 @@ export function toWebRequest(request: McpHttpRequest): Request {
   return new Request(request.url, {
     method: request.method,
     headers,
-    signal: request.cancellation.signal,
+    ...(abortable && { signal: request.cancellation.signal }),
     ...(hasBody && {
       body: request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(request.body)),
     }),
