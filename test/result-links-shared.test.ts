@@ -26,11 +26,16 @@ let aliceToken: string;
 let bobToken: string;
 
 beforeAll(async () => {
+  const stores = {
+    default: 'memory',
+    resultLinks: 'redis',
+    redis: { url: SHARED_REDIS_URL, keyPrefix: prefix },
+  } as const;
   const manifest = {
     plugins: [{ use: '@toolhost/plugin-conformance' }],
     auth: { hf: false as const },
-    stores: { default: 'memory', resultLinks: 'redis', redis: { url: SHARED_REDIS_URL, keyPrefix: prefix } },
-  } as const;
+    stores,
+  };
   first = await startToolhost({ manifest });
   second = await startToolhost({ manifest });
   // Tokens stay in each instance's memory here: both instances learn the same ones.
