@@ -8,7 +8,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client';
 import { decodedBytes, newToken } from '@toolhost/core/ports';
-import { RedisResultLinkStore } from '@toolhost/server/shared-stores';
+import { RedisConnection, RedisResultLinkStore } from '@toolhost/server/shared-stores';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG_BASE64 } from '../plugins/conformance/src/media';
@@ -91,10 +91,62 @@ describe('image links in Redis (stores.resultLinks: redis)', () => {
       /not found/i,
     );
   });
+
+  it('/readyz reports the image link store', async () => {
+    const ready = await fetch(`${second.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { stores: Record<string, unknown> }).stores['resultLinks']).toEqual({
+      kind: 'redis',
+      status: 'ok',
+    });
+  });
+});
+
+describe('image links while Redis is gone', () => {
+  it('a call keeps its result with a note in place of the image; a read is a retryable error', async () => {
+    const alone = await startToolhost({
+      manifest: {
+        plugins: [{ use: '@toolhost/plugin-conformance' }],
+        auth: { hf: false },
+        stores: {
+          default: 'memory',
+          resultLinks: 'redis',
+          redis: { url: SHARED_REDIS_URL, keyPrefix: prefix },
+        },
+      },
+    });
+    try {
+      const client = await connect(alone, '?no_image_content');
+      // This instance's own connection, closed for good (no reconnecting): every command fails at once.
+      alone.app.stores.redis!.client.disconnect();
+      const result = (await client.callTool({ name: 'test_multiple_content_types', arguments: {} })) as {
+        content: (Block & { text?: string })[];
+        isError?: boolean;
+      };
+      expect(result.isError).toBeFalsy();
+      expect(result.content[1]).toEqual({
+        type: 'text',
+        text: expect.stringMatching(
+          /^\[image 1 \(image\/png, \d+ bytes\) left out: the image link store is unavailable\]$/,
+        ),
+      });
+      await expect(client.readResource({ uri: 'toolhost://results/any' })).rejects.toThrow(
+        /image link store is unavailable; try again/,
+      );
+    } finally {
+      await alone.close();
+    }
+  });
 });
 
 describe('RedisResultLinkStore', () => {
-  const store = new RedisResultLinkStore(redis, prefix, 1_000);
+  let connection: RedisConnection;
+  let store: RedisResultLinkStore;
+  beforeAll(async () => {
+    connection = await RedisConnection.open(SHARED_REDIS_URL, prefix, 2_000);
+    store = new RedisResultLinkStore(connection, 1_000);
+  });
+  afterAll(() => connection?.close());
   const held = { owner: 'alice', mimeType: 'image/png', data: PNG_BASE64 };
 
   it('holds an item under its prefix with Redis expiring it after the TTL (PX)', async () => {

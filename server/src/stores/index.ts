@@ -171,7 +171,7 @@ export async function openStores(
           : new InMemoryTaskStore();
     const resultLinks =
       config.resultLinks === 'redis'
-        ? new RedisResultLinkStore(redis!.client, redis!.keyPrefix, manifest.results.imageLinkMaxBytes)
+        ? new RedisResultLinkStore(redis!, manifest.results.imageLinkMaxBytes)
         : undefined;
     const bus =
       config.bus === 'redis'
@@ -191,6 +191,9 @@ export async function openStores(
       ...(bus ? [['bus', 'redis', bus] as [StoreName, string, RedisEventBus]] : []),
       ...(eventStores
         ? [['events', 'redis', eventStores] as [StoreName, string, RedisSessionEventStores]]
+        : []),
+      ...(resultLinks
+        ? [['resultLinks', 'redis', resultLinks] as [StoreName, string, RedisResultLinkStore]]
         : []),
     ];
     const health = async (): Promise<StoresHealth> => {
