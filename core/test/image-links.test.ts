@@ -14,37 +14,50 @@ const result = (...sizes: number[]) => ({
 });
 
 describe('image links', () => {
-  it('hold at most maxBytes: the least recently used image goes first', () => {
+  it('hold at most maxBytes: the least recently used image goes first', async () => {
     const links = new ImageLinks({ maxBytes: 3_000 });
-    const first = links.hold('a', 'image/png', image(1_000))!;
-    const second = links.hold('a', 'image/png', image(1_000))!;
-    expect(links.read('a', first)).toBeDefined(); // now the second is the least recently used
-    links.hold('a', 'image/png', image(1_500));
-    expect(links.read('a', second)).toBeUndefined();
-    expect(links.read('a', first)).toBeDefined();
+    const first = (await links.hold('a', 'image/png', image(1_000)))!;
+    const second = (await links.hold('a', 'image/png', image(1_000)))!;
+    expect(await links.read('a', first)).toBeDefined(); // now the second is the least recently used
+    await links.hold('a', 'image/png', image(1_500));
+    expect(await links.read('a', second)).toBeUndefined();
+    expect(await links.read('a', first)).toBeDefined();
   });
 
-  it('replace an image too large to hold with a note, and leave results without images as they are', () => {
+  it('replace an image too large to hold with a note, and leave results without images as they are', async () => {
     const links = new ImageLinks({ maxBytes: 1_000 });
-    const linked = links.link(result(500, 5_000), 'a', 'draw');
+    const linked = await links.link(result(500, 5_000), 'a', 'draw');
     expect(linked.content.map((b) => b.type)).toEqual(['resource_link', 'text']);
     expect(linked.content[1]).toEqual({
       type: 'text',
       text: '[image 2 (image/png, 5000 bytes) left out: too large to hold as a link]',
     });
     const plain = { content: [{ type: 'text' as const, text: 'hi' }] };
-    expect(links.link(plain, 'a', 'draw')).toBe(plain);
+    expect(await links.link(plain, 'a', 'draw')).toBe(plain);
   });
 
-  it('read as not-found for another owner, and after the TTL on the injected clock', () => {
+  it('keep the result when the store fails: the image becomes a note, and a read rejects', async () => {
+    const broken = {
+      put: () => Promise.reject(new Error('redis down')),
+      get: () => Promise.reject(new Error('redis down')),
+    };
+    const links = new ImageLinks({ store: broken });
+    const linked = await links.link(result(10), 'a', 'draw');
+    expect(linked.content).toEqual([
+      { type: 'text', text: '[image 1 (image/png, 10 bytes) left out: the image link store is unavailable]' },
+    ]);
+    await expect(links.read('a', 'toolhost://results/x')).rejects.toThrow('redis down');
+  });
+
+  it('read as not-found for another owner, and after the TTL on the injected clock', async () => {
     let now = 0;
     const links = new ImageLinks({ ttlMs: 1_000, now: () => now });
-    const uri = links.hold('alice', 'image/png', image(10))!;
-    expect(links.read('bob', uri)).toBeUndefined();
+    const uri = (await links.hold('alice', 'image/png', image(10)))!;
+    expect(await links.read('bob', uri)).toBeUndefined();
     now = 999;
-    expect(links.read('alice', uri)).toEqual({ mimeType: 'image/png', data: image(10) });
+    expect(await links.read('alice', uri)).toEqual({ mimeType: 'image/png', data: image(10) });
     now = 1_000;
-    expect(links.read('alice', uri)).toBeUndefined();
+    expect(await links.read('alice', uri)).toBeUndefined();
   });
 });
 

@@ -140,6 +140,8 @@ const storesSection = z
     timeout: duration.default(2_000),
     /** Tasks (2026-07-28 tasks extension): in SQLite any process on the file, in Redis any instance, answers `tasks/get`. */
     tasks: z.enum(['sqlite', 'memory', 'redis']).optional(),
+    /** Images taken out of results (`?no_image_content`): in this process, or in Redis so any instance reads a link. */
+    resultLinks: z.enum(['memory', 'redis']).default('memory'),
     /** Where the `hf` settings source reads; default {HF_ENDPOINT}/api/settings/mcp. */
     hfSettingsUrl: z.url().optional(),
   })
@@ -242,7 +244,7 @@ const resultsSection = z
   .object({
     /** How long an image taken out of a result stays readable through its link (resources/read). */
     imageLinkTtl: duration.default(10 * 60_000),
-    /** The most image bytes held for links at once (per instance); least recently used go first. */
+    /** The most image bytes held for links at once in memory (least recently used go first); in Redis, the largest one image. */
     imageLinkMaxBytes: z
       .number()
       .int()

@@ -17,3 +17,4 @@ export {
   RedisSessionEventStores,
   RedisSessionRegistry,
 } from './stores/redis';
+export { RedisResultLinkStore } from './stores/redis-result-links';

@@ -9,6 +9,7 @@ import { KERNEL_VERSION } from '../api/version';
 import { type EventBus, InMemoryEventBus } from '../ports/event-bus';
 import { InMemorySessionEventStores, type SessionEventStores } from '../ports/event-store';
 import { InMemoryQuotaStore, type QuotaStore } from '../ports/quota-store';
+import type { ResultLinkStore } from '../ports/result-link-store';
 import type { SessionRegistry } from '../ports/session-registry';
 import { InMemorySettingsStore, type SettingsStore, type UserSettings } from '../ports/settings-store';
 import { InMemoryTaskStore, type TaskStore } from '../ports/task-store';
@@ -87,7 +88,14 @@ export interface KernelOptions {
   /** Units per window per plan; no limits when absent. */
   quotas?: QuotaConfig;
   /** State behind ports; in-memory when not given. */
-  stores?: { settings?: SettingsStore; quotas?: QuotaStore; tokens?: TokenStore; tasks?: TaskStore };
+  stores?: {
+    settings?: SettingsStore;
+    quotas?: QuotaStore;
+    tokens?: TokenStore;
+    tasks?: TaskStore;
+    /** Where images taken out of results are held; in memory (per instance) when absent. */
+    resultLinks?: ResultLinkStore;
+  };
   /**
    * The HMAC key that signs input-required `requestState` (at least 32 bytes); every
    * instance behind one endpoint needs the same one. Default: random per process.
@@ -271,7 +279,10 @@ export class Kernel {
       ...(tracing && { tracing }),
       ...(this.quota && { quota: this.quota }),
     });
-    const imageLinks = new ImageLinks(options.results?.imageLinks);
+    const imageLinks = new ImageLinks({
+      ...options.results?.imageLinks,
+      ...(options.stores?.resultLinks && { store: options.stores.resultLinks }),
+    });
     this.tasks = new TaskManager(
       options.stores?.tasks ?? new InMemoryTaskStore(),
       gate,

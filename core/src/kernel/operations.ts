@@ -83,7 +83,7 @@ export class McpOperations {
       if (tool.task === 'required') throw tasksCapabilityMissing(`Tool ${name}`);
     }
     let result = await this.gate.call(tool, args, call);
-    if (results?.imageLinks) result = this.imageLinks.link(result, ownerOf(call), name);
+    if (results?.imageLinks) result = await this.imageLinks.link(result, ownerOf(call), name);
     return this.notices ? this.notices.deliver(call.credentials, result) : result;
   }
 
@@ -153,7 +153,14 @@ export class McpOperations {
   async readResource(toolSet: ToolSet, uri: string, info: CallInfo): Promise<ReadResourceResult> {
     if (this.imageLinks.owns(uri)) {
       // Someone else's image, an expired one and one never made all read as not found.
-      const image = this.imageLinks.read(ownerOf(info), uri);
+      const image = await this.imageLinks.read(ownerOf(info), uri).catch((error: unknown) => {
+        // A shared store (Redis) that cannot answer: retryable; the driver's detail goes to the log only.
+        info.logger.error({ err: error }, 'image link store failed');
+        throw new ProtocolError(
+          ProtocolErrorCode.InternalError,
+          'The image link store is unavailable; try again.',
+        );
+      });
       if (!image) throw new ResourceNotFoundError(uri);
       return { contents: [{ uri, mimeType: image.mimeType, blob: image.data }] };
     }

@@ -274,7 +274,7 @@ export class TaskManager {
       outcome = answer.outcome;
       const result =
         answer.result && info.results?.imageLinks && this.imageLinks
-          ? this.imageLinks.link(answer.result, info.account ?? info.principal.id, tool.name)
+          ? await this.imageLinks.link(answer.result, info.account ?? info.principal.id, tool.name)
           : answer.result;
       await this.finish(taskId, answer.outcome, result);
     } catch (error) {

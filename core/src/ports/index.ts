@@ -17,6 +17,8 @@ export type { EventStore, SessionEventStores } from './event-store';
 export { InMemorySessionEventStores } from './event-store';
 export type { QuotaCharge, QuotaStore } from './quota-store';
 export { applyCharge, InMemoryQuotaStore, windowStart } from './quota-store';
+export type { HeldResult, InMemoryResultLinkStoreOptions, ResultLinkStore } from './result-link-store';
+export { decodedBytes, InMemoryResultLinkStore } from './result-link-store';
 export type { SessionRecord, SessionRegistry } from './session-registry';
 export type { SettingsStore, UserSettings } from './settings-store';
 export { InMemorySettingsStore } from './settings-store';

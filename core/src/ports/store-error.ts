@@ -1,9 +1,9 @@
 /**
  * The ports whose state a deployment keeps in a store: settings, quotas and tokens,
  * and, when shared across instances, the event bus, the sessions' event store and
- * the session registry.
+ * the session registry, and the image links' store.
  */
-export type StoreName = 'settings' | 'quotas' | 'tokens' | 'bus' | 'events' | 'sessions';
+export type StoreName = 'settings' | 'quotas' | 'tokens' | 'bus' | 'events' | 'sessions' | 'resultLinks';
 
 /** How messages name each store. */
 export const STORE_WORDS: Readonly<Record<StoreName, string>> = {
@@ -13,6 +13,7 @@ export const STORE_WORDS: Readonly<Record<StoreName, string>> = {
   bus: 'event bus',
   events: 'session event store',
   sessions: 'session registry',
+  resultLinks: 'image link store',
 };
 
 /**

@@ -7,6 +7,7 @@ import {
   InMemoryTaskStore,
   InMemoryTokenStore,
   type QuotaStore,
+  type ResultLinkStore,
   type SessionEventStores,
   type SessionRegistry,
   type SettingsStore,
@@ -18,6 +19,7 @@ import type { Manifest } from '../manifest';
 import { HfSettingsStore } from './hf-settings';
 import type { PostgresDatabase } from './postgres';
 import type { RedisConnection, RedisEventBus, RedisSessionEventStores } from './redis';
+import { RedisResultLinkStore } from './redis-result-links';
 import { RedisTaskStore } from './redis-tasks';
 import {
   SqliteDatabase,
@@ -29,6 +31,7 @@ import {
 } from './sqlite';
 import { SqliteTaskStore } from './sqlite-tasks';
 
+export { RedisResultLinkStore } from './redis-result-links';
 export { RedisTaskStore } from './redis-tasks';
 export { StoreOpenError } from './sqlite';
 export { SqliteTaskStore } from './sqlite-tasks';
@@ -46,6 +49,8 @@ export interface Stores {
   sessions?: { eventStores: SessionEventStores; registry: SessionRegistry };
   /** Tasks (2026-07-28 tasks extension). */
   tasks: TaskStore;
+  /** Images taken out of results (`stores.resultLinks: redis`); the kernel holds them in memory when absent. */
+  resultLinks?: ResultLinkStore;
   /** The SQLite file in use, if any. */
   sqlitePath?: string;
   /** The open SQLite database, if any. */
@@ -94,6 +99,7 @@ export async function openStores(
   const needsRedis =
     kind('quotas') === 'redis' ||
     kind('tasks') === 'redis' ||
+    config.resultLinks === 'redis' ||
     config.bus === 'redis' ||
     config.events === 'redis';
   const opened: { close(): unknown }[] = [];
@@ -163,6 +169,10 @@ export async function openStores(
         : sqlite && taskKind === 'sqlite'
           ? new SqliteTaskStore(sqlite)
           : new InMemoryTaskStore();
+    const resultLinks =
+      config.resultLinks === 'redis'
+        ? new RedisResultLinkStore(redis!, manifest.results.imageLinkMaxBytes)
+        : undefined;
     const bus =
       config.bus === 'redis'
         ? new redisStores!.RedisEventBus(redis!, onFault, (error) => onFault?.('bus', error))
@@ -181,6 +191,9 @@ export async function openStores(
       ...(bus ? [['bus', 'redis', bus] as [StoreName, string, RedisEventBus]] : []),
       ...(eventStores
         ? [['events', 'redis', eventStores] as [StoreName, string, RedisSessionEventStores]]
+        : []),
+      ...(resultLinks
+        ? [['resultLinks', 'redis', resultLinks] as [StoreName, string, RedisResultLinkStore]]
         : []),
     ];
     const health = async (): Promise<StoresHealth> => {
@@ -201,6 +214,7 @@ export async function openStores(
       quotas,
       tokens,
       tasks,
+      ...(resultLinks && { resultLinks }),
       ...(bus && { bus }),
       ...(sessions && { sessions }),
       ...(sqlite && { sqlitePath: path, database: sqlite }),
