@@ -11,6 +11,7 @@ import { StoreUnavailableError, windowStart } from '@toolhost/core/ports';
 import pg from 'pg';
 import { oneLine, redactUrl } from './redis';
 import { type StoreFaultListener, StoreOpenError } from './sqlite';
+import { type TokenRow, tokenRecordOf } from './token-row';
 
 /**
  * Schema versions, applied in order, each once: `toolhost_schema` records the
@@ -188,22 +189,6 @@ export class PostgresQuotaStore implements QuotaStore {
   }
 }
 
-interface TokenRow {
-  id: string;
-  user: string;
-  plan: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toRecord = (row: TokenRow): TokenRecord => ({
-  id: row.id,
-  user: row.user,
-  plan: row.plan,
-  createdAt: row.created_at,
-  ...(row.revoked_at && { revokedAt: row.revoked_at }),
-});
-
 export class PostgresTokenStore implements TokenStore {
   constructor(private readonly database: PostgresDatabase) {}
 
@@ -221,7 +206,7 @@ export class PostgresTokenStore implements TokenStore {
       'SELECT * FROM toolhost_tokens WHERE hash = $1 AND revoked_at IS NULL',
       [hash],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && tokenRecordOf(rows[0]);
   }
 
   async list(): Promise<TokenRecord[]> {
@@ -229,7 +214,7 @@ export class PostgresTokenStore implements TokenStore {
       'tokens',
       'SELECT * FROM toolhost_tokens ORDER BY created_at',
     );
-    return rows.map(toRecord);
+    return rows.map(tokenRecordOf);
   }
 
   async revoke(id: string): Promise<boolean> {

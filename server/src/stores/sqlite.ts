@@ -11,6 +11,7 @@ import type {
 } from '@toolhost/core/ports';
 import { applyCharge, StoreUnavailableError } from '@toolhost/core/ports';
 import Database from 'better-sqlite3';
+import { type TokenRow, tokenRecordOf } from './token-row';
 
 /** The state store cannot be opened at start-up; the message says where and why, in one line. */
 export class StoreOpenError extends Error {
@@ -249,22 +250,6 @@ export class SqliteQuotaStore implements QuotaStore {
   }
 }
 
-interface TokenRow {
-  id: string;
-  user: string;
-  plan: string;
-  created_at: string;
-  revoked_at: string | null;
-}
-
-const toRecord = (row: TokenRow): TokenRecord => ({
-  id: row.id,
-  user: row.user,
-  plan: row.plan,
-  createdAt: row.created_at,
-  ...(row.revoked_at && { revokedAt: row.revoked_at }),
-});
-
 export class SqliteTokenStore implements TokenStore {
   private readonly insertStmt;
   private readonly findStmt;
@@ -292,12 +277,12 @@ export class SqliteTokenStore implements TokenStore {
   async find(hash: string): Promise<TokenRecord | undefined> {
     return this.database.run('tokens', () => {
       const row = this.findStmt.get(hash);
-      return row && toRecord(row);
+      return row && tokenRecordOf(row);
     });
   }
 
   async list(): Promise<TokenRecord[]> {
-    return this.database.run('tokens', () => this.listStmt.all().map(toRecord));
+    return this.database.run('tokens', () => this.listStmt.all().map(tokenRecordOf));
   }
 
   async revoke(id: string): Promise<boolean> {
